@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# jextract.sh — regenerates the FFM bindings of native/include/gla.h (GlaH, gla_dims, gla_device_info in
+# src/main/java/io/github/gla4j/ffi) with jextract (https://jdk.java.net/jextract/), where it is installed.
+# The include list is read from the header itself: every GLA_API function, the two structs, every enum value and
+# the GLA_VERSION_* / GLA_CPU_* macros, so nothing else from stddef.h/stdint.h leaks into the bindings.
+# Usage: scripts/jextract.sh            (JEXTRACT=/path/to/jextract to pick a binary)
+# Afterwards run BindingsTest: ./mvnw -o test -Dtest=BindingsTest -Dnative.asan.skip=true
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+header="$root/native/include/gla.h"
+out="$root/src/main/java"
+jextract="${JEXTRACT:-jextract}"
+
+if ! command -v "$jextract" >/dev/null 2>&1; then
+    echo "jextract.sh: '$jextract' not found; install jextract and put it on PATH or set JEXTRACT" >&2
+    exit 1
+fi
+
+# The header without comments, so commented-out names are not picked up.
+body="$(sed -e 's://.*$::' "$header" | perl -0pe 's:/\*.*?\*/::gs')"
+
+args=()
+while read -r f; do args+=(--include-function "$f"); done < <(
+    grep -oE 'GLA_API[[:space:]]+gla_status[[:space:]]+gla_[a-z0-9_]+' <<<"$body" | awk '{print $3}')
+for s in gla_dims gla_device_info; do args+=(--include-struct "$s"); done
+while read -r c; do args+=(--include-constant "$c"); done < <(
+    { grep -oE '\bGLA_[A-Z0-9_]+[[:space:]]*=' <<<"$body" | tr -d ' =';
+      grep -oE '^#define[[:space:]]+GLA_(VERSION|CPU)_[A-Z0-9_]+' <<<"$body" | awk '{print $2}'; } | sort -u)
+
+rm -f "$out"/io/github/gla4j/ffi/{GlaH,gla_dims,gla_device_info}.java
+"$jextract" --target-package io.github.gla4j.ffi --header-class-name GlaH --output "$out" "${args[@]}" "$header"
+echo "jextract.sh: regenerated $(( ${#args[@]} / 2 )) symbols into $out/io/github/gla4j/ffi"
