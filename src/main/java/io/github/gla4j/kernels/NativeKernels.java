@@ -1,0 +1,118 @@
+/*
+ * NativeKernels.java — GlaKernels on libgla4j: a Context on one device (cpu or cuda:N), tensors passed by address,
+ * validated in Java first (Validation), statuses turned into GlaException. Not thread-safe (one context): open one
+ * NativeKernels per thread. The library allocates its own workspace per call.
+ * Tested by the parity tests (ChunkForwardTest, ChunkBackwardTest, RecurrentForwardTest, ...).
+ */
+package io.github.gla4j.kernels;
+
+import io.github.gla4j.ffi.Gla;
+import io.github.gla4j.ffi.GlaH;
+import io.github.gla4j.memory.Context;
+import io.github.gla4j.memory.Device;
+import io.github.gla4j.memory.Tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+public final class NativeKernels implements GlaKernels {
+
+    private final Context context;
+
+    /** Opens a context on the device; GlaException (BACKEND_UNAVAILABLE) when it cannot run here. */
+    public NativeKernels(Device device) {
+        this.context = Context.open(device);
+    }
+
+    /** The context, e.g. to allocate device tensors for these kernels. */
+    public Context context() {
+        return context;
+    }
+
+    /** cpu: OpenMP threads per op (0 = the OpenMP default); results are deterministic for a given count. */
+    public NativeKernels setThreads(int threads) {
+        context.setThreads(threads);
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return context.device().toString();
+    }
+
+    @Override
+    public Device device() {
+        return context.device();
+    }
+
+    @Override
+    public void chunkForward(Options options, Tensor q, Tensor k, Tensor v, Tensor g, Tensor h0, Tensor o, Tensor ht) {
+        Problem p = Validation.forward("chunkForward", device(), options, q, k, v, g, h0, o, ht);
+        try (Arena arena = Arena.ofConfined()) {
+            Gla.check("gla_chunk_fwd", GlaH.gla_chunk_fwd(context.handle(), p.toDims(arena), ptr(q), ptr(k), ptr(v),
+                    ptr(g), ptr(h0), p.cuSeqlens(arena), ptr(o), ptr(ht), MemorySegment.NULL, 0));
+        }
+    }
+
+    @Override
+    public void chunkBackward(Options options, Tensor q, Tensor k, Tensor v, Tensor g, Tensor h0, Tensor dout,
+                              Tensor dht, Tensor dq, Tensor dk, Tensor dv, Tensor dg, Tensor dh0) {
+        Problem p = Validation.backward("chunkBackward", device(), options, q, k, v, g, h0, dout, dht, dq, dk, dv, dg,
+                dh0);
+        try (Arena arena = Arena.ofConfined()) {
+            Gla.check("gla_chunk_bwd", GlaH.gla_chunk_bwd(context.handle(), p.toDims(arena), ptr(q), ptr(k), ptr(v),
+                    ptr(g), ptr(h0), p.cuSeqlens(arena), ptr(dout), ptr(dht), ptr(dq), ptr(dk), ptr(dv), ptr(dg),
+                    ptr(dh0), MemorySegment.NULL, 0));
+        }
+    }
+
+    @Override
+    public void recurrentForward(Options options, Tensor q, Tensor k, Tensor v, Tensor g, Tensor h0, Tensor o,
+                                 Tensor ht) {
+        Problem p = Validation.forward("recurrentForward", device(), options, q, k, v, g, h0, o, ht);
+        try (Arena arena = Arena.ofConfined()) {
+            Gla.check("gla_recurrent_fwd", GlaH.gla_recurrent_fwd(context.handle(), p.toDims(arena), ptr(q), ptr(k),
+                    ptr(v), ptr(g), ptr(h0), p.cuSeqlens(arena), ptr(o), ptr(ht), MemorySegment.NULL, 0));
+        }
+    }
+
+    @Override
+    public void recurrentBackward(Options options, Tensor q, Tensor k, Tensor v, Tensor g, Tensor h0, Tensor dout,
+                                  Tensor dht, Tensor dq, Tensor dk, Tensor dv, Tensor dg, Tensor dh0) {
+        Problem p = Validation.backward("recurrentBackward", device(), options, q, k, v, g, h0, dout, dht, dq, dk, dv,
+                dg, dh0);
+        try (Arena arena = Arena.ofConfined()) {
+            Gla.check("gla_recurrent_bwd", GlaH.gla_recurrent_bwd(context.handle(), p.toDims(arena), ptr(q), ptr(k),
+                    ptr(v), ptr(g), ptr(h0), p.cuSeqlens(arena), ptr(dout), ptr(dht), ptr(dq), ptr(dk), ptr(dv),
+                    ptr(dg), ptr(dh0), MemorySegment.NULL, 0));
+        }
+    }
+
+    @Override
+    public void decodeStep(Options options, Tensor q, Tensor k, Tensor v, Tensor g, Tensor state, Tensor o) {
+        Problem p = Validation.decode("decodeStep", device(), options, q, k, v, g, state, o);
+        try (Arena arena = Arena.ofConfined()) {
+            Gla.check("gla_decode_step", GlaH.gla_decode_step(context.handle(), p.toDims(arena), ptr(q), ptr(k),
+                    ptr(v), ptr(g), ptr(state), ptr(o)));
+        }
+    }
+
+    /** Waits for queued work (cuda); results in host memory are complete after this. */
+    public void synchronize() {
+        context.synchronize();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    private static MemorySegment ptr(Tensor t) {
+        return t == null ? MemorySegment.NULL : t.pointer();
+    }
+
+    @Override
+    public String toString() {
+        return "NativeKernels[" + name() + "]";
+    }
+}
