@@ -9,6 +9,8 @@
  *  - Layouts are row-major and contiguous: q, k, g [B,T,H,K]; v, o [B,T,H,V]; states [B,H,K,V] fp32.
  *    A per-head gate (GLA_GATE_HEAD) is [B,T,H]. Gates are natural-log forget gates, fp32.
  *  - Buffers must hold what the dims say; the library cannot see their sizes (the Java layer checks).
+ *  - Alignment: tensor pointers to their element size on cpu (2 bytes bf16, 4 fp32, 8 cu_seqlens) and to 16
+ *    bytes on cuda (cu_seqlens: 8); a caller-provided workspace to 64 bytes. gla_malloc satisfies all of these.
  *    On the cpu backend every pointer is host memory; on cuda every tensor pointer is device memory,
  *    except cu_seqlens, which is always a host array (it is validated, then copied as needed).
  *  - Variable-length batches follow the FlashAttention convention: batch = 1, seq_len = total tokens,

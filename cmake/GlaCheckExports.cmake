@@ -1,0 +1,47 @@
+# GlaCheckExports.cmake — CTest script (cmake -P): the dynamic symbols libgla4j defines must be exactly the
+# functions declared GLA_API in gla.h — nothing missing, nothing extra (no internal or static-library symbols).
+#   cmake -DNM=nm -DLIBRARY=libgla4j.so -DHEADER=gla.h -P GlaCheckExports.cmake
+
+foreach(var NM LIBRARY HEADER)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "GlaCheckExports: -D${var}=... is required")
+  endif()
+endforeach()
+
+file(READ "${HEADER}" header)
+string(REGEX MATCHALL "GLA_API[ \t\r\n]+gla_status[ \t\r\n]+gla_[a-z0-9_]+" decls "${header}")
+set(expected "")
+foreach(d IN LISTS decls)
+  string(REGEX REPLACE ".*[ \t\r\n](gla_[a-z0-9_]+)$" "\\1" name "${d}")
+  list(APPEND expected "${name}")
+endforeach()
+list(SORT expected)
+list(LENGTH expected n_expected)
+if(n_expected EQUAL 0)
+  message(FATAL_ERROR "GlaCheckExports: no GLA_API functions found in ${HEADER}")
+endif()
+
+execute_process(COMMAND "${NM}" -D --defined-only "${LIBRARY}" OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "GlaCheckExports: ${NM} -D --defined-only ${LIBRARY} failed (${rc})")
+endif()
+string(REPLACE "\n" ";" lines "${nm_out}")
+set(actual "")
+foreach(line IN LISTS lines)
+  # "<address> <type> <name>[@version]"; the version node name the script adds is an absolute symbol (A).
+  if(line MATCHES "^[0-9a-fA-F]+ ([A-Za-z]) ([^ @]+)")
+    if(NOT CMAKE_MATCH_1 STREQUAL "A")
+      list(APPEND actual "${CMAKE_MATCH_2}")
+    endif()
+  endif()
+endforeach()
+list(SORT actual)
+
+set(missing ${expected})
+list(REMOVE_ITEM missing ${actual})
+set(extra ${actual})
+list(REMOVE_ITEM extra ${expected})
+if(missing OR extra)
+  message(FATAL_ERROR "GlaCheckExports: ${LIBRARY}\n  missing: ${missing}\n  unexpected: ${extra}")
+endif()
+message(STATUS "GlaCheckExports: ${n_expected} symbols, exactly the gla.h functions")

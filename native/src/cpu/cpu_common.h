@@ -1,0 +1,132 @@
+/*
+ * cpu_common.h — what the cpu backend's files share: the validated problem description, the iteration over
+ * (sequence, head) items, bf16 conversion, row loads/stores, and the per-thread workspace layout of each op.
+ * ISA-independent; included by cpu_backend.c and by each kernel file (compiled once per ISA, see cpu_isa.h).
+ */
+#ifndef GLA_CPU_COMMON_H
+#define GLA_CPU_COMMON_H
+
+#include "../gla_internal.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Chunk length and sub-chunk length of the chunkwise algorithm (GUIDE §2). */
+#define GLA_CPU_CHUNK 64
+#define GLA_CPU_SUB 16
+_Static_assert(GLA_CPU_CHUNK % GLA_CPU_SUB == 0, "a chunk is a whole number of sub-chunks");
+
+/* Internal rows of K and V are padded with zeros to a multiple of this many floats (one AVX-512 vector), so
+ * every vector loop and matmul tile is whole. Zero padding leaves every result unchanged. */
+#define GLA_CPU_PAD 16
+
+static inline int64_t gla_cpu_pad(int64_t n) { return (n + GLA_CPU_PAD - 1) / GLA_CPU_PAD * GLA_CPU_PAD; }
+
+/* One validated op call, as the kernels see it. */
+typedef struct cpu_problem {
+    int64_t batch, seq_len, heads, key_dim, value_dim;
+    int64_t kp, vp;               /* key_dim, value_dim padded to GLA_CPU_PAD */
+    int64_t num_seqs;             /* sequences: num_seqs with cu_seqlens, else batch */
+    const int64_t* cu_seqlens;    /* NULL: fixed length seq_len per batch row */
+    float scale;
+    int32_t dtype, gate;
+} cpu_problem;
+
+/* First token (global row in [0, batch*seq_len)) and length of sequence n. */
+static inline void cpu_sequence(const cpu_problem* p, int64_t n, int64_t* first, int64_t* length) {
+    if (p->cu_seqlens != NULL) {
+        *first = p->cu_seqlens[n];
+        *length = p->cu_seqlens[n + 1] - p->cu_seqlens[n];
+    } else {
+        *first = n * p->seq_len;
+        *length = p->seq_len;
+    }
+}
+
+/* ---- bf16: raw bits; round to nearest even on store, NaN kept quiet ---- */
+
+static inline float gla_bf16_to_f32(uint16_t b) {
+    uint32_t u = (uint32_t)b << 16;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static inline uint16_t gla_f32_to_bf16(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x0040u); /* NaN stays NaN */
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (uint16_t)(u >> 16);
+}
+
+/* Loads n elements of a q/k/v-type tensor (f32 or bf16) starting at element offset into fp32 dst. */
+static inline void cpu_load_row(float* restrict dst, const void* src, int32_t dtype, int64_t offset, int64_t n) {
+    if (dtype == GLA_DTYPE_BF16) {
+        const uint16_t* s = (const uint16_t*)src + offset;
+        for (int64_t i = 0; i < n; i++) dst[i] = gla_bf16_to_f32(s[i]);
+    } else {
+        memcpy(dst, (const float*)src + offset, (size_t)n * sizeof(float));
+    }
+}
+
+/* Stores n fp32 values into a q/k/v-type tensor at element offset (bf16: round to nearest even). */
+static inline void cpu_store_row(void* dst, int32_t dtype, int64_t offset, const float* restrict src, int64_t n) {
+    if (dtype == GLA_DTYPE_BF16) {
+        uint16_t* d = (uint16_t*)dst + offset;
+        for (int64_t i = 0; i < n; i++) d[i] = gla_f32_to_bf16(src[i]);
+    } else {
+        memcpy((float*)dst + offset, src, (size_t)n * sizeof(float));
+    }
+}
+
+/* The log gate of token `token`, head h, as key_dim values (channel: copied; head: broadcast; none: 0). */
+static inline void cpu_load_gate(float* restrict dst, const cpu_problem* p, const float* g, int64_t token, int64_t h) {
+    if (p->gate == GLA_GATE_CHANNEL) {
+        memcpy(dst, g + (token * p->heads + h) * p->key_dim, (size_t)p->key_dim * sizeof(float));
+    } else {
+        float x = p->gate == GLA_GATE_HEAD ? g[token * p->heads + h] : 0.0f;
+        for (int64_t i = 0; i < p->key_dim; i++) dst[i] = x;
+    }
+}
+
+/* ---- per-thread workspace (in floats; every region a multiple of 16 floats = 64 bytes) ----
+ * Each returns -1 when the size overflows int64. The layouts themselves are in the kernel files. */
+
+/* recurrent fwd (and decode, which is recurrent fwd with T = 1 in place): state S [K,Vp], rows q, k, gate [Kp], v, o [Vp]. */
+static inline int64_t cpu_recurrent_fwd_floats(const cpu_problem* p) {
+    return p->kp * p->vp + 3 * p->kp + 2 * p->vp;
+}
+
+/* recurrent bwd: S and dS [Kp,Vp], rows q, k, gate, dk, anchor [Kp], v, do, dv [Vp], and the state entering each
+ * segment of GLA_CPU_CHUNK tokens of one sequence, ceil(T/C) x [Kp,Vp]. */
+static inline int64_t cpu_recurrent_bwd_floats(const cpu_problem* p) {
+    int64_t n, checkpoints;
+    if (gla_mul_i64((p->seq_len + GLA_CPU_CHUNK - 1) / GLA_CPU_CHUNK, p->kp * p->vp, &checkpoints)) return -1;
+    n = 2 * p->kp * p->vp + 5 * p->kp + 3 * p->vp;
+    if (gla_add_i64(n, checkpoints, &n)) return -1;
+    return n;
+}
+
+/* chunk fwd: state S [Kp,Vp]; per chunk (C = 64 rows): Q, K, G, Qg, Kd, Eq, Ks [C,Kp], KsT [Kp,C], V, O [C,Vp],
+ * A [C,C]. */
+static inline int64_t cpu_chunk_fwd_floats(const cpu_problem* p) {
+    const int64_t c = GLA_CPU_CHUNK;
+    return p->kp * p->vp + 8 * c * p->kp + 2 * c * p->vp + c * c;
+}
+
+/* chunk bwd: the chunk fwd scratch, plus dS, S^T, dS^T [Kp,Vp]-sized, dO, Vt-sized and dV [C,Vp], dQ, dK, Ek,
+ * T [C,Kp], dA [C,C], and the recomputed states of one sequence, (ceil(T/C) + 1) x [Kp,Vp]. */
+static inline int64_t cpu_chunk_bwd_floats(const cpu_problem* p) {
+    const int64_t c = GLA_CPU_CHUNK;
+    int64_t kv = p->kp * p->vp, states, n;
+    if (gla_mul_i64((p->seq_len + c - 1) / c + 1, kv, &states)) return -1;
+    n = cpu_chunk_fwd_floats(p) + 3 * kv + 3 * c * p->vp + 4 * c * p->kp + c * c;
+    if (gla_add_i64(n, states, &n)) return -1;
+    return n;
+}
+
+/* Threads used by an op: the context's setting, else the OpenMP default; never more than there are items. */
+int gla_cpu_threads(const gla_context* context, int64_t items);
+
+#endif /* GLA_CPU_COMMON_H */

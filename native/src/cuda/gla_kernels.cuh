@@ -1,0 +1,350 @@
+/*
+ * gla_kernels.cuh — device building blocks shared by the cuda kernel stages (chunk_fwd_*.cu, chunk_bwd_*.cu,
+ * recurrent_*.cu, decode_step.cu): tile shapes, sequence/chunk mapping, global→shared tile loads, the gate
+ * cumsum, and warp-level tensor-core fragments.
+ *
+ * Tensor cores: mma.sync m16n8k16 with bf16 operands (fp32 accumulation) for bf16 inputs; for fp32 inputs,
+ * and for the intra-sub-chunk blocks of every dtype, "3xTF32" (x = big + small, three m16n8k8 tf32 products)
+ * which keeps ~fp32 accuracy on the tensor cores. A fragment is built either by ldmatrix from shared memory
+ * (pure loads) or element by element from a functor f(row, col) (loads fused with the gate exponentials).
+ *
+ * Fragment layouts (PTX ISA, "mma.m16n8k16" / "mma.m16n8k8"), lane = 4*g + t:
+ *   C (16x8 fp32):   x[i] at row g + 8*(i>>1), col 2t + (i&1)
+ *   A bf16 (16x16):  reg j holds (row g + 8*(j&1), cols 2t + 8*(j>>1) + {0,1})
+ *   B bf16 (16x8):   reg j holds (k rows 2t + 8j + {0,1}, col g)
+ *   A tf32 (16x16 as two k8 halves h): x[4h+j] at row g + 8*(j&1), col t + 4*(j>>1) + 8h
+ *   B tf32 (16x8 as two k8 halves h):  x[2h+j] at k row t + 4j + 8h, col g
+ * Built into libgla4j by CMake (GLA_HAVE_CUDA) and into the kernel lab by native/bench/cuda/build.sh.
+ */
+#ifndef GLA_KERNELS_CUH
+#define GLA_KERNELS_CUH
+
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+namespace gla {
+
+typedef __nv_bfloat16 bf16;
+
+constexpr int kChunk = 64;      // BT: tokens per chunk
+constexpr int kSub = 16;        // c: tokens per sub-chunk (secondary chunking)
+constexpr int kThreads = 256;   // 8 warps per block in the chunk kernels
+constexpr int kWarps = kThreads / 32;
+// A sub-chunk whose per-channel gate range exceeds this (natural log) uses exact per-element exponentials in
+// its diagonal block; below it the block is factored as (q e^{G-r}) (k e^{r-G}) with every factor < e^60.
+constexpr float kFactorLimit = 60.f;
+
+// ---------------------------------------------------------------------------------------------------------
+// Sequences and chunks. Fixed length: sequence n is tokens [n*T, (n+1)*T). Varlen: device copies of cu_seqlens
+// and two tables built on the host (chunk -> sequence, sequence -> first chunk).
+struct Seqs {
+    const int64_t* cu;        // [N+1] device, or nullptr (fixed length)
+    const int32_t* chunk_seq; // [NC] device, or nullptr
+    const int32_t* chunk_off; // [N+1] device, or nullptr
+    int64_t T;                // fixed length per sequence
+    int N;                    // sequences
+    int NT;                   // chunks per sequence (fixed length)
+    int NC;                   // chunks in all
+
+    __device__ __forceinline__ void seq(int n, int64_t& bos, int64_t& eos) const {
+        if (cu) { bos = cu[n]; eos = cu[n + 1]; }
+        else { bos = (int64_t)n * T; eos = bos + T; }
+    }
+    __device__ __forceinline__ int first_chunk(int n) const { return chunk_off ? chunk_off[n] : n * NT; }
+    // Chunk c: its sequence n, first token and one past its last token.
+    __device__ __forceinline__ void chunk(int c, int& n, int64_t& start, int64_t& end) const {
+        n = chunk_seq ? chunk_seq[c] : c / NT;
+        int64_t bos, eos;
+        seq(n, bos, eos);
+        start = bos + (int64_t)(c - first_chunk(n)) * kChunk;
+        end = min(start + kChunk, eos);
+    }
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Scalars.
+__device__ __forceinline__ float to_f(float x) { return x; }
+__device__ __forceinline__ float to_f(bf16 x) { return __bfloat162float(x); }
+template <class T> __device__ __forceinline__ T from_f(float x);
+template <> __device__ __forceinline__ float from_f<float>(float x) { return x; }
+template <> __device__ __forceinline__ bf16 from_f<bf16>(float x) { return __float2bfloat16_rn(x); }
+
+__device__ __forceinline__ int lane_id() { return threadIdx.x & 31; }
+__device__ __forceinline__ int warp_id() { return threadIdx.x >> 5; }
+
+// Shared-memory row pitch (elements) of a tile with `cols` columns: 16 bytes of padding keeps ldmatrix and
+// the fragment builders free of most bank conflicts.
+template <class T> constexpr int pitch(int cols) { return cols + 16 / (int)sizeof(T); }
+
+// ---------------------------------------------------------------------------------------------------------
+// Global -> shared tiles. Copies rows [0,nrows) x cols [0,ncols) of a row-major global matrix (row stride
+// gstride elements) into a ROWS x COLS shared tile of pitch ld; everything outside is zero-filled. 16-byte
+// vectors when the global rows allow it (vec), else element by element.
+template <class T, int ROWS, int COLS>
+__device__ __forceinline__ void load_tile(T* __restrict__ s, int ld, const T* __restrict__ gm, int64_t gstride,
+                                          int nrows, int ncols, bool vec) {
+    constexpr int VEC = 16 / sizeof(T);
+    static_assert(COLS % VEC == 0, "tile width must be a multiple of 16 bytes");
+    constexpr int NV = ROWS * COLS / VEC;
+    if (vec) {
+#pragma unroll 4
+        for (int i = threadIdx.x; i < NV; i += kThreads) {
+            const int r = i / (COLS / VEC), c = (i % (COLS / VEC)) * VEC;
+            uint4 val = make_uint4(0, 0, 0, 0);
+            if (r < nrows) {
+                if (c + VEC <= ncols) {
+                    val = __ldg(reinterpret_cast<const uint4*>(gm + r * gstride + c));
+                } else if (c < ncols) {
+                    T tmp[VEC];
+#pragma unroll
+                    for (int e = 0; e < VEC; e++) tmp[e] = c + e < ncols ? gm[r * gstride + c + e] : from_f<T>(0.f);
+                    val = *reinterpret_cast<uint4*>(tmp);
+                }
+            }
+            *reinterpret_cast<uint4*>(s + r * ld + c) = val;
+        }
+    } else {
+        for (int i = threadIdx.x; i < ROWS * COLS; i += kThreads) {
+            const int r = i / COLS, c = i % COLS;
+            s[r * ld + c] = (r < nrows && c < ncols) ? gm[r * gstride + c] : from_f<T>(0.f);
+        }
+    }
+}
+
+template <class T> __device__ __forceinline__ bool vec_ok(const void* p, int64_t stride) {
+    return ((uintptr_t)p % 16 == 0) && (stride % (16 / (int64_t)sizeof(T)) == 0);
+}
+
+// Gate tile: G[t][c] = g of token t (rows < nrows) and channel c (< K); per-head gates broadcast one value per
+// row. Zero elsewhere, so padded rows leave the cumulative gate unchanged.
+template <int BK>
+__device__ __forceinline__ void load_gate(float* __restrict__ G, int ld, const float* __restrict__ g, int64_t start,
+                                          int nrows, int H, int h, int K, bool head_gate) {
+    if (head_gate) {
+        for (int i = threadIdx.x; i < kChunk * BK; i += kThreads) {
+            const int r = i / BK, c = i % BK;
+            G[r * ld + c] = (r < nrows && c < K) ? __ldg(g + (start + r) * H + h) : 0.f;
+        }
+    } else {
+        const float* base = g + (start * H + h) * K;
+        load_tile<float, kChunk, BK>(G, ld, base, (int64_t)H * K, nrows, K, vec_ok<float>(base, (int64_t)H * K));
+    }
+}
+
+// In-place inclusive cumulative sum over the 64 rows of G (all threads; contains __syncthreads).
+template <int BK>
+__device__ __forceinline__ void cumsum_rows(float* __restrict__ G, int ld, float* __restrict__ scratch) {
+    constexpr int P = kThreads / BK, R = kChunk / P;
+    static_assert(P >= 1 && kChunk % P == 0, "BK must divide the block");
+    const int c = threadIdx.x % BK, p = threadIdx.x / BK;
+    float acc = 0.f;
+#pragma unroll 8
+    for (int r = 0; r < R; r++) {
+        acc += G[(p * R + r) * ld + c];
+        G[(p * R + r) * ld + c] = acc;
+    }
+    if constexpr (P > 1) {
+        scratch[p * BK + c] = acc;
+        __syncthreads();
+        float off = 0.f;
+        for (int i = 0; i < p; i++) off += scratch[i * BK + c];
+        if (p > 0) {
+#pragma unroll 8
+            for (int r = 0; r < R; r++) G[(p * R + r) * ld + c] += off;
+        }
+    }
+}
+
+// Per sub-chunk flag: can its diagonal block be factored (every channel's gate drop across the sub-chunk,
+// r - G[last], at most kFactorLimit)? Warps 0..3 each decide one sub-chunk; the caller syncs afterwards.
+template <int BK, bool GATED>
+__device__ __forceinline__ void factor_flags(const float* __restrict__ G, int ld, int* __restrict__ flags) {
+    const int w = warp_id(), lane = lane_id();
+    if (w >= 4) return;
+    if constexpr (!GATED) {
+        if (lane == 0) flags[w] = 1;
+        return;
+    }
+    float d = 0.f;
+    for (int c = lane; c < BK; c += 32) {
+        const float r = w == 0 ? 0.f : G[(16 * w - 1) * ld + c];
+        d = fmaxf(d, r - G[(16 * w + 15) * ld + c]);
+    }
+#pragma unroll
+    for (int o = 16; o; o >>= 1) d = fmaxf(d, __shfl_xor_sync(0xffffffffu, d, o));
+    if (lane == 0) flags[w] = d <= kFactorLimit;
+}
+
+template <bool GATED> __device__ __forceinline__ float gexp(float x) {
+    if constexpr (GATED) return __expf(x);
+    else return 1.f;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tensor-core fragments.
+struct FragC {
+    float x[4];
+    __device__ __forceinline__ void zero() { x[0] = x[1] = x[2] = x[3] = 0.f; }
+};
+__device__ __forceinline__ int c_row(int i) { return (lane_id() >> 2) + 8 * (i >> 1); }
+__device__ __forceinline__ int c_col(int i) { return 2 * (lane_id() & 3) + (i & 1); }
+
+__device__ __forceinline__ uint32_t pack_bf16(float lo, float hi) {
+    __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
+    return *reinterpret_cast<uint32_t*>(&v);
+}
+__device__ __forceinline__ uint32_t smem_addr(const void* p) {
+    return static_cast<uint32_t>(__cvta_generic_to_shared(p));
+}
+
+template <class T> struct Mma;
+
+template <> struct Mma<bf16> {
+    struct A { uint32_t r[4]; };
+    struct B { uint32_t r[2]; };
+
+    template <class F> static __device__ __forceinline__ A make_a(F f) {
+        const int g = lane_id() >> 2, t = lane_id() & 3;
+        A a;
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            const int r = g + 8 * (j & 1), c = 2 * t + 8 * (j >> 1);
+            a.r[j] = pack_bf16(f(r, c), f(r, c + 1));
+        }
+        return a;
+    }
+    template <class F> static __device__ __forceinline__ B make_b(F f) {
+        const int g = lane_id() >> 2, t = lane_id() & 3;
+        B b;
+#pragma unroll
+        for (int j = 0; j < 2; j++) {
+            const int k = 2 * t + 8 * j;
+            b.r[j] = pack_bf16(f(k, g), f(k + 1, g));
+        }
+        return b;
+    }
+    static __device__ __forceinline__ void mma(FragC& c, const A& a, const B& b) {
+        asm volatile(
+            "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+            "{%0,%1,%2,%3};\n"
+            : "+f"(c.x[0]), "+f"(c.x[1]), "+f"(c.x[2]), "+f"(c.x[3])
+            : "r"(a.r[0]), "r"(a.r[1]), "r"(a.r[2]), "r"(a.r[3]), "r"(b.r[0]), "r"(b.r[1]));
+    }
+    // A[m][k] = S[m*ld + k] (16x16 tile at S).
+    static __device__ __forceinline__ A ld_a_row(const bf16* S, int ld) {
+        const int l = lane_id();
+        A a;
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(a.r[0]), "=r"(a.r[1]), "=r"(a.r[2]), "=r"(a.r[3])
+                     : "r"(smem_addr(S + (l & 15) * ld + (l >> 4) * 8)));
+        return a;
+    }
+    // A[m][k] = S[k*ld + m].
+    static __device__ __forceinline__ A ld_a_col(const bf16* S, int ld) {
+        const int l = lane_id(), mi = l >> 3, i = l & 7;
+        A a;
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(a.r[0]), "=r"(a.r[1]), "=r"(a.r[2]), "=r"(a.r[3])
+                     : "r"(smem_addr(S + (i + (mi >> 1) * 8) * ld + (mi & 1) * 8)));
+        return a;
+    }
+    // Two 16x8 B tiles (n 0..7 and 8..15) with B[k][n] = S[n*ld + k].
+    static __device__ __forceinline__ void ld_b_nk(B (&b)[2], const bf16* S, int ld) {
+        const int l = lane_id(), mi = l >> 3, i = l & 7;
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(b[0].r[0]), "=r"(b[0].r[1]), "=r"(b[1].r[0]), "=r"(b[1].r[1])
+                     : "r"(smem_addr(S + (i + (mi >> 1) * 8) * ld + (mi & 1) * 8)));
+    }
+    // Two 16x8 B tiles with B[k][n] = S[k*ld + n].
+    static __device__ __forceinline__ void ld_b_kn(B (&b)[2], const bf16* S, int ld) {
+        const int l = lane_id(), mi = l >> 3, i = l & 7;
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(b[0].r[0]), "=r"(b[0].r[1]), "=r"(b[1].r[0]), "=r"(b[1].r[1])
+                     : "r"(smem_addr(S + (i + (mi & 1) * 8) * ld + (mi >> 1) * 8)));
+    }
+};
+
+__device__ __forceinline__ uint32_t to_tf32(float x) {
+    uint32_t r;
+    asm("cvt.rna.tf32.f32 %0, %1;\n" : "=r"(r) : "f"(x));
+    return r;
+}
+
+template <> struct Mma<float> {
+    struct A { float x[8]; };
+    struct B { float x[4]; };
+
+    template <class F> static __device__ __forceinline__ A make_a(F f) {
+        const int g = lane_id() >> 2, t = lane_id() & 3;
+        A a;
+#pragma unroll
+        for (int e = 0; e < 8; e++) {
+            const int h = e >> 2, j = e & 3;
+            a.x[e] = f(g + 8 * (j & 1), t + 4 * (j >> 1) + 8 * h);
+        }
+        return a;
+    }
+    template <class F> static __device__ __forceinline__ B make_b(F f) {
+        const int g = lane_id() >> 2, t = lane_id() & 3;
+        B b;
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+            const int h = e >> 1, j = e & 1;
+            b.x[e] = f(t + 4 * j + 8 * h, g);
+        }
+        return b;
+    }
+    static __device__ __forceinline__ void mma1(FragC& c, const uint32_t (&a)[4], const uint32_t (&b)[2]) {
+        asm volatile(
+            "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+            "{%0,%1,%2,%3};\n"
+            : "+f"(c.x[0]), "+f"(c.x[1]), "+f"(c.x[2]), "+f"(c.x[3])
+            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    }
+    // 3xTF32: a*b ~ a_big*b_big + a_big*b_small + a_small*b_big, each part exact in tf32.
+    static __device__ __forceinline__ void mma(FragC& c, const A& a, const B& b) {
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            uint32_t ab[4], as[4], bb[2], bs[2];
+#pragma unroll
+            for (int j = 0; j < 4; j++) {
+                ab[j] = to_tf32(a.x[4 * h + j]);
+                as[j] = to_tf32(a.x[4 * h + j] - __uint_as_float(ab[j]));
+            }
+#pragma unroll
+            for (int j = 0; j < 2; j++) {
+                bb[j] = to_tf32(b.x[2 * h + j]);
+                bs[j] = to_tf32(b.x[2 * h + j] - __uint_as_float(bb[j]));
+            }
+            mma1(c, as, bb);
+            mma1(c, ab, bs);
+            mma1(c, ab, bb);
+        }
+    }
+    static __device__ __forceinline__ A ld_a_row(const float* S, int ld) {
+        return make_a([&](int r, int c) { return S[r * ld + c]; });
+    }
+    static __device__ __forceinline__ A ld_a_col(const float* S, int ld) {
+        return make_a([&](int r, int c) { return S[c * ld + r]; });
+    }
+    static __device__ __forceinline__ void ld_b_nk(B (&b)[2], const float* S, int ld) {
+        b[0] = make_b([&](int k, int n) { return S[n * ld + k]; });
+        b[1] = make_b([&](int k, int n) { return S[(n + 8) * ld + k]; });
+    }
+    static __device__ __forceinline__ void ld_b_kn(B (&b)[2], const float* S, int ld) {
+        b[0] = make_b([&](int k, int n) { return S[k * ld + n]; });
+        b[1] = make_b([&](int k, int n) { return S[k * ld + n + 8]; });
+    }
+};
+
+// Stores a C fragment (scaled) into a shared tile of T at (row0, col0).
+template <class T>
+__device__ __forceinline__ void store_c(T* S, int ld, int row0, int col0, const FragC& c, float scale) {
+#pragma unroll
+    for (int i = 0; i < 4; i++) S[(row0 + c_row(i)) * ld + col0 + c_col(i)] = from_f<T>(c.x[i] * scale);
+}
+
+} // namespace gla
+
+#endif // GLA_KERNELS_CUH
