@@ -102,7 +102,7 @@ public final class Context implements AutoCloseable {
 
     void free(DeviceTensor t) {
         if (live.remove(t)) {
-            Gla.check("gla_free", GlaH.gla_free(handle, t.address()));
+            Gla.check("gla_free", GlaH.gla_free(handle, t.rawAddress()));
         }
     }
 

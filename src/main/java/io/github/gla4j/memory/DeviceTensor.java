@@ -58,6 +58,11 @@ public final class DeviceTensor implements Tensor, AutoCloseable {
         return address;
     }
 
+    /** The address without the open check, for Context.free while closing. */
+    MemorySegment rawAddress() {
+        return address;
+    }
+
     @Override
     public MemorySegment pointer() {
         return address();
