@@ -1,0 +1,122 @@
+/*
+ * Harness.java — runs one kernel implementation on Inputs wherever its memory is: host tensors as they are, device
+ * tensors uploaded (inputs) or uploaded NaN-poisoned (outputs) and copied back after the op. Every output is
+ * poisoned with NaN before every run, so an element the kernel forgets to write fails the comparison.
+ */
+package io.github.gla4j.kernels;
+
+import io.github.gla4j.memory.DType;
+import io.github.gla4j.memory.DeviceArena;
+import io.github.gla4j.memory.HostTensor;
+import io.github.gla4j.memory.Shape;
+import io.github.gla4j.memory.Tensor;
+
+import java.lang.foreign.Arena;
+
+final class Harness {
+
+    record Forward(float[] o, float[] ht) {
+    }
+
+    record Backward(float[] dq, float[] dk, float[] dv, float[] dg, float[] dh0) {
+    }
+
+    private Harness() {
+    }
+
+    /** The reference on the fp32 copies of the inputs. */
+    static Forward referenceForward(Inputs in) {
+        try (Arena arena = Arena.ofConfined()) {
+            HostTensor o = poisoned(arena, DType.F32, in.values);
+            HostTensor ht = in.c.ht() ? poisoned(arena, DType.F32, in.state) : null;
+            Kernels.reference().recurrentForward(in.options, in.q32, in.k32, in.v32, in.g, in.h0, o, ht);
+            return new Forward(o.toFloatArray(), ht == null ? null : ht.toFloatArray());
+        }
+    }
+
+    static Backward referenceBackward(Inputs in) {
+        try (Arena arena = Arena.ofConfined()) {
+            HostTensor dq = poisoned(arena, DType.F32, in.keys), dk = poisoned(arena, DType.F32, in.keys);
+            HostTensor dv = poisoned(arena, DType.F32, in.values);
+            HostTensor dg = in.g == null ? null : poisoned(arena, DType.F32, in.gateShape);
+            HostTensor dh0 = in.h0 == null ? null : poisoned(arena, DType.F32, in.state);
+            Kernels.reference().recurrentBackward(in.options, in.q32, in.k32, in.v32, in.g, in.h0, in.dout32, in.dht,
+                    dq, dk, dv, dg, dh0);
+            return new Backward(dq.toFloatArray(), dk.toFloatArray(), dv.toFloatArray(), array(dg), array(dh0));
+        }
+    }
+
+    /** chunk = true: chunkForward, else recurrentForward, on the inputs in the case's dtype. */
+    static Forward forward(NativeKernels kernels, boolean chunk, Inputs in) {
+        try (Arena arena = Arena.ofConfined(); DeviceArena device = kernels.context().arena()) {
+            Mover m = new Mover(kernels, device);
+            HostTensor o = poisoned(arena, in.c.dtype(), in.values);
+            HostTensor ht = in.c.ht() ? poisoned(arena, DType.F32, in.state) : null;
+            Tensor od = m.out(o), htd = m.out(ht);
+            if (chunk) {
+                kernels.chunkForward(in.options, m.in(in.q), m.in(in.k), m.in(in.v), m.in(in.g), m.in(in.h0), od, htd);
+            } else {
+                kernels.recurrentForward(in.options, m.in(in.q), m.in(in.k), m.in(in.v), m.in(in.g), m.in(in.h0), od,
+                        htd);
+            }
+            m.fetch(od, o);
+            m.fetch(htd, ht);
+            return new Forward(o.toFloatArray(), array(ht));
+        }
+    }
+
+    static Backward backward(NativeKernels kernels, boolean chunk, Inputs in) {
+        try (Arena arena = Arena.ofConfined(); DeviceArena device = kernels.context().arena()) {
+            Mover m = new Mover(kernels, device);
+            DType dt = in.c.dtype();
+            HostTensor dq = poisoned(arena, dt, in.keys), dk = poisoned(arena, dt, in.keys);
+            HostTensor dv = poisoned(arena, dt, in.values);
+            HostTensor dg = in.g == null ? null : poisoned(arena, DType.F32, in.gateShape);
+            HostTensor dh0 = in.h0 == null ? null : poisoned(arena, DType.F32, in.state);
+            Tensor dqd = m.out(dq), dkd = m.out(dk), dvd = m.out(dv), dgd = m.out(dg), dh0d = m.out(dh0);
+            if (chunk) {
+                kernels.chunkBackward(in.options, m.in(in.q), m.in(in.k), m.in(in.v), m.in(in.g), m.in(in.h0),
+                        m.in(in.dout), m.in(in.dht), dqd, dkd, dvd, dgd, dh0d);
+            } else {
+                kernels.recurrentBackward(in.options, m.in(in.q), m.in(in.k), m.in(in.v), m.in(in.g), m.in(in.h0),
+                        m.in(in.dout), m.in(in.dht), dqd, dkd, dvd, dgd, dh0d);
+            }
+            m.fetch(dqd, dq);
+            m.fetch(dkd, dk);
+            m.fetch(dvd, dv);
+            m.fetch(dgd, dg);
+            m.fetch(dh0d, dh0);
+            return new Backward(dq.toFloatArray(), dk.toFloatArray(), dv.toFloatArray(), array(dg), array(dh0));
+        }
+    }
+
+    static HostTensor poisoned(Arena arena, DType dtype, Shape shape) {
+        HostTensor t = HostTensor.allocate(arena, dtype, shape);
+        TestData.poison(t);
+        return t;
+    }
+
+    static float[] array(HostTensor t) {
+        return t == null ? null : t.toFloatArray();
+    }
+
+    /** Moves host tensors to the kernels' device and back (identity on the host). */
+    record Mover(NativeKernels kernels, DeviceArena device) {
+        Tensor in(HostTensor t) {
+            if (t == null || kernels.device().isHost()) {
+                return t;
+            }
+            return device.upload(t);
+        }
+
+        Tensor out(HostTensor poisoned) {
+            return in(poisoned);
+        }
+
+        void fetch(Tensor result, HostTensor host) {
+            if (result != null && result != host) {
+                ((io.github.gla4j.memory.DeviceTensor) result).copyTo(host);
+            }
+        }
+    }
+}
