@@ -30,7 +30,7 @@ typedef struct cpu_kernels {
 } cpu_kernels;
 
 #define GLA_CPU_KERNELS(isa)                                                                                       \
-    { gla_cpu_recurrent_fwd_##isa, gla_cpu_recurrent_bwd_##isa, NULL, NULL }
+    { gla_cpu_recurrent_fwd_##isa, gla_cpu_recurrent_bwd_##isa, gla_cpu_chunk_fwd_##isa, gla_cpu_chunk_bwd_##isa }
 
 static const cpu_kernels kernels_generic = GLA_CPU_KERNELS(generic);
 static const cpu_kernels kernels_avx2 = GLA_CPU_KERNELS(avx2);
@@ -214,10 +214,6 @@ static gla_status run_fwd(gla_context* context, int32_t op, const gla_dims* dims
     gla_status s = acquire_workspace(fn, op, &p, threads, a->workspace, &ws, &owned);
     if (s != GLA_OK) return s;
     const cpu_kernels* k = select_kernels();
-    if (op == GLA_OP_CHUNK_FWD && k->chunk_fwd == NULL) {
-        free(owned);
-        return gla_error(GLA_ERROR_UNSUPPORTED, "%s: not implemented on the cpu backend yet", fn);
-    }
     (op == GLA_OP_CHUNK_FWD ? k->chunk_fwd : k->recurrent_fwd)(&p, a, ws, threads);
     free(owned);
     return GLA_OK;
@@ -232,10 +228,6 @@ static gla_status run_bwd(gla_context* context, int32_t op, const gla_dims* dims
     gla_status s = acquire_workspace(fn, op, &p, threads, a->workspace, &ws, &owned);
     if (s != GLA_OK) return s;
     const cpu_kernels* k = select_kernels();
-    if (op == GLA_OP_CHUNK_BWD && k->chunk_bwd == NULL) {
-        free(owned);
-        return gla_error(GLA_ERROR_UNSUPPORTED, "%s: not implemented on the cpu backend yet", fn);
-    }
     (op == GLA_OP_CHUNK_BWD ? k->chunk_bwd : k->recurrent_bwd)(&p, a, ws, threads);
     free(owned);
     return GLA_OK;

@@ -108,20 +108,27 @@ static inline int64_t cpu_recurrent_bwd_floats(const cpu_problem* p) {
     return n;
 }
 
-/* chunk fwd: state S [Kp,Vp]; per chunk (C = 64 rows): Q, K, G, Qg, Kd, Eq, Ks [C,Kp], KsT [Kp,C], V, O [C,Vp],
- * A [C,C]. */
-static inline int64_t cpu_chunk_fwd_floats(const cpu_problem* p) {
+/* chunk tiles (cpu_chunk.h): q, k, graw, g, grev, ks, ek, kst [C,kp]; v [C,vp]; qs, eq [SUB,kp]; a [C,C];
+ * egamma, run [kp]. */
+static inline int64_t cpu_chunk_tiles_floats(const cpu_problem* p) {
     const int64_t c = GLA_CPU_CHUNK;
-    return p->kp * p->vp + 8 * c * p->kp + 2 * c * p->vp + c * c;
+    return 8 * c * p->kp + c * p->vp + 2 * GLA_CPU_SUB * p->kp + c * c + 2 * p->kp;
 }
 
-/* chunk bwd: the chunk fwd scratch, plus dS, S^T, dS^T [Kp,Vp]-sized, dO, Vt-sized and dV [C,Vp], dQ, dK, Ek,
- * T [C,Kp], dA [C,C], and the recomputed states of one sequence, (ceil(T/C) + 1) x [Kp,Vp]. */
-static inline int64_t cpu_chunk_bwd_floats(const cpu_problem* p) {
+/* chunk fwd: the tiles, state S [kp,vp], Qg and Kd [C,kp], O [C,vp]. */
+static inline int64_t cpu_chunk_fwd_floats(const cpu_problem* p) {
     const int64_t c = GLA_CPU_CHUNK;
-    int64_t kv = p->kp * p->vp, states, n;
+    return cpu_chunk_tiles_floats(p) + p->kp * p->vp + 2 * c * p->kp + c * p->vp;
+}
+
+/* chunk bwd: the tiles; dS, S^T, dS^T [kp,vp]; dQ, dK, T [C,kp]; dO, dV [C,vp], V^T [vp,C]; dA [C,C]; dG [C,kp];
+ * the diagonal of dA [C]; and the recomputed states entering each chunk of one sequence plus its final state,
+ * (ceil(T/C) + 1) x [kp,vp]. */
+static inline int64_t cpu_chunk_bwd_floats(const cpu_problem* p) {
+    const int64_t c = GLA_CPU_CHUNK, kv = p->kp * p->vp;
+    int64_t states, n;
     if (gla_mul_i64((p->seq_len + c - 1) / c + 1, kv, &states)) return -1;
-    n = cpu_chunk_fwd_floats(p) + 3 * kv + 3 * c * p->vp + 4 * c * p->kp + c * c;
+    n = cpu_chunk_tiles_floats(p) + 3 * kv + 4 * c * p->kp + 3 * c * p->vp + c * c + c;
     if (gla_add_i64(n, states, &n)) return -1;
     return n;
 }

@@ -1,0 +1,225 @@
+/*
+ * cpu_chunk.h — the stages the chunk forward (cpu_chunk_fwd.c) and backward (cpu_chunk_bwd.c) share: loading a
+ * chunk into padded fp32 tiles, the chunk-local cumulative log gate, and the per-sub-chunk factors of the
+ * intra-chunk attention matrix A. Compiled per ISA with the kernel files.
+ *
+ * A chunk has C = 64 rows (the last one of a sequence fewer: it is zero-padded to R = a multiple of 16 rows, and
+ * zero rows change nothing) split in sub-chunks of c = 16. G[t] = sum_{s<=t} g_s inside the chunk (fp32), and
+ *   A[t,s] = scale * sum_k q[t,k] k[s,k] exp(G[t,k] - G[s,k])     (s <= t)
+ * For query sub-chunk i (rows t0 = 16i ... t0+15) take the reference row r = t0 - 1 (G[-1] = 0) and
+ *   Qs[t] = scale * q[t] * exp(G[t] - G[r])     Ks[s] = k[s] * exp(G[r] - G[s])
+ * so that A[t,s] = Qs[t] . Ks[s]. For s in earlier sub-chunks (s <= r < t) both exponents are <= 0: nothing
+ * overflows however strong the gates, and the block is a plain matmul. Inside the diagonal block (s, t > r)
+ * Ks's exponent is positive, at most the sub-chunk's decay span max_k (G[r,k] - G[t0+15,k]); when that span is
+ * <= GLA_CPU_FACTOR_SPAN the diagonal block is taken by the same matmul (every factor <= e^20, every product
+ * finite, the masked entries s > t then set to 0 — never multiplied by 0). Otherwise the diagonal block is
+ * computed exactly, per element and channel, with exp(G[t] - G[s]) only for s <= t.
+ *
+ * Every exponent is formed as a direct sum of the gates it spans (G[t] - G[r] = g[r+1] + ... + g[t]), never as
+ * the difference of two cumulative sums: with gates of -50 per step G reaches -3200 in a chunk, where an fp32
+ * difference of cumulative sums would carry an absolute error of ~2e-4 into every exp. Sums of same-signed gates
+ * are accurate relative to themselves.
+ */
+#ifndef GLA_CPU_CHUNK_H
+#define GLA_CPU_CHUNK_H
+
+#include "cpu_simd.h"
+
+#define C_ GLA_CPU_CHUNK
+#define SUB_ GLA_CPU_SUB
+
+/* Largest decay span of a sub-chunk for which its diagonal block is factored (e^20 ~ 5e8 is far from fp32's
+ * limits; typical GLA gates span < 1 over 16 steps). */
+#define GLA_CPU_FACTOR_SPAN 20.0f
+
+/* fp32 tiles of one chunk, cpu_chunk_tiles_floats() floats in all (row strides kp, vp, or C for A-shaped and transposed tiles). */
+typedef struct chunk_tiles {
+    float *q, *k, *v;      /* [C,kp] x2, [C,vp]: the chunk's rows */
+    float *graw, *g, *grev;/* [C,kp]: the log gates; G[t] = sum_{u<=t} g[u]; grev[s] = sum_{u>s} g[u] (= Γ - G[s]) */
+    float *qs, *eq;        /* [SUB,kp]: Qs and exp(G[t] - G[r]) of the current query sub-chunk */
+    float *ks, *ek;        /* [C,kp]: Ks and exp(G[r] - G[s]) of the current sub-chunk's keys */
+    float *kst;            /* [kp,C]: Ks transposed, the B operand of Qs Ks^T */
+    float *a;              /* [C,C]: A */
+    float *egamma;         /* [kp]: exp(Γ), the chunk's total decay per channel */
+    float *run;            /* [kp]: a running sum of gates */
+} chunk_tiles;
+
+static inline float* chunk_tiles_carve(chunk_tiles* t, const cpu_problem* p, float* ws) {
+    t->q = ws, ws += C_ * p->kp;
+    t->k = ws, ws += C_ * p->kp;
+    t->graw = ws, ws += C_ * p->kp;
+    t->g = ws, ws += C_ * p->kp;
+    t->grev = ws, ws += C_ * p->kp;
+    t->v = ws, ws += C_ * p->vp;
+    t->qs = ws, ws += SUB_ * p->kp;
+    t->eq = ws, ws += SUB_ * p->kp;
+    t->ks = ws, ws += C_ * p->kp;
+    t->ek = ws, ws += C_ * p->kp;
+    t->kst = ws, ws += C_ * p->kp;
+    t->a = ws, ws += C_ * C_;
+    t->egamma = ws, ws += p->kp;
+    t->run = ws, ws += p->kp;
+    return ws;
+}
+
+/* Loads n rows of a q/k/v-type tensor for head h from token `first` into a padded tile (rows up to R zeroed). */
+static inline void load_tile(float* tile, int64_t ld, const void* src, int32_t dtype, int64_t heads, int64_t dim,
+                             int64_t first, int64_t h, int64_t n, int64_t rows) {
+    for (int64_t t = 0; t < rows; t++) {
+        float* row = tile + t * ld;
+        if (t < n) {
+            cpu_load_row(row, src, dtype, ((first + t) * heads + h) * dim, dim);
+            memset(row + dim, 0, (size_t)(ld - dim) * sizeof(float));
+        } else {
+            memset(row, 0, (size_t)ld * sizeof(float));
+        }
+    }
+}
+
+/* Stores n rows of a padded tile into a q/k/v-type tensor. */
+static inline void store_tile(void* dst, int32_t dtype, int64_t heads, int64_t dim, int64_t first, int64_t h,
+                              const float* tile, int64_t ld, int64_t n) {
+    for (int64_t t = 0; t < n; t++) cpu_store_row(dst, dtype, ((first + t) * heads + h) * dim, tile + t * ld, dim);
+}
+
+/* The log gates of R rows (padding rows and channels 0), their chunk-local inclusive cumulative sum G (G[R-1] is
+ * the chunk's total decay Γ) and the reverse sums grev[s] = g[s+1] + ... + g[R-1]. Ungated: all zeros. */
+static inline void load_gates(chunk_tiles* t, const cpu_problem* p, const float* g, int64_t first, int64_t h,
+                              int64_t n, int64_t rows) {
+    const int64_t kp = p->kp;
+    memset(t->graw, 0, (size_t)(rows * kp) * sizeof(float));
+    if (p->gate != GLA_GATE_NONE)
+        for (int64_t r = 0; r < n; r++) cpu_load_gate(t->graw + r * kp, p, g, first + r, h);
+    memcpy(t->g, t->graw, (size_t)kp * sizeof(float));
+    for (int64_t r = 1; r < rows; r++)
+        for (int64_t i = 0; i < kp; i += VW)
+            vstore(t->g + r * kp + i, vload(t->g + (r - 1) * kp + i) + vload(t->graw + r * kp + i));
+    memset(t->grev + (rows - 1) * kp, 0, (size_t)kp * sizeof(float));
+    for (int64_t r = rows - 2; r >= 0; r--)
+        for (int64_t i = 0; i < kp; i += VW)
+            vstore(t->grev + r * kp + i, vload(t->grev + (r + 1) * kp + i) + vload(t->graw + (r + 1) * kp + i));
+}
+
+/* Loads one chunk (n real rows, R padded rows) of q, k, v, g for head h. q may be NULL (not needed). */
+static inline void load_chunk(chunk_tiles* t, const cpu_problem* p, const void* q, const void* k, const void* v,
+                              const float* g, int64_t first, int64_t h, int64_t n, int64_t rows) {
+    if (q != NULL) load_tile(t->q, p->kp, q, p->dtype, p->heads, p->key_dim, first, h, n, rows);
+    load_tile(t->k, p->kp, k, p->dtype, p->heads, p->key_dim, first, h, n, rows);
+    load_tile(t->v, p->vp, v, p->dtype, p->heads, p->value_dim, first, h, n, rows);
+    load_gates(t, p, g, first, h, n, rows);
+}
+
+/* out[t] = x[t] * exp(sign * E[t]) * mul for `rows` rows of kp; the factors go to e_out when it is not NULL. */
+static inline void scale_rows_exp(float* out, float* e_out, const float* x, const float* E, int64_t rows, int64_t kp,
+                                  float mul, float sign) {
+    const vf sv = vset1(sign);
+    for (int64_t t = 0; t < rows; t++)
+        for (int64_t i = 0; i < kp; i += VW) {
+            vf e = vexp(sv * vload(E + t * kp + i));
+            if (e_out != NULL) vstore(e_out + t * kp + i, e);
+            vstore(out + t * kp + i, vload(x + t * kp + i) * e * mul);
+        }
+}
+
+/* Prepares query sub-chunk i (rows t0 = 16i ...; reference row r = t0 - 1): Qs and eq = exp(G[t] - G[r]), and
+ * Ks and ek = exp(G[r] - G[s]) for the key rows the matmul covers, and Ks^T. Returns that number of key rows:
+ * 16i, or 16i + 16 when the diagonal block is factored (*factored set accordingly). */
+static inline int64_t prepare_sub(chunk_tiles* t, const cpu_problem* p, int64_t i, int* factored) {
+    const int64_t kp = p->kp, t0 = i * SUB_;
+    float* run = t->run;
+    /* queries: G[t] - G[r] = g[t0] + ... + g[t] */
+    memset(run, 0, (size_t)kp * sizeof(float));
+    for (int64_t r = 0; r < SUB_; r++)
+        for (int64_t c = 0; c < kp; c += VW) {
+            vf acc = vload(run + c) + vload(t->graw + (t0 + r) * kp + c), e = vexp(acc);
+            vstore(run + c, acc);
+            vstore(t->eq + r * kp + c, e);
+            vstore(t->qs + r * kp + c, vload(t->q + (t0 + r) * kp + c) * e * p->scale);
+        }
+    /* the sub-chunk's decay span: max_k -(g[t0] + ... + g[t0+15]) */
+    vf span = (vf){0};
+    for (int64_t c = 0; c < kp; c += VW) span = vmax(span, -vload(run + c));
+    float worst = 0.0f;
+    for (int l = 0; l < VW; l++) worst = span[l] > worst ? span[l] : worst;
+    *factored = worst <= GLA_CPU_FACTOR_SPAN;
+    const int64_t cols = t0 + (*factored ? SUB_ : 0);
+    /* earlier keys: G[r] - G[s] = g[s+1] + ... + g[r], summed from r down */
+    memset(run, 0, (size_t)kp * sizeof(float));
+    for (int64_t s = t0 - 1; s >= 0; s--)
+        for (int64_t c = 0; c < kp; c += VW) {
+            vf acc = vload(run + c), e = vexp(acc);
+            vstore(t->ek + s * kp + c, e);
+            vstore(t->ks + s * kp + c, vload(t->k + s * kp + c) * e);
+            vstore(run + c, acc + vload(t->graw + s * kp + c));
+        }
+    /* the diagonal block's own keys, when factored: G[r] - G[s] = -(g[t0] + ... + g[s]) <= span */
+    if (*factored) {
+        memset(run, 0, (size_t)kp * sizeof(float));
+        for (int64_t s = t0; s < t0 + SUB_; s++)
+            for (int64_t c = 0; c < kp; c += VW) {
+                vf acc = vload(run + c) + vload(t->graw + s * kp + c), e = vexp(-acc);
+                vstore(run + c, acc);
+                vstore(t->ek + s * kp + c, e);
+                vstore(t->ks + s * kp + c, vload(t->k + s * kp + c) * e);
+            }
+    }
+    for (int64_t s0 = 0; s0 < cols; s0++)
+        for (int64_t c = 0; c < kp; c++) t->kst[c * C_ + s0] = t->ks[s0 * kp + c];
+    return cols;
+}
+
+/* Runs body for the pairs s < row of row `row`'s diagonal block (sub-chunk from t0), s descending, for each
+ * vector of channels c, with e = exp(G[row] - G[s]) = exp(g[s+1] + ... + g[row]) summed in t->run. */
+#define FOR_EACH_DIAGONAL_PAIR(t, p, t0, row, s, c, e, body)                                                     \
+    do {                                                                                                         \
+        memset((t)->run, 0, (size_t)(p)->kp * sizeof(float));                                                   \
+        for (int64_t s = (row) - 1; s >= (t0); s--)                                                              \
+            for (int64_t c = 0; c < (p)->kp; c += VW) {                                                          \
+                vf acc_ = vload((t)->run + c) + vload((t)->graw + (s + 1) * (p)->kp + c);                        \
+                vstore((t)->run + c, acc_);                                                                      \
+                const vf e = vexp(acc_);                                                                         \
+                body;                                                                                            \
+            }                                                                                                    \
+    } while (0)
+
+/* A rows of query sub-chunk i (columns 0 .. 16i+15; everything right of the diagonal 0), after prepare_sub. */
+static inline void sub_attention(chunk_tiles* t, const cpu_problem* p, int64_t i, int64_t cols, int factored) {
+    const int64_t kp = p->kp, t0 = i * SUB_;
+    float* a = t->a + t0 * C_;
+    if (cols > 0) gemm(SUB_, cols, kp, t->qs, kp, 1, t->kst, C_, a, C_, 0);
+    for (int64_t r = 0; r < SUB_; r++) {
+        const int64_t row = t0 + r;
+        for (int64_t s = row + 1; s < t0 + SUB_; s++) a[r * C_ + s] = 0.0f;
+        if (factored) continue;
+        /* exact: A[row,row] (exp(0) = 1), then s < row; partial dot products collected per s */
+        vf acc = (vf){0};
+        for (int64_t c = 0; c < kp; c += VW) acc += vload(t->q + row * kp + c) * vload(t->k + row * kp + c);
+        a[r * C_ + row] = p->scale * vsum(acc);
+        for (int64_t s = t0; s < row; s++) a[r * C_ + s] = 0.0f;
+        FOR_EACH_DIAGONAL_PAIR(t, p, t0, row, s, c, e, {
+            vf d = vload(t->q + row * kp + c) * vload(t->k + s * kp + c) * e;
+            a[r * C_ + s] += p->scale * vsum(d);
+        });
+    }
+}
+
+/* egamma = exp(Γ); then S = exp(Γ) * S row-wise and S += Kd^T V (the state update), with kd = k exp(Γ - G). */
+static inline void update_state(chunk_tiles* t, const cpu_problem* p, float* S, float* kd, int64_t rows) {
+    const int64_t kp = p->kp, vp = p->vp;
+    const float* gamma = t->g + (rows - 1) * kp;
+    for (int64_t c = 0; c < kp; c += VW) vstore(t->egamma + c, vexp(vload(gamma + c)));
+    scale_rows_exp(kd, NULL, t->k, t->grev, rows, kp, 1.0f, 1.0f);
+    for (int64_t c = 0; c < kp; c++) {
+        const vf e = vset1(t->egamma[c]);
+        for (int64_t j = 0; j < vp; j += VW) vstore(S + c * vp + j, vload(S + c * vp + j) * e);
+    }
+    gemm(kp, vp, rows, kd, 1, kp, t->v, vp, S, vp, 1);
+}
+
+/* Transposes rows x cols of src (row stride lds) into dst (row stride ldd). */
+static inline void transpose(float* dst, int64_t ldd, const float* src, int64_t lds, int64_t rows, int64_t cols) {
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t c = 0; c < cols; c++) dst[c * ldd + r] = src[r * lds + c];
+}
+
+#endif /* GLA_CPU_CHUNK_H */

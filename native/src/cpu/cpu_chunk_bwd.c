@@ -1,0 +1,221 @@
+/*
+ * cpu_chunk_bwd.c — gla_chunk_bwd on the cpu: gradients of the chunkwise algorithm (cpu_chunk_fwd.c), fp32.
+ * Per (sequence, head):
+ *   1. recompute the state entering every chunk (and the final state), forward over chunks (GUIDE §2:
+ *      recompute rather than store);
+ *   2. backward over chunks with dh = dL/d(state leaving the chunk), starting from dht (or 0):
+ *        dq = scale exp(G) * (do h^T)  +  intra(dA k)          dA[t,s] = do[t] . v[s]  (s <= t)
+ *        dk = exp(Γ - G) * (v dh^T)    +  intra(dA^T q)
+ *        dv = (k exp(Γ - G)) dh        +  A^T do
+ *        dh <- exp(Γ) * dh + (scale q exp(G))^T do              (now dL/d(state entering the chunk))
+ *      the intra terms use the sub-chunk factors of cpu_chunk.h (the same ones A uses);
+ *   3. dg from the identity dG_t = q_t dq_t - k_t dk_t (GUIDE §2), chunk-locally: dg at the chunk's first row
+ *      is exactly sum_v h * dh (h, dh: the state entering the chunk and its gradient), and
+ *      dg_{t+1} = dg_t - dG_t inside the chunk. This is the reverse cumulative sum of the identity (including the
+ *      dht term, which reaches every chunk through dh) restarted at every chunk boundary from its exact value.
+ *      The diagonal terms of dq and dk (s = t, exp(0) = 1) cancel exactly in dG, so they are added to dq, dk
+ *      only after dG is formed: with strong gates they are O(1) while dG is tiny.
+ * OpenMP over (sequence, head), static schedule. Compiled per ISA (cpu_isa.h). Tested by test_parity chunk.
+ */
+#include "cpu_chunk.h"
+#include "cpu_isa.h"
+
+#include <omp.h>
+
+typedef struct bwd_tiles {
+    float *ds, *st, *dst;    /* [kp,vp]: dh; S^T and dh^T [vp,kp] */
+    float *dq, *dk, *tmp;    /* [C,kp] */
+    float *dout, *dv, *vt;   /* [C,vp], [C,vp], V^T [vp,C] */
+    float *da;               /* [C,C]: dA, its diagonal moved to dadiag */
+    float *dg;               /* [C,kp]: dG */
+    float *dadiag;           /* [C] */
+    float *states;           /* (chunks + 1) x [kp,vp] */
+} bwd_tiles;
+
+static float* carve(bwd_tiles* b, const cpu_problem* p, float* ws) {
+    const int64_t kv = p->kp * p->vp;
+    b->ds = ws, ws += kv;
+    b->st = ws, ws += kv;
+    b->dst = ws, ws += kv;
+    b->dq = ws, ws += C_ * p->kp;
+    b->dk = ws, ws += C_ * p->kp;
+    b->tmp = ws, ws += C_ * p->kp;
+    b->dg = ws, ws += C_ * p->kp;
+    b->dout = ws, ws += C_ * p->vp;
+    b->dv = ws, ws += C_ * p->vp;
+    b->vt = ws, ws += C_ * p->vp;
+    b->da = ws, ws += C_ * C_;
+    b->dadiag = ws, ws += C_;
+    b->states = ws;
+    return ws;
+}
+
+/* A state [K,V] (or zeros when src is NULL) into a padded [kp,vp] tile. */
+static void load_state(float* S, const cpu_problem* p, const float* src, int64_t index) {
+    const int64_t K = p->key_dim, V = p->value_dim, vp = p->vp;
+    memset(S, 0, (size_t)(p->kp * vp) * sizeof(float));
+    if (src == NULL) return;
+    for (int64_t i = 0; i < K; i++) memcpy(S + i * vp, src + (index * K + i) * V, (size_t)V * sizeof(float));
+}
+
+/* dq, dk, dv, dG and the new dh of one chunk (n real rows, R padded), given S = the state entering it and
+ * b->ds = dL/d(state leaving it). */
+static void chunk_backward(chunk_tiles* t, bwd_tiles* b, const cpu_problem* p, const float* S, int64_t subs,
+                           int64_t R) {
+    const int64_t kp = p->kp, vp = p->vp;
+    float* edecay = t->ek; /* exp(Γ - G) for the inter terms, before prepare_sub reuses the tile */
+    float* kd = t->ks;
+    const float* gamma = t->g + (R - 1) * kp;
+    scale_rows_exp(kd, edecay, t->k, t->grev, R, kp, 1.0f, 1.0f);
+
+    /* inter-chunk terms */
+    gemm(R, vp, kp, kd, kp, 1, b->ds, vp, b->dv, vp, 0);                  /* dv = Kd dh */
+    transpose(b->dst, kp, b->ds, vp, kp, vp);
+    gemm(R, kp, vp, t->v, vp, 1, b->dst, kp, b->tmp, kp, 0);             /* v dh^T */
+    for (int64_t x = 0; x < R * kp; x += VW) vstore(b->dk + x, vload(edecay + x) * vload(b->tmp + x));
+    transpose(b->st, kp, S, vp, kp, vp);
+    gemm(R, kp, vp, b->dout, vp, 1, b->st, kp, b->tmp, kp, 0);           /* do S^T */
+    for (int64_t r = 0; r < R; r++)
+        for (int64_t c = 0; c < kp; c += VW) {
+            vf ex = vexp(vload(t->g + r * kp + c));
+            vstore(b->dq + r * kp + c, vload(b->tmp + r * kp + c) * ex * p->scale);
+        }
+
+    /* dA = do v^T on the lower block triangle, diagonal moved out */
+    transpose(b->vt, C_, t->v, vp, R, vp);
+    for (int64_t i = 0; i < subs; i++) {
+        const int64_t t0 = i * SUB_;
+        float* da = b->da + t0 * C_;
+        gemm(SUB_, t0 + SUB_, vp, b->dout + t0 * vp, vp, 1, b->vt, C_, da, C_, 0);
+        for (int64_t r = 0; r < SUB_; r++) {
+            b->dadiag[t0 + r] = da[r * C_ + t0 + r];
+            for (int64_t s = t0 + r; s < t0 + SUB_; s++) da[r * C_ + s] = 0.0f;
+        }
+    }
+
+    /* intra-chunk terms, per query sub-chunk i */
+    for (int64_t i = 0; i < subs; i++) {
+        const int64_t t0 = i * SUB_;
+        int factored;
+        const int64_t cols = prepare_sub(t, p, i, &factored);
+        sub_attention(t, p, i, cols, factored); /* A rows t0.. (recomputed) */
+        const float* da = b->da + t0 * C_;
+        if (cols > 0) {
+            /* dq[t] += exp(G[t] - G[r]) * scale * sum_s dA[t,s] Ks[s] */
+            gemm(SUB_, kp, cols, da, C_, 1, t->ks, kp, b->tmp, kp, 0);
+            for (int64_t r = 0; r < SUB_; r++)
+                for (int64_t c = 0; c < kp; c += VW) {
+                    float* dq = b->dq + (t0 + r) * kp + c;
+                    vstore(dq, vload(dq) + vload(t->eq + r * kp + c) * vload(b->tmp + r * kp + c) * p->scale);
+                }
+            /* dk[s] += exp(G[r] - G[s]) * sum_t dA[t,s] Qs[t] */
+            gemm(cols, kp, SUB_, da, 1, C_, t->qs, kp, b->tmp, kp, 0);
+            for (int64_t s = 0; s < cols; s++)
+                for (int64_t c = 0; c < kp; c += VW) {
+                    float* dk = b->dk + s * kp + c;
+                    vstore(dk, vload(dk) + vload(t->ek + s * kp + c) * vload(b->tmp + s * kp + c));
+                }
+        }
+        if (!factored) /* the diagonal block, exactly: pairs s < t inside the sub-chunk */
+            for (int64_t r = 1; r < SUB_; r++) {
+                const int64_t row = t0 + r;
+                FOR_EACH_DIAGONAL_PAIR(t, p, t0, row, s, c, e, {
+                    const vf ex = e * vset1(p->scale * da[r * C_ + s]);
+                    float* dq = b->dq + row * kp + c;
+                    float* dk = b->dk + s * kp + c;
+                    vstore(dq, vload(dq) + ex * vload(t->k + s * kp + c));
+                    vstore(dk, vload(dk) + ex * vload(t->q + row * kp + c));
+                });
+            }
+        /* dv[s] += sum_t A[t,s] do[t] */
+        gemm(t0 + SUB_, vp, SUB_, t->a + t0 * C_, 1, C_, b->dout + t0 * vp, vp, b->dv, vp, 1);
+    }
+
+    /* dG without the diagonal terms, then the diagonal terms: dq[t] += scale dA[t,t] k[t], dk likewise */
+    for (int64_t r = 0; r < R; r++) {
+        const vf w = vset1(p->scale * b->dadiag[r]);
+        for (int64_t c = 0; c < kp; c += VW) {
+            const int64_t x = r * kp + c;
+            const vf q = vload(t->q + x), k = vload(t->k + x), dq = vload(b->dq + x), dk = vload(b->dk + x);
+            vstore(b->dg + x, q * dq - k * dk);
+            vstore(b->dq + x, dq + w * k);
+            vstore(b->dk + x, dk + w * q);
+        }
+    }
+
+    /* dh <- exp(Γ) dh + (scale q exp(G))^T do */
+    for (int64_t c = 0; c < kp; c += VW) vstore(t->egamma + c, vexp(vload(gamma + c)));
+    for (int64_t c = 0; c < kp; c++) {
+        const vf eg = vset1(t->egamma[c]);
+        for (int64_t j = 0; j < vp; j += VW) vstore(b->ds + c * vp + j, vload(b->ds + c * vp + j) * eg);
+    }
+    float* qg = t->ks;
+    scale_rows_exp(qg, NULL, t->q, t->g, R, kp, p->scale, 1.0f);
+    gemm(kp, vp, R, qg, 1, kp, b->dout, vp, b->ds, vp, 1);
+}
+
+/* dg of the chunk's rows: dg[first] = sum_v S * dS (entering state and its gradient), dg[t+1] = dg[t] - dG[t]. */
+static void store_gate_gradient(const cpu_problem* p, const gla_bwd_args* a, const bwd_tiles* b, const float* S,
+                                int64_t first, int64_t h, int64_t rows, float* run) {
+    const int64_t K = p->key_dim, kp = p->kp, vp = p->vp, H = p->heads;
+    for (int64_t c = 0; c < kp; c++) {
+        vf acc = (vf){0};
+        for (int64_t j = 0; j < vp; j += VW) acc += vload(S + c * vp + j) * vload(b->ds + c * vp + j);
+        run[c] = vsum(acc);
+    }
+    for (int64_t r = 0; r < rows; r++) {
+        const float* dG = b->dg + r * kp;
+        if (p->gate == GLA_GATE_CHANNEL) {
+            memcpy(a->dg + ((first + r) * H + h) * K, run, (size_t)K * sizeof(float));
+        } else {
+            float sum = 0.0f;
+            for (int64_t c = 0; c < K; c++) sum += run[c];
+            a->dg[(first + r) * H + h] = sum;
+        }
+        for (int64_t c = 0; c < kp; c++) run[c] -= dG[c];
+    }
+}
+
+static void bwd_item(const cpu_problem* p, const gla_bwd_args* a, float* ws, int64_t n, int64_t h) {
+    const int64_t kp = p->kp, vp = p->vp, kv = kp * vp, K = p->key_dim, V = p->value_dim;
+    chunk_tiles t;
+    bwd_tiles b;
+    carve(&b, p, chunk_tiles_carve(&t, p, ws));
+    int64_t first, length;
+    cpu_sequence(p, n, &first, &length);
+    const int64_t state = n * p->heads + h, chunks = (length + C_ - 1) / C_;
+
+    /* 1. states entering each chunk; states[chunks] is the final state */
+    load_state(b.states, p, a->h0, state);
+    for (int64_t c = 0; c < chunks; c++) {
+        const int64_t c0 = c * C_, rows = length - c0 < C_ ? length - c0 : C_;
+        const int64_t R = (rows + SUB_ - 1) / SUB_ * SUB_;
+        load_chunk(&t, p, NULL, a->k, a->v, a->g, first + c0, h, rows, R);
+        memcpy(b.states + (c + 1) * kv, b.states + c * kv, (size_t)kv * sizeof(float));
+        update_state(&t, p, b.states + (c + 1) * kv, t.ks, R);
+    }
+
+    /* 2-3. backward over chunks */
+    load_state(b.ds, p, a->dht, state);
+    for (int64_t c = chunks - 1; c >= 0; c--) {
+        const int64_t c0 = c * C_, rows = length - c0 < C_ ? length - c0 : C_;
+        const int64_t subs = (rows + SUB_ - 1) / SUB_, R = subs * SUB_;
+        load_chunk(&t, p, a->q, a->k, a->v, a->g, first + c0, h, rows, R);
+        load_tile(b.dout, vp, a->dout, p->dtype, p->heads, V, first + c0, h, rows, R);
+        const float* S = b.states + c * kv;
+        chunk_backward(&t, &b, p, S, subs, R);
+        store_tile(a->dq, p->dtype, p->heads, K, first + c0, h, b.dq, kp, rows);
+        store_tile(a->dk, p->dtype, p->heads, K, first + c0, h, b.dk, kp, rows);
+        store_tile(a->dv, p->dtype, p->heads, V, first + c0, h, b.dv, vp, rows);
+        if (p->gate != GLA_GATE_NONE) store_gate_gradient(p, a, &b, S, first + c0, h, rows, t.egamma);
+    }
+    if (a->dh0 != NULL)
+        for (int64_t i = 0; i < K; i++) memcpy(a->dh0 + (state * K + i) * V, b.ds + i * vp, (size_t)V * sizeof(float));
+}
+
+void GLA_ISA_FN(gla_cpu_chunk_bwd)(const cpu_problem* p, const gla_bwd_args* a, float* workspace, int threads) {
+    const int64_t items = p->num_seqs * p->heads, per_thread = cpu_chunk_bwd_floats(p);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t i = 0; i < items; i++)
+        bwd_item(p, a, workspace + omp_get_thread_num() * per_thread, i / p->heads, i % p->heads);
+}
