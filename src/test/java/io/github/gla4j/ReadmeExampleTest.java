@@ -1,7 +1,6 @@
 /*
  * ReadmeExampleTest.java — the Java example of README.md inside example() (plus a step that fills the inputs),
- * compiled and run, then its
- * result checked against the reference so the README never shows code that does not work.
+ * compiled and run, its result checked against the reference, so the README never shows code that does not work.
  */
 package io.github.gla4j;
 
