@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# scripts/gpu-bundle.sh — packs everything needed to test and benchmark gla4j on a CUDA host that has no JDK and
+# no network: a jlinked Java runtime, the project's classes and test classes, their dependency jars, the JUnit
+# console launcher and the native library built here (with the cuda backend, sm_90a + a portable target).
+#
+#   scripts/gpu-bundle.sh [OUT.tgz]         (default target/gpu-bundle.tgz; must stay well under 64 MiB)
+# On the CUDA host:
+#   tar xzf gpu-bundle.tgz && gpu-bundle/run-tests.sh REPORT_DIR     the JUnit suite (GPU tests included) + gla check
+#   gpu-bundle/gla info                                               any gla subcommand
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/lib/java.sh"
+out=${1:-$root/target/gpu-bundle.tgz}
+cd "$root"
+
+junit_console=org.junit.platform:junit-platform-console-standalone:1.14.1
+./mvnw -q -B -DskipTests -Dnative.asan.skip=true package dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+./mvnw -q -B dependency:copy -Dartifact=$junit_console -DoutputDirectory=target/junit-console
+lib=target/classes/native/linux-x86_64/libgla4j.so
+if ! nm -D --defined-only "$lib" | grep -q cudaGetDeviceCount && ! strings "$lib" | grep -q sm_90a; then
+  echo "gpu-bundle: $lib was built without the cuda backend (is nvcc found by CMake?)" >&2
+  exit 1
+fi
+
+stage=target/gpu-bundle
+rm -rf "$stage"
+mkdir -p "$stage/lib" "$stage/native"
+"$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.sql,java.desktop,java.management,java.instrument,jdk.unsupported,jdk.attach,jdk.management \
+  --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$stage/runtime"
+cp target/gla4j.jar "$stage/lib/"
+tr ':' '\n' < target/test-classpath.txt | while read -r jar; do [[ -n "$jar" ]] && cp "$jar" "$stage/lib/"; done
+cp target/junit-console/*.jar "$stage/junit-console.jar"
+(cd target && tar cf - test-classes) | (cd "$stage" && tar xf -)
+cp "$lib" "$stage/native/"
+
+cat > "$stage/gla" <<'SH'
+#!/usr/bin/env bash
+# gla — the gla4j command line from this bundle.
+here=$(cd "$(dirname "$0")" && pwd)
+exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED -Dgla4j.library.path="$here/native/libgla4j.so" \
+  -cp "$here/lib/*" io.github.gla4j.cli.Main "$@"
+SH
+cat > "$stage/run-tests.sh" <<'SH'
+#!/usr/bin/env bash
+# run-tests.sh [REPORT_DIR] — the whole JUnit suite on this host (GPU tests run where a CUDA device is present),
+# then `gla check --backend cuda`. JUnit XML reports go to REPORT_DIR (default ./junit-reports). Run it from the
+# project root where tests read project files (README.md); it works from anywhere else too.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+reports=${1:-$PWD/junit-reports}
+mkdir -p "$reports"
+"$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED -Xss4m -Dgla4j.library.path="$here/native/libgla4j.so" \
+  -jar "$here/junit-console.jar" execute --class-path "$here/test-classes:$(echo "$here"/lib/*.jar | tr ' ' ':')" \
+  --scan-class-path "$here/test-classes" --reports-dir "$reports" --details=summary --disable-banner
+tests=$?
+"$here/gla" info
+"$here/gla" check --backend cuda
+check=$?
+echo "junit exit $tests, gla check --backend cuda exit $check"
+exit $(( tests != 0 || check != 0 ))
+SH
+chmod +x "$stage/gla" "$stage/run-tests.sh"
+tar czf "$out" -C target gpu-bundle
+echo "gpu-bundle: $out ($(du -h "$out" | cut -f1))"
