@@ -1,5 +1,8 @@
 # GlaTests.cmake — helpers for the CTest suite in native/tests.
 #   gla_add_test_executable(name sources...)  a C test program linked to gla4j (sanitized when GLA_SANITIZE)
+#   gla_add_test(name command args...)         a CTest test; under GLA_SANITIZE, ASan returns NULL for impossible
+#                                              allocations (as malloc does) instead of aborting, so the
+#                                              out-of-memory paths can be tested
 #   gla_add_exports_test()                     checks that libgla4j exports exactly the gla.h functions
 
 function(gla_add_test_executable name)
@@ -8,6 +11,13 @@ function(gla_add_test_executable name)
   target_include_directories(${name} PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
   gla_warnings(${name})
   gla_sanitize(${name})
+endfunction()
+
+function(gla_add_test name)
+  add_test(NAME ${name} COMMAND ${ARGN})
+  if(GLA_SANITIZE)
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "ASAN_OPTIONS=allocator_may_return_null=1")
+  endif()
 endfunction()
 
 function(gla_add_exports_test)

@@ -1,0 +1,370 @@
+/*
+ * test_bad_args.c — every entry point of gla.h with every kind of bad argument: NULL pointers, zero, negative
+ * and huge dims, sizes that overflow int64, unknown enum values, mismatched gate/gradient pointers, bad
+ * cu_seqlens, misaligned pointers, short workspaces, unavailable backends. Each call must return the right
+ * status and a message that starts with the function's name and names the argument — and the process must
+ * survive all of it. CTest: bad_args.
+ */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Checks status and that the thread's message is "<fn>: ..." containing `needle`. */
+static void expect(gla_status got, gla_status want, const char* fn, const char* needle, const char* what) {
+    const char* msg = NULL;
+    gla_get_last_error(&msg);
+    CHECK(got == want, "%s: status %d, expected %d (message: %s)", what, (int)got, (int)want, msg ? msg : "(null)");
+    if (want == GLA_OK) return;
+    size_t n = strlen(fn);
+    CHECK(msg != NULL && strncmp(msg, fn, n) == 0 && msg[n] == ':', "%s: message does not start with '%s:': %s", what,
+          fn, msg ? msg : "(null)");
+    CHECK(msg != NULL && strstr(msg, needle) != NULL, "%s: message does not mention '%s': %s", what, needle,
+          msg ? msg : "(null)");
+}
+
+#define INVALID GLA_ERROR_INVALID_ARGUMENT
+
+static void library_functions(void) {
+    int32_t a, b, c;
+    expect(gla_version(NULL, &b, &c), INVALID, "gla_version", "major", "version major");
+    expect(gla_version(&a, NULL, &c), INVALID, "gla_version", "minor", "version minor");
+    expect(gla_version(&a, &b, NULL), INVALID, "gla_version", "patch", "version patch");
+    expect(gla_get_last_error(NULL), INVALID, "gla_get_last_error", "message", "last error");
+    const char* name;
+    expect(gla_status_name(99, &name), INVALID, "gla_status_name", "status", "status name 99");
+    expect(gla_status_name(-1, &name), INVALID, "gla_status_name", "status", "status name -1");
+    expect(gla_status_name(0, NULL), INVALID, "gla_status_name", "name", "status name NULL");
+    expect(gla_cpu_features(NULL), INVALID, "gla_cpu_features", "features", "cpu features");
+    expect(gla_backend_available(7, &a), INVALID, "gla_backend_available", "backend", "available 7");
+    expect(gla_backend_available(GLA_BACKEND_CPU, NULL), INVALID, "gla_backend_available", "available", "available NULL");
+    expect(gla_device_count(-1, &a), INVALID, "gla_device_count", "backend", "count -1");
+    expect(gla_device_count(GLA_BACKEND_CPU, NULL), INVALID, "gla_device_count", "count", "count NULL");
+    gla_device_info info;
+    expect(gla_device_info_get(5, 0, &info), INVALID, "gla_device_info_get", "backend", "info backend");
+    expect(gla_device_info_get(GLA_BACKEND_CPU, 1, &info), INVALID, "gla_device_info_get", "device", "info device");
+    expect(gla_device_info_get(GLA_BACKEND_CPU, -1, &info), INVALID, "gla_device_info_get", "device", "info device -1");
+    expect(gla_device_info_get(GLA_BACKEND_CPU, 0, NULL), INVALID, "gla_device_info_get", "info", "info NULL");
+    int32_t cuda_devices = -1;
+    CHECK_OK(gla_device_count(GLA_BACKEND_CUDA, &cuda_devices));
+    if (cuda_devices == 0) {
+        expect(gla_device_info_get(GLA_BACKEND_CUDA, 0, &info), GLA_ERROR_BACKEND_UNAVAILABLE, "gla_device_info_get",
+               "cuda", "info cuda");
+        gla_context* ctx = (gla_context*)&a;
+        expect(gla_context_create(GLA_BACKEND_CUDA, 0, &ctx), GLA_ERROR_BACKEND_UNAVAILABLE, "gla_context_create",
+               "cuda", "create cuda");
+        CHECK(ctx == NULL, "a failed gla_context_create leaves *context NULL");
+    }
+}
+
+static void context_functions(gla_context* ctx) {
+    gla_context* c = NULL;
+    int32_t b;
+    expect(gla_context_create(GLA_BACKEND_CPU, 0, NULL), INVALID, "gla_context_create", "context", "create NULL");
+    expect(gla_context_create(9, 0, &c), INVALID, "gla_context_create", "backend", "create backend");
+    expect(gla_context_create(GLA_BACKEND_CPU, 3, &c), INVALID, "gla_context_create", "device", "create device");
+    expect(gla_context_destroy(NULL), GLA_OK, "gla_context_destroy", "", "destroy NULL");
+    expect(gla_context_backend(NULL, &b), INVALID, "gla_context_backend", "context", "backend ctx");
+    expect(gla_context_backend(ctx, NULL), INVALID, "gla_context_backend", "backend", "backend NULL");
+    expect(gla_context_set_stream(NULL, NULL), INVALID, "gla_context_set_stream", "context", "stream ctx");
+    expect(gla_context_set_stream(ctx, (void*)&b), INVALID, "gla_context_set_stream", "stream", "cpu stream");
+    expect(gla_context_set_threads(NULL, 1), INVALID, "gla_context_set_threads", "context", "threads ctx");
+    expect(gla_context_set_threads(ctx, -1), INVALID, "gla_context_set_threads", "threads", "threads -1");
+    expect(gla_context_set_threads(ctx, 1 << 20), INVALID, "gla_context_set_threads", "threads", "threads huge");
+    expect(gla_synchronize(NULL), INVALID, "gla_synchronize", "context", "synchronize");
+}
+
+static void memory_functions(gla_context* ctx) {
+    void* p = (void*)&p;
+    char buf[64];
+    expect(gla_malloc(NULL, 8, &p), INVALID, "gla_malloc", "context", "malloc ctx");
+    expect(gla_malloc(ctx, 8, NULL), INVALID, "gla_malloc", "ptr", "malloc ptr");
+    expect(gla_malloc(ctx, -1, &p), INVALID, "gla_malloc", "bytes", "malloc -1");
+    CHECK(p == NULL, "a failed gla_malloc leaves *ptr NULL");
+    expect(gla_malloc(ctx, INT64_MAX, &p), GLA_ERROR_OUT_OF_MEMORY, "gla_malloc", "bytes", "malloc huge");
+    expect(gla_malloc(ctx, 0, &p), GLA_OK, "gla_malloc", "", "malloc 0");
+    CHECK(p == NULL, "gla_malloc of 0 bytes gives NULL");
+    expect(gla_host_alloc(NULL, 8, &p), INVALID, "gla_host_alloc", "context", "host_alloc ctx");
+    expect(gla_host_alloc(ctx, 8, NULL), INVALID, "gla_host_alloc", "ptr", "host_alloc ptr");
+    expect(gla_host_alloc(ctx, -5, &p), INVALID, "gla_host_alloc", "bytes", "host_alloc -5");
+    expect(gla_host_alloc(ctx, INT64_MAX - 1, &p), GLA_ERROR_OUT_OF_MEMORY, "gla_host_alloc", "bytes", "host huge");
+    expect(gla_free(NULL, buf), INVALID, "gla_free", "context", "free ctx");
+    expect(gla_free(ctx, NULL), GLA_OK, "gla_free", "", "free NULL");
+    expect(gla_host_free(NULL, buf), INVALID, "gla_host_free", "context", "host_free ctx");
+    expect(gla_host_free(ctx, NULL), GLA_OK, "gla_host_free", "", "host_free NULL");
+    expect(gla_memset(NULL, buf, 0, 8), INVALID, "gla_memset", "context", "memset ctx");
+    expect(gla_memset(ctx, NULL, 0, 8), INVALID, "gla_memset", "ptr", "memset ptr");
+    expect(gla_memset(ctx, buf, 0, -8), INVALID, "gla_memset", "bytes", "memset -8");
+    expect(gla_memcpy(NULL, buf, buf + 8, 8, GLA_COPY_HOST_TO_HOST), INVALID, "gla_memcpy", "context", "memcpy ctx");
+    expect(gla_memcpy(ctx, buf, buf + 8, 8, 4), INVALID, "gla_memcpy", "kind", "memcpy kind 4");
+    expect(gla_memcpy(ctx, buf, buf + 8, 8, -1), INVALID, "gla_memcpy", "kind", "memcpy kind -1");
+    expect(gla_memcpy(ctx, NULL, buf, 8, GLA_COPY_HOST_TO_HOST), INVALID, "gla_memcpy", "dst", "memcpy dst");
+    expect(gla_memcpy(ctx, buf, NULL, 8, GLA_COPY_HOST_TO_HOST), INVALID, "gla_memcpy", "src", "memcpy src");
+    expect(gla_memcpy(ctx, buf, buf + 8, -1, GLA_COPY_HOST_TO_HOST), INVALID, "gla_memcpy", "bytes", "memcpy -1");
+}
+
+/* ---- ops: a valid call, then one broken argument at a time ---- */
+
+enum { B = 1, T = 5, H = 2, K = 4, V = 3 };
+
+/* Buffers large enough for the valid dims (and for the varlen variants, which use T tokens), 64-byte aligned. */
+typedef struct op_buffers {
+    float q[B * T * H * K + 16], k[B * T * H * K + 16], v[B * T * H * V + 16], g[B * T * H * K + 16];
+    float h0[4 * H * K * V + 16], o[B * T * H * V + 16], ht[4 * H * K * V + 16];
+    float dout[B * T * H * V + 16], dht[4 * H * K * V + 16], dq[B * T * H * K + 16], dk[B * T * H * K + 16];
+    float dv[B * T * H * V + 16], dg[B * T * H * K + 16], dh0[4 * H * K * V + 16];
+    int64_t cu[8];
+    _Alignas(64) char workspace[1 << 16];
+} op_buffers;
+
+/* The arguments of every op, so one broken field can be set per call. */
+typedef struct op_args {
+    gla_context* ctx;
+    gla_dims dims;
+    int null_dims; /* pass dims = NULL */
+    const void *q, *k, *v;
+    const float* g;
+    const float* h0;
+    const int64_t* cu;
+    void* o;
+    float* ht;
+    const void* dout;
+    const float* dht;
+    void *dq, *dk, *dv;
+    float *dg, *dh0;
+    void* ws;
+    int64_t ws_bytes;
+    float* state;
+} op_args;
+
+static op_args valid_args(gla_context* ctx, op_buffers* b) {
+    op_args a;
+    memset(&a, 0, sizeof a);
+    a.ctx = ctx;
+    a.dims = test_dims(B, T, H, K, V, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    a.q = b->q, a.k = b->k, a.v = b->v, a.g = b->g, a.h0 = b->h0, a.o = b->o, a.ht = b->ht;
+    a.dout = b->dout, a.dht = b->dht, a.dq = b->dq, a.dk = b->dk, a.dv = b->dv, a.dg = b->dg, a.dh0 = b->dh0;
+    a.state = b->h0;
+    return a;
+}
+
+static gla_status call(int op, const op_args* a) {
+    const gla_dims* dims = a->null_dims ? NULL : &a->dims;
+    switch (op) {
+    case GLA_OP_CHUNK_FWD:
+        return gla_chunk_fwd(a->ctx, dims, a->q, a->k, a->v, a->g, a->h0, a->cu, a->o, a->ht, a->ws, a->ws_bytes);
+    case GLA_OP_RECURRENT_FWD:
+        return gla_recurrent_fwd(a->ctx, dims, a->q, a->k, a->v, a->g, a->h0, a->cu, a->o, a->ht, a->ws,
+                                 a->ws_bytes);
+    case GLA_OP_CHUNK_BWD:
+        return gla_chunk_bwd(a->ctx, dims, a->q, a->k, a->v, a->g, a->h0, a->cu, a->dout, a->dht, a->dq, a->dk,
+                             a->dv, a->dg, a->dh0, a->ws, a->ws_bytes);
+    case GLA_OP_RECURRENT_BWD:
+        return gla_recurrent_bwd(a->ctx, dims, a->q, a->k, a->v, a->g, a->h0, a->cu, a->dout, a->dht, a->dq,
+                                 a->dk, a->dv, a->dg, a->dh0, a->ws, a->ws_bytes);
+    default:
+        return gla_decode_step(a->ctx, dims, a->q, a->k, a->v, a->g, a->state, a->o);
+    }
+}
+
+/* A mutation of the valid arguments and what it must produce. */
+typedef struct mutation {
+    const char* what;
+    const char* needle;  /* the argument the message must name */
+    int ops;             /* bit mask of the ops it applies to */
+    gla_status status;
+    void (*apply)(op_args* a, op_buffers* b);
+} mutation;
+
+#define FWD ((1 << GLA_OP_CHUNK_FWD) | (1 << GLA_OP_RECURRENT_FWD))
+#define BWD ((1 << GLA_OP_CHUNK_BWD) | (1 << GLA_OP_RECURRENT_BWD))
+#define DEC (1 << GLA_OP_DECODE_STEP)
+#define ALL (FWD | BWD | DEC)
+#define SEQ (FWD | BWD) /* ops over whole sequences */
+
+static void m_ctx(op_args* a, op_buffers* b) { (void)b, a->ctx = NULL; }
+static void m_dims(op_args* a, op_buffers* b) { (void)b, a->null_dims = 1; }
+static void m_batch0(op_args* a, op_buffers* b) { (void)b, a->dims.batch = 0; }
+static void m_seq_neg(op_args* a, op_buffers* b) { (void)b, a->dims.seq_len = -3; }
+static void m_heads0(op_args* a, op_buffers* b) { (void)b, a->dims.heads = 0; }
+static void m_key0(op_args* a, op_buffers* b) { (void)b, a->dims.key_dim = 0; }
+static void m_key_big(op_args* a, op_buffers* b) { (void)b, a->dims.key_dim = 4097; }
+static void m_value0(op_args* a, op_buffers* b) { (void)b, a->dims.value_dim = 0; }
+static void m_value_neg(op_args* a, op_buffers* b) { (void)b, a->dims.value_dim = INT64_MIN; }
+static void m_nseq_neg(op_args* a, op_buffers* b) { (void)b, a->dims.num_seqs = -1; }
+static void m_scale_nan(op_args* a, op_buffers* b) { (void)b, a->dims.scale = NAN; }
+static void m_scale_inf(op_args* a, op_buffers* b) { (void)b, a->dims.scale = INFINITY; }
+static void m_dtype(op_args* a, op_buffers* b) { (void)b, a->dims.dtype = 2; }
+static void m_gate(op_args* a, op_buffers* b) { (void)b, a->dims.gate = -1; }
+static void m_algorithm(op_args* a, op_buffers* b) { (void)b, a->dims.algorithm = 3; }
+static void m_overflow_bt(op_args* a, op_buffers* b) { (void)b, a->dims.batch = INT64_C(1) << 40, a->dims.seq_len = INT64_C(1) << 40; }
+static void m_overflow_h(op_args* a, op_buffers* b) { (void)b, a->dims.heads = INT64_C(1) << 61; }
+static void m_overflow_states(op_args* a, op_buffers* b) {
+    (void)b, a->dims.batch = INT64_C(1) << 40, a->dims.key_dim = 4096, a->dims.value_dim = 4096;
+}
+static void m_q(op_args* a, op_buffers* b) { (void)b, a->q = NULL; }
+static void m_k(op_args* a, op_buffers* b) { (void)b, a->k = NULL; }
+static void m_v(op_args* a, op_buffers* b) { (void)b, a->v = NULL; }
+static void m_o(op_args* a, op_buffers* b) { (void)b, a->o = NULL; }
+static void m_g_null(op_args* a, op_buffers* b) { (void)b, a->g = NULL; }
+static void m_g_ungated(op_args* a, op_buffers* b) { (void)b, a->dims.gate = GLA_GATE_NONE, a->dg = NULL; }
+static void m_q_misaligned(op_args* a, op_buffers* b) { a->q = (const char*)b->q + 1; }
+static void m_bf16_misaligned(op_args* a, op_buffers* b) { a->dims.dtype = GLA_DTYPE_BF16, a->v = (const char*)b->v + 1; }
+static void m_g_misaligned(op_args* a, op_buffers* b) { a->g = (const float*)((const char*)b->g + 2); }
+static void m_h0_misaligned(op_args* a, op_buffers* b) { a->h0 = (const float*)((const char*)b->h0 + 2); }
+static void m_ht_misaligned(op_args* a, op_buffers* b) { a->ht = (float*)((char*)b->ht + 1); }
+static void m_o_misaligned(op_args* a, op_buffers* b) { a->o = (char*)b->o + 3; }
+static void m_nseq_no_cu(op_args* a, op_buffers* b) { (void)b, a->dims.num_seqs = 2; }
+static void varlen(op_args* a, op_buffers* b, int64_t n, int64_t c1, int64_t c2, int64_t c3) {
+    b->cu[0] = 0, b->cu[1] = c1, b->cu[2] = c2, b->cu[3] = c3;
+    a->cu = b->cu;
+    a->dims.num_seqs = n;
+}
+static void m_cu_nseq0(op_args* a, op_buffers* b) { varlen(a, b, 3, 2, 2, T), a->dims.num_seqs = 0; }
+static void m_cu_batch(op_args* a, op_buffers* b) { varlen(a, b, 3, 2, 2, T), a->dims.batch = 2; }
+static void m_cu_first(op_args* a, op_buffers* b) { varlen(a, b, 3, 2, 2, T), b->cu[0] = 1; }
+static void m_cu_order(op_args* a, op_buffers* b) { varlen(a, b, 3, 3, 2, T); }
+static void m_cu_last(op_args* a, op_buffers* b) { varlen(a, b, 3, 1, 2, T - 1); }
+static void m_cu_misaligned(op_args* a, op_buffers* b) { varlen(a, b, 3, 2, 2, T), a->cu = (const int64_t*)((const char*)b->cu + 4); }
+static void m_ws_bytes_no_ws(op_args* a, op_buffers* b) { (void)b, a->ws_bytes = 64; }
+static void m_ws_bytes_neg(op_args* a, op_buffers* b) { a->ws = b->workspace, a->ws_bytes = -1; }
+static void m_ws_short(op_args* a, op_buffers* b) { a->ws = b->workspace, a->ws_bytes = 64; }
+static void m_ws_misaligned(op_args* a, op_buffers* b) { a->ws = b->workspace + 8, a->ws_bytes = sizeof b->workspace - 8; }
+static void m_dout(op_args* a, op_buffers* b) { (void)b, a->dout = NULL; }
+static void m_dq(op_args* a, op_buffers* b) { (void)b, a->dq = NULL; }
+static void m_dk(op_args* a, op_buffers* b) { (void)b, a->dk = NULL; }
+static void m_dv(op_args* a, op_buffers* b) { (void)b, a->dv = NULL; }
+static void m_dg_null(op_args* a, op_buffers* b) { (void)b, a->dg = NULL; }
+static void m_dg_ungated(op_args* a, op_buffers* b) { (void)b, a->dims.gate = GLA_GATE_NONE, a->g = NULL; }
+static void m_dh0_no_h0(op_args* a, op_buffers* b) { (void)b, a->h0 = NULL; }
+static void m_dht_misaligned(op_args* a, op_buffers* b) { a->dht = (const float*)((const char*)b->dht + 2); }
+static void m_dq_misaligned(op_args* a, op_buffers* b) { a->dq = (char*)b->dq + 2; }
+static void m_state(op_args* a, op_buffers* b) { (void)b, a->state = NULL; }
+static void m_state_misaligned(op_args* a, op_buffers* b) { a->state = (float*)((char*)b->h0 + 1); }
+static void m_decode_seq(op_args* a, op_buffers* b) { (void)b, a->dims.seq_len = 2; }
+static void m_decode_nseq(op_args* a, op_buffers* b) { (void)b, a->dims.num_seqs = 1; }
+
+static const mutation mutations[] = {
+    {"context NULL", "context", ALL, INVALID, m_ctx},
+    {"dims NULL", "dims", ALL, INVALID, m_dims},
+    {"batch 0", "dims->batch", ALL, INVALID, m_batch0},
+    {"seq_len -3", "dims->seq_len", ALL, INVALID, m_seq_neg},
+    {"heads 0", "dims->heads", ALL, INVALID, m_heads0},
+    {"key_dim 0", "dims->key_dim must be in [1, 4096], got 0", ALL, INVALID, m_key0},
+    {"key_dim 4097", "dims->key_dim", ALL, INVALID, m_key_big},
+    {"value_dim 0", "dims->value_dim", ALL, INVALID, m_value0},
+    {"value_dim INT64_MIN", "dims->value_dim", ALL, INVALID, m_value_neg},
+    {"num_seqs -1", "dims->num_seqs", ALL, INVALID, m_nseq_neg},
+    {"scale NaN", "dims->scale", ALL, INVALID, m_scale_nan},
+    {"scale inf", "dims->scale", ALL, INVALID, m_scale_inf},
+    {"dtype 2", "dims->dtype", ALL, INVALID, m_dtype},
+    {"gate -1", "dims->gate", ALL, INVALID, m_gate},
+    {"algorithm 3", "dims->algorithm", ALL, INVALID, m_algorithm},
+    {"batch*seq_len overflow", "overflows int64", SEQ, INVALID, m_overflow_bt},
+    {"heads overflow", "overflows int64", ALL, INVALID, m_overflow_h},
+    {"states overflow", "states", ALL, INVALID, m_overflow_states},
+    {"q NULL", "q must not be NULL", ALL, INVALID, m_q},
+    {"k NULL", "k must not be NULL", ALL, INVALID, m_k},
+    {"v NULL", "v must not be NULL", ALL, INVALID, m_v},
+    {"o NULL", "o must not be NULL", FWD | DEC, INVALID, m_o},
+    {"g NULL while gated", "g must not be NULL", ALL, INVALID, m_g_null},
+    {"g given while ungated", "g must be NULL", FWD | DEC, INVALID, m_g_ungated},
+    {"q misaligned", "q (", ALL, INVALID, m_q_misaligned},
+    {"bf16 v misaligned", "v (", ALL, INVALID, m_bf16_misaligned},
+    {"g misaligned", "g (", ALL, INVALID, m_g_misaligned},
+    {"h0 misaligned", "h0 (", SEQ, INVALID, m_h0_misaligned},
+    {"ht misaligned", "ht (", FWD, INVALID, m_ht_misaligned},
+    {"o misaligned", "o (", FWD | DEC, INVALID, m_o_misaligned},
+    {"num_seqs without cu_seqlens", "cu_seqlens must not be NULL", SEQ, INVALID, m_nseq_no_cu},
+    {"cu_seqlens with num_seqs 0", "dims->num_seqs", SEQ, INVALID, m_cu_nseq0},
+    {"cu_seqlens with batch 2", "dims->batch", SEQ, INVALID, m_cu_batch},
+    {"cu_seqlens[0] 1", "cu_seqlens[0]", SEQ, INVALID, m_cu_first},
+    {"cu_seqlens decreasing", "non-decreasing", SEQ, INVALID, m_cu_order},
+    {"cu_seqlens last", "cu_seqlens[num_seqs", SEQ, INVALID, m_cu_last},
+    {"cu_seqlens misaligned", "cu_seqlens (", SEQ, INVALID, m_cu_misaligned},
+    {"workspace_bytes without workspace", "workspace_bytes", SEQ, INVALID, m_ws_bytes_no_ws},
+    {"workspace_bytes -1", "workspace_bytes", SEQ, INVALID, m_ws_bytes_neg},
+    {"workspace too small", "workspace_bytes", SEQ, INVALID, m_ws_short},
+    {"workspace misaligned", "workspace (", SEQ, INVALID, m_ws_misaligned},
+    {"dout NULL", "dout", BWD, INVALID, m_dout},
+    {"dq NULL", "dq", BWD, INVALID, m_dq},
+    {"dk NULL", "dk", BWD, INVALID, m_dk},
+    {"dv NULL", "dv", BWD, INVALID, m_dv},
+    {"dg NULL while gated", "dg must not be NULL", BWD, INVALID, m_dg_null},
+    {"dg given while ungated", "dg must be NULL", BWD, INVALID, m_dg_ungated},
+    {"dh0 without h0", "dh0", BWD, INVALID, m_dh0_no_h0},
+    {"dht misaligned", "dht (", BWD, INVALID, m_dht_misaligned},
+    {"dq misaligned", "dq (", BWD, INVALID, m_dq_misaligned},
+    {"state NULL", "state", DEC, INVALID, m_state},
+    {"state misaligned", "state (", DEC, INVALID, m_state_misaligned},
+    {"decode seq_len 2", "dims->seq_len", DEC, INVALID, m_decode_seq},
+    {"decode num_seqs 1", "dims->num_seqs", DEC, INVALID, m_decode_nseq},
+};
+
+static void op_functions(gla_context* ctx) {
+    static const char* names[] = {"gla_chunk_fwd", "gla_chunk_bwd", "gla_recurrent_fwd", "gla_recurrent_bwd",
+                                  "gla_decode_step"};
+    op_buffers* b = aligned_alloc(64, sizeof *b); /* the workspace member must be 64-byte aligned */
+    if (b == NULL) return;
+    memset(b, 0, sizeof *b);
+    for (int op = 0; op <= GLA_OP_DECODE_STEP; op++) {
+        op_args a = valid_args(ctx, b);
+        if (op == GLA_OP_DECODE_STEP) a.dims.seq_len = 1;
+        expect(call(op, &a), GLA_OK, names[op], "", "valid call");
+        for (size_t m = 0; m < sizeof mutations / sizeof mutations[0]; m++) {
+            if (!(mutations[m].ops & (1 << op))) continue;
+            a = valid_args(ctx, b);
+            if (op == GLA_OP_DECODE_STEP) a.dims.seq_len = 1;
+            mutations[m].apply(&a, b);
+            char what[160];
+            snprintf(what, sizeof what, "%s, %s", names[op], mutations[m].what);
+            expect(call(op, &a), mutations[m].status, names[op], mutations[m].needle, what);
+        }
+        a = valid_args(ctx, b);
+        if (op == GLA_OP_DECODE_STEP) a.dims.seq_len = 1;
+        expect(call(op, &a), GLA_OK, names[op], "", "valid call after the bad ones");
+    }
+    free(b);
+}
+
+static void workspace_size_function(gla_context* ctx) {
+    static const char fn[] = "gla_workspace_size";
+    gla_dims d = test_dims(B, T, H, K, V, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    int64_t bytes = -1;
+    expect(gla_workspace_size(NULL, GLA_OP_CHUNK_FWD, &d, &bytes), INVALID, fn, "context", "ws context");
+    expect(gla_workspace_size(ctx, 5, &d, &bytes), INVALID, fn, "op", "ws op 5");
+    expect(gla_workspace_size(ctx, -1, &d, &bytes), INVALID, fn, "op", "ws op -1");
+    expect(gla_workspace_size(ctx, GLA_OP_CHUNK_FWD, NULL, &bytes), INVALID, fn, "dims", "ws dims");
+    expect(gla_workspace_size(ctx, GLA_OP_CHUNK_FWD, &d, NULL), INVALID, fn, "bytes", "ws bytes");
+    expect(gla_workspace_size(ctx, GLA_OP_DECODE_STEP, &d, &bytes), INVALID, fn, "dims->seq_len", "ws decode T");
+    d.key_dim = 0;
+    expect(gla_workspace_size(ctx, GLA_OP_CHUNK_BWD, &d, &bytes), INVALID, fn, "dims->key_dim", "ws key_dim");
+    /* dims that pass every tensor-size check, but whose chunk-backward workspace overflows int64 */
+    d = test_dims(1, INT64_C(1) << 44, 1, 4096, 4096, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    expect(gla_workspace_size(ctx, GLA_OP_CHUNK_BWD, &d, &bytes), INVALID, fn, "overflows int64", "ws overflow");
+}
+
+/* A workspace the library cannot allocate: OUT_OF_MEMORY, nothing read or written. */
+static void out_of_memory(gla_context* ctx) {
+    gla_dims d = test_dims(1, INT64_C(1) << 38, 1, 256, 256, 0, GLA_DTYPE_F32, GLA_GATE_NONE);
+    float x[4] = {0};
+    expect(gla_chunk_bwd(ctx, &d, x, x, x, NULL, NULL, NULL, x, NULL, x, x, x, NULL, NULL, NULL, 0),
+           GLA_ERROR_OUT_OF_MEMORY, "gla_chunk_bwd", "workspace", "chunk bwd huge workspace");
+    expect(gla_recurrent_bwd(ctx, &d, x, x, x, NULL, NULL, NULL, x, NULL, x, x, x, NULL, NULL, NULL, 0),
+           GLA_ERROR_OUT_OF_MEMORY, "gla_recurrent_bwd", "workspace", "recurrent bwd huge workspace");
+}
+
+int main(void) {
+    gla_context* ctx = NULL;
+    CHECK_OK(gla_context_create(GLA_BACKEND_CPU, 0, &ctx));
+    if (ctx == NULL) return test_finish("test_bad_args");
+    library_functions();
+    context_functions(ctx);
+    memory_functions(ctx);
+    workspace_size_function(ctx);
+    op_functions(ctx);
+    out_of_memory(ctx);
+    CHECK_OK(gla_context_destroy(ctx));
+    return test_finish("test_bad_args");
+}
