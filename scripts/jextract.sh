@@ -28,6 +28,12 @@ while read -r c; do args+=(--include-constant "$c"); done < <(
     { grep -oE '\bGLA_[A-Z0-9_]+[[:space:]]*=' <<<"$body" | tr -d ' =';
       grep -oE '^#define[[:space:]]+GLA_(VERSION|CPU)_[A-Z0-9_]+' <<<"$body" | awk '{print $2}'; } | sort -u)
 
+# Generate aside, then replace: a failing jextract leaves the committed bindings untouched.
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+"$jextract" --target-package io.github.gla4j.ffi --header-class-name GlaH --output "$tmp" "${args[@]}" "$header"
+generated=("$tmp"/io/github/gla4j/ffi/*.java)
+[[ -e "${generated[0]}" ]] || { echo "jextract.sh: jextract wrote nothing" >&2; exit 1; }
 rm -f "$out"/io/github/gla4j/ffi/{GlaH,gla_dims,gla_device_info}.java
-"$jextract" --target-package io.github.gla4j.ffi --header-class-name GlaH --output "$out" "${args[@]}" "$header"
-echo "jextract.sh: regenerated $(( ${#args[@]} / 2 )) symbols into $out/io/github/gla4j/ffi"
+cp "${generated[@]}" "$out"/io/github/gla4j/ffi/
+echo "jextract.sh: regenerated ${#generated[@]} files ($(( ${#args[@]} / 2 )) symbols) into $out/io/github/gla4j/ffi"
