@@ -1,64 +1,73 @@
 /*
  * cpu_peak.c — measures this machine's fp32 FMA peak (GFLOP/s), the yardstick for the cpu kernels' efficiency.
- * Each thread runs chains of independent FMAs on register-resident vectors (enough chains to cover the FMA
- * latency on every port); 1 FMA = 2 FLOP per lane. Uses AVX-512 or AVX2 as the CPU supports (run-time check).
+ * Each thread runs 24 independent chains of register-to-register FMAs (inline assembly: more chains than
+ * FMA latency x ports, nothing to spill); 1 FMA = 2 FLOP per lane. Uses AVX-512 or AVX2 as the CPU supports (run-time check).
  *   build: cmake --build <build> --target cpu_peak      run: <build>/bench/cpu_peak [threads]
  * Prints the single-thread and the all-threads peak, each the best of 5 tries (the machine may be shared).
  */
 #include <omp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CHAINS 24 /* independent accumulators: > latency (4) x FMA ports (2) with margin */
 #define ITERS 20000000L
 
-typedef float v16 __attribute__((vector_size(64)));
-typedef float v8 __attribute__((vector_size(32)));
-
-/* Returns the number of FLOPs performed; the result feeds *sink so the work is not optimized away. */
-__attribute__((target("avx512f,fma"))) static double run_avx512(long iters, float* sink) {
-    v16 acc[CHAINS];
-    const v16 a = (v16){0} + 0.999999f, b = (v16){0} + 1e-7f;
-    for (int i = 0; i < CHAINS; i++) acc[i] = (v16){0} + (float)i;
-    for (long it = 0; it < iters; it++) {
-#pragma GCC unroll 24
-        for (int i = 0; i < CHAINS; i++) acc[i] = acc[i] * a + b;
-        __asm__ volatile("" : "+v"(acc[0]), "+v"(acc[1]), "+v"(acc[2]), "+v"(acc[3]));
-    }
-    v16 s = (v16){0};
-    for (int i = 0; i < CHAINS; i++) s += acc[i];
-    *sink = s[0];
-    return 2.0 * 16 * CHAINS * (double)iters;
+/* Inline assembly, so that the compiler can neither spill the accumulators nor merge the chains. */
+/* 24 independent chains of 512-bit FMAs (> latency 4 x 2 FMA ports, with margin). Returns the FLOPs. */
+__attribute__((target("avx512f"))) static double run_avx512(long iters) {
+    long n = iters;
+    __asm__ volatile("vpxord %%zmm0, %%zmm0, %%zmm0\n\t"
+                     "1:\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm0\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm1\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm2\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm3\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm4\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm5\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm6\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm7\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm8\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm9\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm10\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm11\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm12\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm13\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm14\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm15\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm16\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm17\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm18\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm19\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm20\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm21\n\t"
+                     "vfmadd231ps %%zmm30, %%zmm31, %%zmm22\n\t vfmadd231ps %%zmm30, %%zmm31, %%zmm23\n\t"
+                     "dec %0\n\t"
+                     "jnz 1b\n\t"
+                     : "+r"(n)
+                     :
+                     : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+                       "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20",
+                       "xmm21", "xmm22", "xmm23", "cc");
+    return 2.0 * 16 * 24 * (double)iters;
 }
 
-__attribute__((target("avx2,fma"))) static double run_avx2(long iters, float* sink) {
-    v8 acc[12];
-    const v8 a = (v8){0} + 0.999999f, b = (v8){0} + 1e-7f;
-    for (int i = 0; i < 12; i++) acc[i] = (v8){0} + (float)i;
-    for (long it = 0; it < iters; it++) {
-#pragma GCC unroll 12
-        for (int i = 0; i < 12; i++) acc[i] = acc[i] * a + b;
-        __asm__ volatile("" : "+x"(acc[0]), "+x"(acc[1]), "+x"(acc[2]), "+x"(acc[3]));
-    }
-    v8 s = (v8){0};
-    for (int i = 0; i < 12; i++) s += acc[i];
-    *sink = s[0];
+/* 12 independent chains of 256-bit FMAs. */
+__attribute__((target("avx2,fma"))) static double run_avx2(long iters) {
+    long n = iters;
+    __asm__ volatile("1:\n\t"
+                     "vfmadd231ps %%ymm14, %%ymm15, %%ymm0\n\t vfmadd231ps %%ymm14, %%ymm15, %%ymm1\n\t"
+                     "vfmadd231ps %%ymm14, %%ymm15, %%ymm2\n\t vfmadd231ps %%ymm14, %%ymm15, %%ymm3\n\t"
+                     "vfmadd231ps %%ymm14, %%ymm15, %%ymm4\n\t vfmadd231ps %%ymm14, %%ymm15, %%ymm5\n\t"
+                     "vfmadd231ps %%ymm14, %%ymm15, %%ymm6\n\t vfmadd231ps %%ymm14, %%ymm15, %%ymm7\n\t"
+                     "vfmadd231ps %%ymm14, %%ymm15, %%ymm8\n\t vfmadd231ps %%ymm14, %%ymm15, %%ymm9\n\t"
+                     "vfmadd231ps %%ymm14, %%ymm15, %%ymm10\n\t vfmadd231ps %%ymm14, %%ymm15, %%ymm11\n\t"
+                     "dec %0\n\t"
+                     "jnz 1b\n\t"
+                     : "+r"(n)
+                     :
+                     : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+                       "xmm11", "cc");
     return 2.0 * 8 * 12 * (double)iters;
 }
 
 /* GFLOP/s with `threads` threads (each runs the full loop), one try. */
 static double measure_once(int threads, int avx512) {
     double flops = 0.0, t0 = 0.0, t1 = 0.0;
-    float sinks[256] = {0};
 #pragma omp parallel num_threads(threads) reduction(+ : flops)
     {
-        float* sink = &sinks[omp_get_thread_num() % 256];
-        if (avx512) run_avx512(ITERS / 20, sink); else run_avx2(ITERS / 10, sink); /* warm up the clocks */
+        if (avx512) run_avx512(ITERS / 20); else run_avx2(ITERS / 10); /* warm up the clocks */
 #pragma omp barrier
 #pragma omp master
         t0 = omp_get_wtime();
-        flops += avx512 ? run_avx512(ITERS, sink) : run_avx2(ITERS, sink);
+        flops += avx512 ? run_avx512(ITERS) : run_avx2(ITERS);
 #pragma omp barrier
 #pragma omp master
         t1 = omp_get_wtime();

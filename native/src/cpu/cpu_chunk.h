@@ -121,6 +121,32 @@ static inline void scale_rows_exp(float* out, float* e_out, const float* x, cons
         }
 }
 
+/* Transposes rows x cols of src (row stride lds) into dst (row stride ldd); rows and cols are multiples of VW.
+ * Blocks of VW x VW are transposed in registers by log2(VW) rounds of two-input shuffles, each swapping the
+ * off-diagonal sub-blocks of size d: a scalar transpose would write with a stride of 2^n bytes, thrashing the
+ * cache sets, and cost more than the matmuls around it. */
+static inline void transpose(float* dst, int64_t ldd, const float* src, int64_t lds, int64_t rows, int64_t cols) {
+    for (int64_t r0 = 0; r0 < rows; r0 += VW)
+        for (int64_t c0 = 0; c0 < cols; c0 += VW) {
+            vf x[VW];
+            for (int i = 0; i < VW; i++) x[i] = vload(src + (r0 + i) * lds + c0);
+            for (int d = 1; d < VW; d *= 2) {
+                vi lo, hi;
+                for (int j = 0; j < VW; j++) {
+                    lo[j] = (j & d) ? VW + j - d : j;
+                    hi[j] = (j & d) ? VW + j : j + d;
+                }
+                for (int i = 0; i < VW; i++)
+                    if (!(i & d)) {
+                        vf a = x[i], b = x[i + d];
+                        x[i] = __builtin_shuffle(a, b, lo);
+                        x[i + d] = __builtin_shuffle(a, b, hi);
+                    }
+            }
+            for (int i = 0; i < VW; i++) vstore(dst + (c0 + i) * ldd + r0, x[i]);
+        }
+}
+
 /* Prepares query sub-chunk i (rows t0 = 16i ...; reference row r = t0 - 1): Qs and eq = exp(G[t] - G[r]), and
  * Ks and ek = exp(G[r] - G[s]) for the key rows the matmul covers, and Ks^T. Returns that number of key rows:
  * 16i, or 16i + 16 when the diagonal block is factored (*factored set accordingly). */
@@ -163,8 +189,7 @@ static inline int64_t prepare_sub(chunk_tiles* t, const cpu_problem* p, int64_t 
                 vstore(t->ks + s * kp + c, vload(t->k + s * kp + c) * e);
             }
     }
-    for (int64_t s0 = 0; s0 < cols; s0++)
-        for (int64_t c = 0; c < kp; c++) t->kst[c * C_ + s0] = t->ks[s0 * kp + c];
+    transpose(t->kst, C_, t->ks, kp, cols, kp);
     return cols;
 }
 
@@ -203,23 +228,19 @@ static inline void sub_attention(chunk_tiles* t, const cpu_problem* p, int64_t i
     }
 }
 
-/* egamma = exp(Γ); then S = exp(Γ) * S row-wise and S += Kd^T V (the state update), with kd = k exp(Γ - G). */
-static inline void update_state(chunk_tiles* t, const cpu_problem* p, float* S, float* kd, int64_t rows) {
+/* The state update S_out = exp(Γ) * S_in (row-wise) + Kd^T V, with kd = k exp(Γ - G) (scratch); also sets
+ * egamma = exp(Γ). S_out may be S_in. */
+static inline void update_state(chunk_tiles* t, const cpu_problem* p, float* S_out, const float* S_in, float* kd,
+                                int64_t rows) {
     const int64_t kp = p->kp, vp = p->vp;
     const float* gamma = t->g + (rows - 1) * kp;
     for (int64_t c = 0; c < kp; c += VW) vstore(t->egamma + c, vexp(vload(gamma + c)));
     scale_rows_exp(kd, NULL, t->k, t->grev, rows, kp, 1.0f, 1.0f);
     for (int64_t c = 0; c < kp; c++) {
         const vf e = vset1(t->egamma[c]);
-        for (int64_t j = 0; j < vp; j += VW) vstore(S + c * vp + j, vload(S + c * vp + j) * e);
+        for (int64_t j = 0; j < vp; j += VW) vstore(S_out + c * vp + j, vload(S_in + c * vp + j) * e);
     }
-    gemm(kp, vp, rows, kd, 1, kp, t->v, vp, S, vp, 1);
-}
-
-/* Transposes rows x cols of src (row stride lds) into dst (row stride ldd). */
-static inline void transpose(float* dst, int64_t ldd, const float* src, int64_t lds, int64_t rows, int64_t cols) {
-    for (int64_t r = 0; r < rows; r++)
-        for (int64_t c = 0; c < cols; c++) dst[c * ldd + r] = src[r * lds + c];
+    gemm(kp, vp, rows, kd, 1, kp, t->v, vp, S_out, vp, 1);
 }
 
 #endif /* GLA_CPU_CHUNK_H */

@@ -191,8 +191,7 @@ static void bwd_item(const cpu_problem* p, const gla_bwd_args* a, float* ws, int
         const int64_t c0 = c * C_, rows = length - c0 < C_ ? length - c0 : C_;
         const int64_t R = (rows + SUB_ - 1) / SUB_ * SUB_;
         load_chunk(&t, p, NULL, a->k, a->v, a->g, first + c0, h, rows, R);
-        memcpy(b.states + (c + 1) * kv, b.states + c * kv, (size_t)kv * sizeof(float));
-        update_state(&t, p, b.states + (c + 1) * kv, t.ks, R);
+        update_state(&t, p, b.states + (c + 1) * kv, b.states + c * kv, t.ks, R);
     }
 
     /* 2-3. backward over chunks */

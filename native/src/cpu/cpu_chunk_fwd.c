@@ -57,7 +57,7 @@ static void fwd_item(const cpu_problem* p, const gla_fwd_args* a, float* ws, int
         store_tile(a->o, p->dtype, p->heads, V, first + c0, h, o, vp, rows);
 
         /* state: h' = exp(Γ) h + (k exp(Γ - G))^T v */
-        update_state(&t, p, S, kd, R);
+        update_state(&t, p, S, S, kd, R);
         zero_state = 0;
     }
     if (a->ht != NULL)
