@@ -1,0 +1,161 @@
+/*
+ * Activations.java — the tensors one forward pass of a batch [B, T] keeps for its backward, and the scratch of the
+ * backward (allocated on the first backward, so inference does not pay for it). Shapes in rows of N = B·T tokens,
+ * d = hidden_size, H heads of K = head_k / V = head_v, Hkv key/value heads, I = intermediate_size, R = 16.
+ * Everything lives in one scope of the backend's memory, freed by close. Created by GlaModel.newActivations.
+ */
+package io.github.gla4j.model;
+
+import io.github.gla4j.memory.Tensor;
+import io.github.gla4j.model.ops.Ops;
+
+public final class Activations implements AutoCloseable {
+
+    /** What one layer keeps. */
+    static final class Layer {
+        final Tensor h, attnRstd;           // attn_norm(x) [N, d], its rstd [N]
+        final Tensor q;                     // [N, H·K]
+        final Tensor k, v;                  // [N, Hkv·K], [N, Hkv·V]
+        final Tensor gkLow, gkLogit, g;     // [N, R], [N, Hkv·K] before and after logsigmoid/16 (+ clamp)
+        final Tensor kHeads, vHeads, gHeads; // k, v, g repeated to H heads (the same tensors when groups = 1)
+        final Tensor o;                     // GLA output [N, H·V]
+        final Tensor gate, outRstd, y;      // g_proj(h) [N, H·V], the per-head norm's rstd [N·H], its output [N, H·V]
+        final Tensor mid;                   // x after the attention residual [N, d]
+        final Tensor m, mlpRstd;            // mlp_norm(mid) [N, d], its rstd [N]
+        final Tensor mlpGate, mlpUp, act;  // gate_proj(m), up_proj(m), silu(gate)·up, each [N, I]
+
+        Layer(Ops.Scope s, GlaConfig c, long n) {
+            int d = c.hiddenSize(), hk = c.keyDim(), hv = c.valueDim(), kvk = c.keyDimPerGroup(),
+                    kvv = c.valueDimPerGroup(), inter = c.intermediateSize();
+            h = s.allocate(n, d);
+            attnRstd = s.allocate(n);
+            q = s.allocate(n, hk);
+            k = s.allocate(n, kvk);
+            v = s.allocate(n, kvv);
+            gkLow = s.allocate(n, GlaConfig.GATE_LOW_RANK_DIM);
+            gkLogit = s.allocate(n, kvk);
+            g = s.allocate(n, kvk);
+            boolean repeat = c.groups() > 1;
+            kHeads = repeat ? s.allocate(n, hk) : k;
+            vHeads = repeat ? s.allocate(n, hv) : v;
+            gHeads = repeat ? s.allocate(n, hk) : g;
+            o = s.allocate(n, hv);
+            gate = s.allocate(n, hv);
+            outRstd = s.allocate(n * c.numHeads());
+            y = s.allocate(n, hv);
+            mid = s.allocate(n, d);
+            m = s.allocate(n, d);
+            mlpRstd = s.allocate(n);
+            mlpGate = s.allocate(n, inter);
+            mlpUp = s.allocate(n, inter);
+            act = s.allocate(n, inter);
+        }
+    }
+
+    /** The backward's scratch, shared by all layers. */
+    static final class Gradients {
+        final Tensor residual, dh, dm;             // [N, d]: d loss/d residual stream, d/d h, d/d m
+        final Tensor dAct, dMlpGate, dMlpUp;       // [N, I]
+        final Tensor dy, dO, dGate;                // [N, H·V]
+        final Tensor dq, dkHeads, dvHeads, dgHeads; // [N, H·K], [N, H·K], [N, H·V], [N, H·K]
+        final Tensor dk, dv, dg, dgkLogit, dgkLow; // [N, Hkv·K], [N, Hkv·V], [N, Hkv·K], [N, Hkv·K], [N, R]
+
+        Gradients(Ops.Scope s, GlaConfig c, long n) {
+            int d = c.hiddenSize(), hk = c.keyDim(), hv = c.valueDim(), kvk = c.keyDimPerGroup(),
+                    kvv = c.valueDimPerGroup(), inter = c.intermediateSize();
+            residual = s.allocate(n, d);
+            dh = s.allocate(n, d);
+            dm = s.allocate(n, d);
+            dAct = s.allocate(n, inter);
+            dMlpGate = s.allocate(n, inter);
+            dMlpUp = s.allocate(n, inter);
+            dy = s.allocate(n, hv);
+            dO = s.allocate(n, hv);
+            dGate = s.allocate(n, hv);
+            boolean repeat = c.groups() > 1;
+            dq = s.allocate(n, hk);
+            dkHeads = s.allocate(n, hk);
+            dvHeads = s.allocate(n, hv);
+            dgHeads = s.allocate(n, hk);
+            dk = repeat ? s.allocate(n, kvk) : dkHeads;
+            dv = repeat ? s.allocate(n, kvv) : dvHeads;
+            dg = repeat ? s.allocate(n, kvk) : dgHeads;
+            dgkLogit = s.allocate(n, kvk);
+            dgkLow = s.allocate(n, GlaConfig.GATE_LOW_RANK_DIM);
+        }
+    }
+
+    final int batch, seqLen;
+    final GlaConfig config;
+    final Ops.Scope scope;
+    /** hidden[i] is the input of layer i; hidden[L] the output of the last layer. */
+    final Tensor[] hidden;
+    final Layer[] layers;
+    final Tensor scratch;         // [N, d]: a sublayer's output before its residual add
+    final Tensor normed, normRstd; // model.norm(hidden[L]) [N, d], its rstd [N]
+    final Tensor logits;          // [N, vocab]; replaced by its gradient during backward
+    Gradients gradients;
+    /** State of the last forward: its ids, targets (labels shifted) and loss; logitsValid until backward. */
+    int[] inputIds, targets;
+    double loss = Double.NaN;
+    boolean logitsValid;
+
+    Activations(GlaConfig config, Ops ops, int batch, int seqLen) {
+        if (batch < 1 || seqLen < 1) {
+            throw new IllegalArgumentException("Activations: batch and sequence length must be ≥ 1, got " + batch
+                    + " × " + seqLen);
+        }
+        this.config = config;
+        this.batch = batch;
+        this.seqLen = seqLen;
+        this.scope = ops.newScope();
+        long n = Math.multiplyExact((long) batch, seqLen);
+        int layerCount = config.numHiddenLayers();
+        hidden = new Tensor[layerCount + 1];
+        layers = new Layer[layerCount];
+        for (int i = 0; i <= layerCount; i++) {
+            hidden[i] = scope.allocate(n, config.hiddenSize());
+        }
+        for (int i = 0; i < layerCount; i++) {
+            layers[i] = new Layer(scope, config, n);
+        }
+        scratch = scope.allocate(n, config.hiddenSize());
+        normed = scope.allocate(n, config.hiddenSize());
+        normRstd = scope.allocate(n);
+        logits = scope.allocate(batch, seqLen, config.vocabSize());
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int seqLen() {
+        return seqLen;
+    }
+
+    /** Logits [B, T, vocab] of the last forward. Backward overwrites them with their gradient. */
+    public Tensor logits() {
+        if (!logitsValid) {
+            throw new IllegalStateException("the logits were replaced by their gradient in backward (or no forward "
+                    + "ran yet); read them after forward and before backward");
+        }
+        return logits;
+    }
+
+    /** Mean cross-entropy of the last forward (NaN without labels or without any target). */
+    public double loss() {
+        return loss;
+    }
+
+    Gradients gradients() {
+        if (gradients == null) {
+            gradients = new Gradients(scope, config, (long) batch * seqLen);
+        }
+        return gradients;
+    }
+
+    @Override
+    public void close() {
+        scope.close();
+    }
+}

@@ -1,0 +1,153 @@
+/*
+ * GlaBlock.java — one GLA Transformer layer, forward and its explicit backward (GUIDE §3):
+ *   h = RMSNorm(x);  q, k, v = h·Wqᵀ, h·Wkᵀ, h·Wvᵀ;  gk = logσ((h·W0ᵀ)·W1ᵀ + b1) / 16, clamp_min
+ *   k, v, gk repeated from Hkv to H heads;  o = GLA(q, k, v, gk) (scale head_k^-0.5, zero initial state)
+ *   mid = x + (RMSNorm_head(o) · swish(h·Wgᵀ))·Woᵀ
+ *   out = mid + ((silu(m·Wgateᵀ) · m·Wupᵀ)·Wdownᵀ),  m = RMSNorm(mid)
+ * The backward walks the same steps in reverse; weight gradients accumulate (+=) into the gradient Parameters.
+ * Backend-neutral: everything goes through Ops and GlaKernels. Tested by GlaModelTest and the layer gradient checks.
+ */
+package io.github.gla4j.model;
+
+import io.github.gla4j.kernels.GlaKernels;
+import io.github.gla4j.kernels.Options;
+import io.github.gla4j.memory.Tensor;
+import io.github.gla4j.model.ops.Ops;
+
+final class GlaBlock {
+
+    private final GlaConfig config;
+    private final Ops ops;
+    private final String prefix;
+    private final float eps, clampMin;
+    private final int heads, kvHeads, groups, headK, headV;
+
+    GlaBlock(GlaConfig config, Ops ops, int layer) {
+        this.config = config;
+        this.ops = ops;
+        this.prefix = "model.layers." + layer + ".";
+        this.eps = (float) config.normEps();
+        this.clampMin = config.clampMin().isPresent() ? (float) config.clampMin().getAsDouble()
+                : Float.NEGATIVE_INFINITY;
+        this.heads = config.numHeads();
+        this.kvHeads = config.numKvHeads();
+        this.groups = config.groups();
+        this.headK = config.headK();
+        this.headV = config.headV();
+    }
+
+    private Tensor w(Parameters p, String name) {
+        return p.get(prefix + name);
+    }
+
+    private String outputNorm() {
+        return "attn." + config.outputNormName() + ".weight";
+    }
+
+    /** out = this layer applied to x; a keeps what backward needs. */
+    void forward(Parameters p, Activations acts, Activations.Layer a, Tensor x, Tensor out, boolean recurrent) {
+        ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, a.h, a.attnRstd);
+        ops.linear(a.h, w(p, "attn.q_proj.weight"), null, a.q);
+        ops.linear(a.h, w(p, "attn.k_proj.weight"), null, a.k);
+        ops.linear(a.h, w(p, "attn.v_proj.weight"), null, a.v);
+        ops.linear(a.h, w(p, "attn.gk_proj.0.weight"), null, a.gkLow);
+        ops.linear(a.gkLow, w(p, "attn.gk_proj.1.weight"), w(p, "attn.gk_proj.1.bias"), a.gkLogit);
+        ops.logSigmoidGate(a.gkLogit, GlaConfig.GATE_LOGIT_NORMALIZER, clampMin, a.g);
+        if (groups > 1) {
+            ops.repeatHeads(a.k, kvHeads, groups, headK, a.kHeads);
+            ops.repeatHeads(a.v, kvHeads, groups, headV, a.vHeads);
+            ops.repeatHeads(a.g, kvHeads, groups, headK, a.gHeads);
+        }
+        int b = acts.batch, t = acts.seqLen;
+        GlaKernels kernels = ops.kernels();
+        Tensor q = keys(a.q, b, t), k = keys(a.kHeads, b, t), v = values(a.vHeads, b, t), g = keys(a.gHeads, b, t);
+        Tensor o = values(a.o, b, t);
+        if (recurrent) {
+            kernels.recurrentForward(Options.defaults(), q, k, v, g, null, o, null);
+        } else {
+            kernels.chunkForward(Options.defaults(), q, k, v, g, null, o, null);
+        }
+        ops.linear(a.h, w(p, "attn.g_proj.weight"), null, a.gate);
+        ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, a.y, a.outRstd);
+        ops.linear(a.y, w(p, "attn.o_proj.weight"), null, acts.scratch);
+        ops.add(x, acts.scratch, a.mid);
+
+        ops.rmsNorm(a.mid, w(p, "mlp_norm.weight"), eps, a.m, a.mlpRstd);
+        ops.linear(a.m, w(p, "mlp.gate_proj.weight"), null, a.mlpGate);
+        ops.linear(a.m, w(p, "mlp.up_proj.weight"), null, a.mlpUp);
+        ops.swiGlu(a.mlpGate, a.mlpUp, a.act);
+        ops.linear(a.act, w(p, "mlp.down_proj.weight"), null, acts.scratch);
+        ops.add(a.mid, acts.scratch, out);
+    }
+
+    /**
+     * On entry s.residual holds d loss / d out; on return d loss / d x. Weight gradients are added to grads.
+     * x is the layer's input as given to forward.
+     */
+    void backward(Parameters p, Parameters grads, Activations acts, Activations.Layer a, Tensor x,
+                  Activations.Gradients s, boolean recurrent) {
+        // MLP: out = mid + down(silu(gate(m)) · up(m)), m = mlp_norm(mid)
+        ops.linearBackwardWeight(s.residual, a.act, w(grads, "mlp.down_proj.weight"), null);
+        ops.linearBackwardInput(s.residual, w(p, "mlp.down_proj.weight"), s.dAct, false);
+        ops.swiGluBackward(s.dAct, a.mlpGate, a.mlpUp, s.dMlpGate, s.dMlpUp);
+        ops.linearBackwardWeight(s.dMlpGate, a.m, w(grads, "mlp.gate_proj.weight"), null);
+        ops.linearBackwardWeight(s.dMlpUp, a.m, w(grads, "mlp.up_proj.weight"), null);
+        ops.linearBackwardInput(s.dMlpGate, w(p, "mlp.gate_proj.weight"), s.dm, false);
+        ops.linearBackwardInput(s.dMlpUp, w(p, "mlp.up_proj.weight"), s.dm, true);
+        ops.rmsNormBackward(s.dm, a.mid, w(p, "mlp_norm.weight"), a.mlpRstd, s.residual, true,
+                w(grads, "mlp_norm.weight"));
+
+        // attention output: mid = x + o_proj(y), y = g_norm(o) · swish(gate)
+        ops.linearBackwardWeight(s.residual, a.y, w(grads, "attn.o_proj.weight"), null);
+        ops.linearBackwardInput(s.residual, w(p, "attn.o_proj.weight"), s.dy, false);
+        ops.gatedRmsNormBackward(s.dy, a.o, a.gate, w(p, outputNorm()), a.outRstd, s.dO, s.dGate,
+                w(grads, outputNorm()));
+        ops.linearBackwardWeight(s.dGate, a.h, w(grads, "attn.g_proj.weight"), null);
+        ops.linearBackwardInput(s.dGate, w(p, "attn.g_proj.weight"), s.dh, false);
+
+        // the GLA op
+        int b = acts.batch, t = acts.seqLen;
+        GlaKernels kernels = ops.kernels();
+        Tensor q = keys(a.q, b, t), k = keys(a.kHeads, b, t), v = values(a.vHeads, b, t), g = keys(a.gHeads, b, t);
+        Tensor dO = values(s.dO, b, t), dq = keys(s.dq, b, t), dk = keys(s.dkHeads, b, t);
+        Tensor dv = values(s.dvHeads, b, t), dg = keys(s.dgHeads, b, t);
+        if (recurrent) {
+            kernels.recurrentBackward(Options.defaults(), q, k, v, g, null, dO, null, dq, dk, dv, dg, null);
+        } else {
+            kernels.chunkBackward(Options.defaults(), q, k, v, g, null, dO, null, dq, dk, dv, dg, null);
+        }
+        if (groups > 1) {
+            ops.repeatHeadsBackward(s.dkHeads, kvHeads, groups, headK, s.dk);
+            ops.repeatHeadsBackward(s.dvHeads, kvHeads, groups, headV, s.dv);
+            ops.repeatHeadsBackward(s.dgHeads, kvHeads, groups, headK, s.dg);
+        }
+
+        // the gate: g = logσ(gk_proj.1(gk_proj.0(h))) / 16
+        ops.logSigmoidGateBackward(s.dg, a.gkLogit, GlaConfig.GATE_LOGIT_NORMALIZER, clampMin, s.dgkLogit);
+        ops.linearBackwardWeight(s.dgkLogit, a.gkLow, w(grads, "attn.gk_proj.1.weight"),
+                w(grads, "attn.gk_proj.1.bias"));
+        ops.linearBackwardInput(s.dgkLogit, w(p, "attn.gk_proj.1.weight"), s.dgkLow, false);
+        ops.linearBackwardWeight(s.dgkLow, a.h, w(grads, "attn.gk_proj.0.weight"), null);
+        ops.linearBackwardInput(s.dgkLow, w(p, "attn.gk_proj.0.weight"), s.dh, true);
+
+        // q, k, v projections, then attn_norm back into the residual stream
+        ops.linearBackwardWeight(s.dq, a.h, w(grads, "attn.q_proj.weight"), null);
+        ops.linearBackwardInput(s.dq, w(p, "attn.q_proj.weight"), s.dh, true);
+        ops.linearBackwardWeight(s.dk, a.h, w(grads, "attn.k_proj.weight"), null);
+        ops.linearBackwardInput(s.dk, w(p, "attn.k_proj.weight"), s.dh, true);
+        ops.linearBackwardWeight(s.dv, a.h, w(grads, "attn.v_proj.weight"), null);
+        ops.linearBackwardInput(s.dv, w(p, "attn.v_proj.weight"), s.dh, true);
+        ops.rmsNormBackward(s.dh, x, w(p, "attn_norm.weight"), a.attnRstd, s.residual, true,
+                w(grads, "attn_norm.weight"));
+    }
+
+    /** [N, H·K] as the kernels' [B, T, H, K]. */
+    private Tensor keys(Tensor t, int b, int seqLen) {
+        return Ops.reshape(t, b, seqLen, heads, headK);
+    }
+
+    /** [N, H·V] as the kernels' [B, T, H, V]. */
+    private Tensor values(Tensor t, int b, int seqLen) {
+        return Ops.reshape(t, b, seqLen, heads, headV);
+    }
+}

@@ -1,0 +1,148 @@
+/*
+ * GlaModel.java — the GLA Transformer language model (the reference's GLAForCausalLM), forward and backward:
+ *   x = embeddings[ids];  x = GlaBlock_i(x) for each layer;  logits = RMSNorm(x; model.norm)·lm_headᵀ
+ *   loss = mean over targets ≠ −100 of cross-entropy(logits[b, t], labels[b, t + 1])   (the shift happens here)
+ * lm_head is model.embeddings.weight when tie_word_embeddings. The embedding's pad_token_id row, if any, receives
+ * no gradient from the lookup (the reference's padding_idx). Layer code runs on Ops + GlaKernels, so the same code
+ * serves any backend; parameters and gradients are Parameters (one allocation each).
+ *
+ *   try (Parameters params = Parameters.load(checkpoint); Parameters grads = Parameters.zeros(params.config());
+ *        NativeKernels kernels = Kernels.cpu(); Activations acts = model.newActivations(B, T)) {
+ *       GlaModel model = new GlaModel(params, new CpuOps(kernels));
+ *       double loss = model.forward(acts, ids, ids);   // labels = ids: next-token prediction
+ *       model.backward(acts, grads);                   // grads += d loss / d params
+ *   }
+ *
+ * Tested by GlaModelTest (the reference's golden logits, loss and gradients; chunk vs recurrent; tied, GQA, clamp,
+ * padding) and ModelGradientTest (finite differences in double).
+ */
+package io.github.gla4j.model;
+
+import io.github.gla4j.memory.Tensor;
+import io.github.gla4j.model.ops.CrossEntropy;
+import io.github.gla4j.model.ops.Embedding;
+import io.github.gla4j.model.ops.Ops;
+
+public final class GlaModel {
+
+    private static final String EMBEDDINGS = "model.embeddings.weight";
+    private static final String FINAL_NORM = "model.norm.weight";
+
+    private final GlaConfig config;
+    private final Parameters params;
+    private final Ops ops;
+    private final GlaBlock[] blocks;
+    private final AttentionMode mode;
+
+    public GlaModel(Parameters params, Ops ops) {
+        this(params, ops, AttentionMode.AUTO);
+    }
+
+    public GlaModel(Parameters params, Ops ops, AttentionMode mode) {
+        this.config = params.config();
+        this.params = params;
+        this.ops = ops;
+        this.mode = mode;
+        this.blocks = new GlaBlock[config.numHiddenLayers()];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = new GlaBlock(config, ops, i);
+        }
+    }
+
+    public GlaConfig config() {
+        return config;
+    }
+
+    public Parameters parameters() {
+        return params;
+    }
+
+    /** Buffers for batches of batch × seqLen tokens, in the backend's memory (close them when done). */
+    public Activations newActivations(int batch, int seqLen) {
+        return new Activations(config, ops, batch, seqLen);
+    }
+
+    /**
+     * Runs the model on inputIds [B·T] (row-major [B, T]). Logits land in acts.logits(). With labels [B·T] (unshifted,
+     * as the reference takes them; −100 = ignore), returns the mean next-token loss, else NaN.
+     */
+    public double forward(Activations acts, int[] inputIds, int[] labels) {
+        checkBatch(acts, inputIds, "inputIds");
+        if (labels != null) {
+            checkBatch(acts, labels, "labels");
+        }
+        ops.embedding(inputIds, params.get(EMBEDDINGS), acts.hidden[0]);
+        boolean recurrent = mode.recurrentFor(acts.seqLen);
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i].forward(params, acts, acts.layers[i], acts.hidden[i], acts.hidden[i + 1], recurrent);
+        }
+        ops.rmsNorm(acts.hidden[blocks.length], params.get(FINAL_NORM), (float) config.normEps(), acts.normed,
+                acts.normRstd);
+        ops.linear(acts.normed, head(params), null, acts.logits);
+        acts.inputIds = inputIds.clone();
+        acts.targets = labels == null ? null : shift(labels, acts.batch, acts.seqLen);
+        acts.logitsValid = true;
+        acts.loss = Double.NaN;
+        if (acts.targets != null) {
+            int count = CrossEntropy.validTargets(acts.targets);
+            acts.loss = ops.crossEntropy(acts.logits, acts.targets, 0f, null) / count;
+        }
+        return acts.loss;
+    }
+
+    /**
+     * Adds d loss / d parameter of the last forward (which must have had labels) to grads. The logits in acts are
+     * overwritten by their gradient. Without any target (all −100) the loss is NaN and the gradients are zero.
+     */
+    public void backward(Activations acts, Parameters grads) {
+        if (acts.targets == null) {
+            throw new IllegalStateException("backward needs a forward with labels first");
+        }
+        if (!acts.logitsValid) {
+            throw new IllegalStateException("backward already ran for this forward (the logits hold their gradient)");
+        }
+        if (!grads.config().parameters().equals(config.parameters())) {
+            throw new IllegalArgumentException("backward: the gradients were made for another parameter layout");
+        }
+        Activations.Gradients s = acts.gradients();
+        int count = CrossEntropy.validTargets(acts.targets);
+        float scale = count == 0 ? 0f : 1f / count;
+        acts.logitsValid = false;
+        ops.crossEntropy(acts.logits, acts.targets, scale, acts.logits);
+
+        Tensor hiddenGrad = s.dh;
+        ops.linearBackwardWeight(acts.logits, acts.normed, head(grads), null);
+        ops.linearBackwardInput(acts.logits, head(params), hiddenGrad, false);
+        ops.rmsNormBackward(hiddenGrad, acts.hidden[blocks.length], params.get(FINAL_NORM), acts.normRstd,
+                s.residual, false, grads.get(FINAL_NORM));
+        boolean recurrent = mode.recurrentFor(acts.seqLen);
+        for (int i = blocks.length - 1; i >= 0; i--) {
+            blocks[i].backward(params, grads, acts, acts.layers[i], acts.hidden[i], s, recurrent);
+        }
+        int padding = config.padTokenId().orElse(Embedding.NO_PADDING);
+        ops.embeddingBackward(acts.inputIds, s.residual, padding, grads.get(EMBEDDINGS));
+    }
+
+    /** lm_head.weight, or the embeddings when tied. */
+    private Tensor head(Parameters p) {
+        return p.get(config.tieWordEmbeddings() ? EMBEDDINGS : "lm_head.weight");
+    }
+
+    /** targets[b, t] = labels[b, t + 1]; the last position of each row has none (−100). */
+    static int[] shift(int[] labels, int batch, int seqLen) {
+        int[] targets = new int[labels.length];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < seqLen; t++) {
+                targets[b * seqLen + t] = t + 1 < seqLen ? labels[b * seqLen + t + 1] : CrossEntropy.IGNORE_INDEX;
+            }
+        }
+        return targets;
+    }
+
+    private static void checkBatch(Activations acts, int[] ids, String name) {
+        if (ids == null || ids.length != (long) acts.batch * acts.seqLen) {
+            throw new IllegalArgumentException("GlaModel: " + name + " must hold B·T = " + acts.batch + "·"
+                    + acts.seqLen + " ids, got " + (ids == null ? "null" : ids.length));
+        }
+    }
+}
