@@ -14,6 +14,7 @@ import java.util.stream.*;
 
 import static java.lang.foreign.ValueLayout.*;
 
+@SuppressWarnings("restricted") // binding native code is what this class is for
 public class GlaH {
 
     GlaH() {

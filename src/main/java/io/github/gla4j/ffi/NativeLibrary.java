@@ -39,6 +39,7 @@ public final class NativeLibrary {
     }
 
     /** Loads the library unless already loaded; returns the file that was loaded. */
+    @SuppressWarnings("restricted") // System.load is the point; the JVM still enforces --enable-native-access
     public static Path load() {
         Path path = loaded;
         if (path != null) {

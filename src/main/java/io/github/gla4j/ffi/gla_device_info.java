@@ -12,6 +12,7 @@ import java.util.function.*;
 import static java.lang.foreign.ValueLayout.*;
 import static java.lang.foreign.MemoryLayout.PathElement.*;
 
+@SuppressWarnings("restricted") // binding native code is what this class is for
 public class gla_device_info {
 
     gla_device_info() {

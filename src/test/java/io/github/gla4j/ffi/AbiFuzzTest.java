@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+@SuppressWarnings("restricted") // sizes pointers returned by gla_malloc/gla_host_alloc to fill and compare them
 class AbiFuzzTest {
 
     private static final MemorySegment NULL = MemorySegment.NULL;
