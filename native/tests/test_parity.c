@@ -5,7 +5,8 @@
  * variable-length batches with an empty sequence, explicit and internal workspaces, 1 and 2 threads.
  * Every output is NaN-poisoned before each call. Metric: relative RMS error (f32 outputs <= 1e-5, bf16
  * outputs <= 5e-3) and no NaN/inf.
- *   test_parity recurrent | chunk | decode | determinism      (one CTest each: parity_recurrent, ...)
+ * Also: fewer items than threads (the chunk ops' segments), and bit-identical results across runs and threads.
+ *   test_parity recurrent | chunk | decode | determinism | segments     (one CTest each: parity_recurrent, ...)
  */
 #include "reference.h"
 #include "test_util.h"
@@ -228,6 +229,49 @@ static void run_all(gla_context* ctx, int chunk) {
         }
 }
 
+/* Fewer (sequence, head) items than threads: the chunk ops split each item's chunks into segments (cpu
+ * backend), so this covers the segment scan forward and backward, empty segments (sequences shorter than the
+ * number of segments), and bit-identical repeats at a fixed thread count. */
+static const int64_t cu_c[] = {0, 70, 70, 390}; /* 2, 0 and 5 chunks */
+
+static void run_segments(gla_context* ctx) {
+    uint64_t seed = 500;
+    for (int32_t gate = 0; gate <= GLA_GATE_HEAD; gate++)
+        for (int32_t dtype = 0; dtype <= GLA_DTYPE_BF16; dtype++) {
+            int variant = gate * 2 + dtype;
+            const double* gr = gate_ranges[(variant + 1) % N_GATE_RANGES];
+            double lo = gate == GLA_GATE_NONE ? 0.0 : gr[0], hi = gate == GLA_GATE_NONE ? 0.0 : gr[1];
+            pcase fixed = {1, 1000, 1, 64, 48, dtype, gate, lo, hi, variant % 2, 1, NULL, 0, 3 + variant, variant % 2};
+            run_case(ctx, &fixed, 1, seed++);
+            pcase varlen = {1, cu_c[3], 1, 32, 64, dtype, gate, lo, hi, 1, 1, cu_c, 3, 7, 0};
+            run_case(ctx, &varlen, 1, seed++);
+        }
+    /* the same call twice at 5 threads: bit-identical */
+    pcase c = {1, 700, 1, 64, 64, GLA_DTYPE_F32, GLA_GATE_CHANNEL, -1.0, 0.0, 1, 1, NULL, 0, 5, 0};
+    tensors x;
+    make_tensors(&c, &x, 9);
+    gla_dims d = test_dims(1, 700, 1, 64, 64, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    CHECK_OK(gla_context_set_threads(ctx, 5));
+    float* out[2][4];
+    const int64_t n[4] = {x.n_v, x.n_qk, x.n_v, x.n_s};
+    for (int run = 0; run < 2; run++) {
+        for (int i = 0; i < 4; i++) out[run][i] = xmalloc((size_t)n[i] * 4);
+        float* scratch = xmalloc((size_t)x.n_qk * 4);
+        CHECK_OK(gla_chunk_fwd(ctx, &d, x.nq, x.nk, x.nv, x.ng, x.nh0, NULL, out[run][0], out[run][3], NULL, 0));
+        CHECK_OK(gla_chunk_bwd(ctx, &d, x.nq, x.nk, x.nv, x.ng, x.nh0, NULL, x.ndout, x.ndht, out[run][1], scratch,
+                               out[run][2], scratch, NULL, NULL, 0));
+        free(scratch);
+    }
+    static const char* names[4] = {"o", "dq", "dv", "ht"};
+    for (int i = 0; i < 4; i++) {
+        CHECK(memcmp(out[0][i], out[1][i], (size_t)n[i] * 4) == 0, "segmented chunk %s differs between two runs",
+              names[i]);
+        free(out[0][i]), free(out[1][i]);
+    }
+    free_tensors(&x);
+    cases_run++;
+}
+
 /* A decode loop (state in place, T steps) gives the recurrent outputs and final state. */
 static void run_decode(gla_context* ctx) {
     for (int32_t gate = 0; gate <= GLA_GATE_HEAD; gate++)
@@ -311,8 +355,10 @@ int main(int argc, char** argv) {
         run_decode(ctx);
     else if (strcmp(mode, "determinism") == 0)
         run_determinism(ctx);
+    else if (strcmp(mode, "segments") == 0)
+        run_segments(ctx);
     else
-        CHECK(0, "usage: test_parity recurrent|chunk|decode|determinism (got '%s')", mode);
+        CHECK(0, "usage: test_parity recurrent|chunk|decode|determinism|segments (got '%s')", mode);
     CHECK_OK(gla_context_destroy(ctx));
     printf("test_parity %s: %lld cases, worst rel RMS f32 %.3g, bf16 %.3g\n", mode, (long long)cases_run, worst_f32,
            worst_bf16);

@@ -84,9 +84,14 @@ gla_status gla_cpu_synchronize(gla_context* context) {
     return GLA_OK; /* cpu ops complete before they return */
 }
 
-int gla_cpu_threads(const gla_context* context, int64_t items) {
+/* Threads for an op, and p->segments for the chunk ops: the context's thread count (0: the OpenMP default), no
+ * more than there are units of work. */
+static int plan_threads(const gla_context* context, int32_t op, cpu_problem* p) {
+    const int64_t items = p->num_seqs * p->heads;
     int64_t t = context->threads > 0 ? context->threads : omp_get_max_threads();
-    if (t > items) t = items;
+    p->segments = 1;
+    if (op == GLA_OP_CHUNK_FWD || op == GLA_OP_CHUNK_BWD) p->segments = cpu_segments(p, t);
+    if (t > items * p->segments) t = items * p->segments;
     return t < 1 ? 1 : (int)t;
 }
 
@@ -153,6 +158,7 @@ static cpu_problem make_problem(const gla_dims* d, const int64_t* cu_seqlens) {
     p.kp = gla_cpu_pad(d->key_dim);
     p.vp = gla_cpu_pad(d->value_dim);
     p.num_seqs = d->num_seqs > 0 ? d->num_seqs : d->batch;
+    p.segments = 1;
     p.cu_seqlens = cu_seqlens;
     p.scale = d->scale;
     p.dtype = d->dtype;
@@ -160,7 +166,7 @@ static cpu_problem make_problem(const gla_dims* d, const int64_t* cu_seqlens) {
     return p;
 }
 
-/* Floats per thread of an op; -1 on int64 overflow. */
+/* Floats per thread of an op (after the shared part, see workspace_bytes); -1 on int64 overflow. */
 static int64_t per_thread_floats(int32_t op, const cpu_problem* p) {
     switch (op) {
     case GLA_OP_CHUNK_FWD: return cpu_chunk_fwd_floats(p);
@@ -170,10 +176,13 @@ static int64_t per_thread_floats(int32_t op, const cpu_problem* p) {
     }
 }
 
-/* Workspace bytes of an op with `threads` threads. */
+/* Workspace bytes of an op with `threads` threads: the chunk ops' shared segment buffers, then one region per
+ * thread. */
 static gla_status workspace_bytes(const char* fn, int32_t op, const cpu_problem* p, int threads, int64_t* bytes) {
-    int64_t floats = per_thread_floats(op, p);
-    if (floats < 0 || gla_mul_i64(floats, threads, bytes) || gla_mul_i64(*bytes, 4, bytes))
+    int64_t floats = per_thread_floats(op, p), shared = 0;
+    if (op == GLA_OP_CHUNK_FWD || op == GLA_OP_CHUNK_BWD) shared = cpu_chunk_shared_floats(p, op == GLA_OP_CHUNK_BWD);
+    if (floats < 0 || shared < 0 || gla_mul_i64(floats, threads, bytes) || gla_add_i64(*bytes, shared, bytes) ||
+        gla_mul_i64(*bytes, 4, bytes))
         return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: the cpu workspace for these dims overflows int64", fn);
     return GLA_OK;
 }
@@ -184,7 +193,8 @@ gla_status gla_cpu_workspace_size(const gla_context* context, int32_t op, const 
         return GLA_OK;
     }
     cpu_problem p = make_problem(dims, NULL);
-    return workspace_bytes("gla_workspace_size", op, &p, gla_cpu_threads(context, p.num_seqs * p.heads), bytes);
+    int threads = plan_threads(context, op, &p);
+    return workspace_bytes("gla_workspace_size", op, &p, threads, bytes);
 }
 
 /* The workspace of a call: the caller's (already checked to be large enough), or allocated here. */
@@ -208,7 +218,7 @@ static gla_status acquire_workspace(const char* fn, int32_t op, const cpu_proble
 static gla_status run_fwd(gla_context* context, int32_t op, const gla_dims* dims, const gla_fwd_args* a) {
     const char* fn = gla_op_function_name(op);
     cpu_problem p = make_problem(dims, a->cu_seqlens);
-    int threads = gla_cpu_threads(context, p.num_seqs * p.heads);
+    int threads = plan_threads(context, op, &p);
     float* ws = NULL;
     void* owned = NULL;
     gla_status s = acquire_workspace(fn, op, &p, threads, a->workspace, &ws, &owned);
@@ -222,7 +232,7 @@ static gla_status run_fwd(gla_context* context, int32_t op, const gla_dims* dims
 static gla_status run_bwd(gla_context* context, int32_t op, const gla_dims* dims, const gla_bwd_args* a) {
     const char* fn = gla_op_function_name(op);
     cpu_problem p = make_problem(dims, a->cu_seqlens);
-    int threads = gla_cpu_threads(context, p.num_seqs * p.heads);
+    int threads = plan_threads(context, op, &p);
     float* ws = NULL;
     void* owned = NULL;
     gla_status s = acquire_workspace(fn, op, &p, threads, a->workspace, &ws, &owned);
@@ -253,7 +263,7 @@ gla_status gla_cpu_recurrent_bwd(gla_context* context, const gla_dims* dims, con
 gla_status gla_cpu_decode_step(gla_context* context, const gla_dims* dims, const gla_decode_args* args) {
     gla_fwd_args f = {args->q, args->k, args->v, args->g, args->state, NULL, args->o, args->state, NULL, 0};
     cpu_problem p = make_problem(dims, NULL);
-    int threads = gla_cpu_threads(context, p.num_seqs * p.heads);
+    int threads = plan_threads(context, GLA_OP_DECODE_STEP, &p);
     float* ws = NULL;
     void* owned = NULL;
     gla_status s = acquire_workspace("gla_decode_step", GLA_OP_DECODE_STEP, &p, threads, NULL, &ws, &owned);

@@ -243,4 +243,86 @@ static inline void update_state(chunk_tiles* t, const cpu_problem* p, float* S_o
     gemm(kp, vp, rows, kd, 1, kp, t->v, vp, S_out, vp, 1);
 }
 
+/* ---- segments (cpu_segments in cpu_common.h) ---- */
+
+/* Chunks [*begin, *end) of segment s of a sequence of `length` tokens. */
+static inline void segment_chunks(const cpu_problem* p, int64_t length, int64_t s, int64_t* begin, int64_t* end) {
+    const int64_t chunks = (length + C_ - 1) / C_;
+    *begin = chunks * s / p->segments;
+    *end = chunks * (s + 1) / p->segments;
+}
+
+/* A state [K,V] (or zeros when src is NULL) into a padded [kp,vp] tile. */
+static inline void load_state(float* S, const cpu_problem* p, const float* src, int64_t index) {
+    const int64_t K = p->key_dim, V = p->value_dim, vp = p->vp;
+    memset(S, 0, (size_t)(p->kp * vp) * sizeof(float));
+    if (src == NULL) return;
+    for (int64_t i = 0; i < K; i++) memcpy(S + i * vp, src + (index * K + i) * V, (size_t)V * sizeof(float));
+}
+
+/* A padded [kp,vp] tile into a state [K,V]. */
+static inline void store_state(float* dst, const cpu_problem* p, const float* S, int64_t index) {
+    const int64_t K = p->key_dim, V = p->value_dim;
+    for (int64_t i = 0; i < K; i++) memcpy(dst + (index * K + i) * V, S + i * p->vp, (size_t)V * sizeof(float));
+}
+
+/* The shared segment buffers of the workspace (cpu_chunk_shared_floats), per unit u = item * segments + s. */
+typedef struct segment_buffers {
+    float* enter;  /* [units][kp,vp]: the state entering the segment */
+    float* own;    /* [units][kp,vp]: the segment's own contribution (to its leaving state, or bwd to dh) */
+    float* dleave; /* [units][kp,vp]: bwd: dL/d(state leaving the segment) */
+    float* decay;  /* [units][kp]: sum of the segment's log gates */
+} segment_buffers;
+
+static inline float* segment_buffers_carve(segment_buffers* b, const cpu_problem* p, float* ws, int backward) {
+    const int64_t units = p->num_seqs * p->heads * p->segments, kv = p->kp * p->vp;
+    if (p->segments <= 1) {
+        b->enter = b->own = b->dleave = b->decay = NULL;
+        return ws;
+    }
+    b->enter = ws, ws += units * kv;
+    b->own = ws, ws += units * kv;
+    b->dleave = NULL;
+    if (backward) b->dleave = ws, ws += units * kv;
+    b->decay = ws, ws += units * p->kp;
+    return ws;
+}
+
+/* The state a segment (chunks [c_begin, c_end) of the sequence from token `first`) produces from a zero state,
+ * and the sum of its log gates: decay sum. kd: [C,kp] scratch. */
+static inline void segment_own_state(chunk_tiles* t, const cpu_problem* p, const void* k, const void* v,
+                                     const float* g, int64_t first, int64_t length, int64_t h, int64_t c_begin,
+                                     int64_t c_end, float* own, float* decay, float* kd) {
+    memset(own, 0, (size_t)(p->kp * p->vp) * sizeof(float));
+    memset(decay, 0, (size_t)p->kp * sizeof(float));
+    for (int64_t c = c_begin; c < c_end; c++) {
+        const int64_t c0 = c * C_, rows = length - c0 < C_ ? length - c0 : C_, R = (rows + SUB_ - 1) / SUB_ * SUB_;
+        load_chunk(t, p, NULL, k, v, g, first + c0, h, rows, R);
+        update_state(t, p, own, own, kd, R);
+        for (int64_t i = 0; i < p->kp; i += VW) vstore(decay + i, vload(decay + i) + vload(t->g + (R - 1) * p->kp + i));
+    }
+}
+
+/* out = exp(decay) * x (row-wise) + y, for [kp,vp] tiles. */
+static inline void decay_add(float* out, const cpu_problem* p, const float* decay, const float* x, const float* y) {
+    for (int64_t c = 0; c < p->kp; c++) {
+        const vf e = vset1(vexp(vset1(decay[c]))[0]);
+        for (int64_t j = 0; j < p->vp; j += VW)
+            vstore(out + c * p->vp + j, e * vload(x + c * p->vp + j) + vload(y + c * p->vp + j));
+    }
+}
+
+/* For every item, the state entering each segment: enter[0] = h0 (or zeros), enter[s+1] = exp(decay[s]) enter[s]
+ * + own[s]. Run inside a parallel region (an omp for over items). */
+static inline void segment_scan(const cpu_problem* p, const float* h0, segment_buffers* b) {
+    const int64_t items = p->num_seqs * p->heads, kv = p->kp * p->vp, S = p->segments;
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < items; i++) {
+        float* enter = b->enter + i * S * kv;
+        load_state(enter, p, h0, i);
+        for (int64_t s = 0; s + 1 < S; s++)
+            decay_add(enter + (s + 1) * kv, p, b->decay + (i * S + s) * p->kp, enter + s * kv, b->own + (i * S + s) * kv);
+    }
+}
+
 #endif /* GLA_CPU_CHUNK_H */

@@ -15,7 +15,10 @@
  *      dht term, which reaches every chunk through dh) restarted at every chunk boundary from its exact value.
  *      The diagonal terms of dq and dk (s = t, exp(0) = 1) cancel exactly in dG, so they are added to dq, dk
  *      only after dG is formed: with strong gates they are O(1) while dG is tiny.
- * OpenMP over (sequence, head), static schedule. Compiled per ISA (cpu_isa.h). Tested by test_parity chunk.
+ * OpenMP over (sequence, head) and, when there are fewer of those than threads, over segments of chunks: each
+ * segment then starts from its entering state and the gradient of its leaving state, both found first by a
+ * short scan over the segments (cpu_segments). Static schedules. Compiled per ISA (cpu_isa.h). Tested by
+ * test_parity chunk.
  */
 #include "cpu_chunk.h"
 #include "cpu_isa.h"
@@ -50,12 +53,18 @@ static float* carve(bwd_tiles* b, const cpu_problem* p, float* ws) {
     return ws;
 }
 
-/* A state [K,V] (or zeros when src is NULL) into a padded [kp,vp] tile. */
-static void load_state(float* S, const cpu_problem* p, const float* src, int64_t index) {
-    const int64_t K = p->key_dim, V = p->value_dim, vp = p->vp;
-    memset(S, 0, (size_t)(p->kp * vp) * sizeof(float));
-    if (src == NULL) return;
-    for (int64_t i = 0; i < K; i++) memcpy(S + i * vp, src + (index * K + i) * V, (size_t)V * sizeof(float));
+/* ds <- exp(Γ) ds + (scale q exp(G))^T do: the gradient of the state entering a chunk from that of the state
+ * leaving it (also sets egamma). qg: [C,kp] scratch. */
+static void backprop_state(chunk_tiles* t, const cpu_problem* p, float* ds, const float* dout, float* qg, int64_t R) {
+    const int64_t kp = p->kp, vp = p->vp;
+    const float* gamma = t->g + (R - 1) * kp;
+    for (int64_t c = 0; c < kp; c += VW) vstore(t->egamma + c, vexp(vload(gamma + c)));
+    for (int64_t c = 0; c < kp; c++) {
+        const vf eg = vset1(t->egamma[c]);
+        for (int64_t j = 0; j < vp; j += VW) vstore(ds + c * vp + j, vload(ds + c * vp + j) * eg);
+    }
+    scale_rows_exp(qg, NULL, t->q, t->g, R, kp, p->scale, 1.0f);
+    gemm(kp, vp, R, qg, 1, kp, dout, vp, ds, vp, 1);
 }
 
 /* dq, dk, dv, dG and the new dh of one chunk (n real rows, R padded), given S = the state entering it and
@@ -65,7 +74,6 @@ static void chunk_backward(chunk_tiles* t, bwd_tiles* b, const cpu_problem* p, c
     const int64_t kp = p->kp, vp = p->vp;
     float* edecay = t->ek; /* exp(Γ - G) for the inter terms, before prepare_sub reuses the tile */
     float* kd = t->ks;
-    const float* gamma = t->g + (R - 1) * kp;
     scale_rows_exp(kd, edecay, t->k, t->grev, R, kp, 1.0f, 1.0f);
 
     /* inter-chunk terms */
@@ -144,14 +152,7 @@ static void chunk_backward(chunk_tiles* t, bwd_tiles* b, const cpu_problem* p, c
     }
 
     /* dh <- exp(Γ) dh + (scale q exp(G))^T do */
-    for (int64_t c = 0; c < kp; c += VW) vstore(t->egamma + c, vexp(vload(gamma + c)));
-    for (int64_t c = 0; c < kp; c++) {
-        const vf eg = vset1(t->egamma[c]);
-        for (int64_t j = 0; j < vp; j += VW) vstore(b->ds + c * vp + j, vload(b->ds + c * vp + j) * eg);
-    }
-    float* qg = t->ks;
-    scale_rows_exp(qg, NULL, t->q, t->g, R, kp, p->scale, 1.0f);
-    gemm(kp, vp, R, qg, 1, kp, b->dout, vp, b->ds, vp, 1);
+    backprop_state(t, p, b->ds, b->dout, t->ks, R);
 }
 
 /* dg of the chunk's rows: dg[first] = sum_v S * dS (entering state and its gradient), dg[t+1] = dg[t] - dG[t]. */
@@ -176,45 +177,120 @@ static void store_gate_gradient(const cpu_problem* p, const gla_bwd_args* a, con
     }
 }
 
-static void bwd_item(const cpu_problem* p, const gla_bwd_args* a, float* ws, int64_t n, int64_t h) {
+/* Backward of chunks [c_begin, c_end) of (sequence n, head h), entering with state `enter` (padded [kp,vp]; NULL:
+ * h0 or zeros) and with dleave = dL/d(state leaving the last of them) (NULL: dht or zeros). Writes dq, dk, dv, dg,
+ * and dh0 when `first_segment`. */
+static void bwd_segment(const cpu_problem* p, const gla_bwd_args* a, float* ws, int64_t n, int64_t h,
+                        int64_t c_begin, int64_t c_end, const float* enter, const float* dleave, int first_segment) {
     const int64_t kp = p->kp, vp = p->vp, kv = kp * vp, K = p->key_dim, V = p->value_dim;
     chunk_tiles t;
     bwd_tiles b;
     carve(&b, p, chunk_tiles_carve(&t, p, ws));
     int64_t first, length;
     cpu_sequence(p, n, &first, &length);
-    const int64_t state = n * p->heads + h, chunks = (length + C_ - 1) / C_;
+    const int64_t state = n * p->heads + h;
 
-    /* 1. states entering each chunk; states[chunks] is the final state */
-    load_state(b.states, p, a->h0, state);
-    for (int64_t c = 0; c < chunks; c++) {
+    /* 1. the state entering each chunk (states[c - c_begin]), recomputed */
+    if (enter != NULL)
+        memcpy(b.states, enter, (size_t)kv * sizeof(float));
+    else
+        load_state(b.states, p, a->h0, state);
+    for (int64_t c = c_begin; c < c_end; c++) {
         const int64_t c0 = c * C_, rows = length - c0 < C_ ? length - c0 : C_;
         const int64_t R = (rows + SUB_ - 1) / SUB_ * SUB_;
         load_chunk(&t, p, NULL, a->k, a->v, a->g, first + c0, h, rows, R);
-        update_state(&t, p, b.states + (c + 1) * kv, b.states + c * kv, t.ks, R);
+        update_state(&t, p, b.states + (c - c_begin + 1) * kv, b.states + (c - c_begin) * kv, t.ks, R);
     }
 
     /* 2-3. backward over chunks */
-    load_state(b.ds, p, a->dht, state);
-    for (int64_t c = chunks - 1; c >= 0; c--) {
+    if (dleave != NULL)
+        memcpy(b.ds, dleave, (size_t)kv * sizeof(float));
+    else
+        load_state(b.ds, p, a->dht, state);
+    for (int64_t c = c_end - 1; c >= c_begin; c--) {
         const int64_t c0 = c * C_, rows = length - c0 < C_ ? length - c0 : C_;
         const int64_t subs = (rows + SUB_ - 1) / SUB_, R = subs * SUB_;
         load_chunk(&t, p, a->q, a->k, a->v, a->g, first + c0, h, rows, R);
         load_tile(b.dout, vp, a->dout, p->dtype, p->heads, V, first + c0, h, rows, R);
-        const float* S = b.states + c * kv;
+        const float* S = b.states + (c - c_begin) * kv;
         chunk_backward(&t, &b, p, S, subs, R);
         store_tile(a->dq, p->dtype, p->heads, K, first + c0, h, b.dq, kp, rows);
         store_tile(a->dk, p->dtype, p->heads, K, first + c0, h, b.dk, kp, rows);
         store_tile(a->dv, p->dtype, p->heads, V, first + c0, h, b.dv, vp, rows);
         if (p->gate != GLA_GATE_NONE) store_gate_gradient(p, a, &b, S, first + c0, h, rows, t.egamma);
     }
-    if (a->dh0 != NULL)
-        for (int64_t i = 0; i < K; i++) memcpy(a->dh0 + (state * K + i) * V, b.ds + i * vp, (size_t)V * sizeof(float));
+    if (a->dh0 != NULL && first_segment) store_state(a->dh0, p, b.ds, state);
+}
+
+/* What a segment's own outputs contribute to dL/d(state entering it), from a zero gradient at its end. */
+static void segment_own_dstate(chunk_tiles* t, bwd_tiles* b, const cpu_problem* p, const gla_bwd_args* a,
+                               int64_t first, int64_t length, int64_t h, int64_t c_begin, int64_t c_end, float* own) {
+    memset(own, 0, (size_t)(p->kp * p->vp) * sizeof(float));
+    for (int64_t c = c_end - 1; c >= c_begin; c--) {
+        const int64_t c0 = c * C_, rows = length - c0 < C_ ? length - c0 : C_, R = (rows + SUB_ - 1) / SUB_ * SUB_;
+        load_tile(t->q, p->kp, a->q, p->dtype, p->heads, p->key_dim, first + c0, h, rows, R);
+        load_gates(t, p, a->g, first + c0, h, rows, R);
+        load_tile(b->dout, p->vp, a->dout, p->dtype, p->heads, p->value_dim, first + c0, h, rows, R);
+        backprop_state(t, p, own, b->dout, t->ks, R);
+    }
 }
 
 void GLA_ISA_FN(gla_cpu_chunk_bwd)(const cpu_problem* p, const gla_bwd_args* a, float* workspace, int threads) {
-    const int64_t items = p->num_seqs * p->heads, per_thread = cpu_chunk_bwd_floats(p);
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t i = 0; i < items; i++)
-        bwd_item(p, a, workspace + omp_get_thread_num() * per_thread, i / p->heads, i % p->heads);
+    const int64_t items = p->num_seqs * p->heads, per_thread = cpu_chunk_bwd_floats(p), S = p->segments;
+    const int64_t kv = p->kp * p->vp;
+    segment_buffers sb;
+    float* thread_ws = segment_buffers_carve(&sb, p, workspace, 1);
+#pragma omp parallel num_threads(threads)
+    {
+        float* ws = thread_ws + omp_get_thread_num() * per_thread;
+        if (S > 1) {
+            /* 1-2. the state entering each segment (as in the forward) */
+#pragma omp for schedule(static)
+            for (int64_t u = 0; u < items * S; u++) {
+                const int64_t i = u / S, s = u % S;
+                int64_t first, length, c_begin, c_end;
+                cpu_sequence(p, i / p->heads, &first, &length);
+                segment_chunks(p, length, s, &c_begin, &c_end);
+                chunk_tiles t;
+                float* kd = chunk_tiles_carve(&t, p, ws);
+                segment_own_state(&t, p, a->k, a->v, a->g, first, length, i % p->heads, c_begin, c_end,
+                                  sb.own + u * kv, sb.decay + u * p->kp, kd);
+            }
+            segment_scan(p, a->h0, &sb);
+            /* 3. each segment's own contribution to the gradient of its entering state (the first's is not
+             *    needed) */
+#pragma omp for schedule(static)
+            for (int64_t u = 0; u < items * S; u++) {
+                const int64_t i = u / S, s = u % S;
+                if (s == 0) continue;
+                int64_t first, length, c_begin, c_end;
+                cpu_sequence(p, i / p->heads, &first, &length);
+                segment_chunks(p, length, s, &c_begin, &c_end);
+                chunk_tiles t;
+                bwd_tiles b;
+                carve(&b, p, chunk_tiles_carve(&t, p, ws));
+                segment_own_dstate(&t, &b, p, a, first, length, i % p->heads, c_begin, c_end, sb.own + u * kv);
+            }
+            /* 4. the gradient of the state leaving each segment: dleave[S-1] = dht, dleave[s] =
+             *    exp(decay[s+1]) dleave[s+1] + own[s+1] */
+#pragma omp for schedule(static)
+            for (int64_t i = 0; i < items; i++) {
+                float* dleave = sb.dleave + i * S * kv;
+                load_state(dleave + (S - 1) * kv, p, a->dht, i);
+                for (int64_t s = S - 2; s >= 0; s--)
+                    decay_add(dleave + s * kv, p, sb.decay + (i * S + s + 1) * p->kp, dleave + (s + 1) * kv,
+                              sb.own + (i * S + s + 1) * kv);
+            }
+        }
+        /* 5. the segments, in parallel */
+#pragma omp for schedule(static)
+        for (int64_t u = 0; u < items * S; u++) {
+            const int64_t i = u / S, s = u % S;
+            int64_t first, length, c_begin, c_end;
+            cpu_sequence(p, i / p->heads, &first, &length);
+            segment_chunks(p, length, s, &c_begin, &c_end);
+            bwd_segment(p, a, ws, i / p->heads, i % p->heads, c_begin, c_end, S > 1 ? sb.enter + u * kv : NULL,
+                        S > 1 ? sb.dleave + u * kv : NULL, s == 0);
+        }
+    }
 }

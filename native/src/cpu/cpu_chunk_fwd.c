@@ -5,8 +5,9 @@
  *   o     = (scale q * exp(G)) h  +  A v                       A lower-triangular, from cpu_chunk.h
  *   h'    = exp(Γ) * h  +  (k * exp(Γ - G))^T v
  * The four matmuls (q h, Qs Ks^T, A v, k^T v) go through the register-blocked gemm of cpu_simd.h; every
- * exponent is <= 0 except the bounded factored diagonal blocks. OpenMP over (sequence, head), static schedule:
- * the result does not depend on the thread count. Compiled per ISA (cpu_isa.h). Tested by test_parity chunk.
+ * exponent is <= 0 except the bounded factored diagonal blocks. OpenMP over (sequence, head) and, when there
+ * are fewer of those than threads, over segments of chunks (cpu_segments); static schedules. Compiled per ISA
+ * (cpu_isa.h). Tested by test_parity chunk.
  */
 #include "cpu_chunk.h"
 #include "cpu_isa.h"
@@ -14,8 +15,12 @@
 #include <omp.h>
 
 /* Per-thread workspace (cpu_chunk_fwd_floats): the chunk tiles, the state S [kp,vp], Qg, Kd [C,kp], O [C,vp]. */
-static void fwd_item(const cpu_problem* p, const gla_fwd_args* a, float* ws, int64_t n, int64_t h) {
-    const int64_t kp = p->kp, vp = p->vp, K = p->key_dim, V = p->value_dim;
+
+/* Forward of chunks [c_begin, c_end) of (sequence n, head h), entering with state `enter` (padded [kp,vp]; NULL:
+ * h0 or zeros). Writes o, and ht when `last` (the sequence's last segment). */
+static void fwd_segment(const cpu_problem* p, const gla_fwd_args* a, float* ws, int64_t n, int64_t h,
+                        int64_t c_begin, int64_t c_end, const float* enter, int last) {
+    const int64_t kp = p->kp, vp = p->vp, V = p->value_dim;
     chunk_tiles t;
     ws = chunk_tiles_carve(&t, p, ws);
     float* S = ws;
@@ -25,18 +30,14 @@ static void fwd_item(const cpu_problem* p, const gla_fwd_args* a, float* ws, int
     int64_t first, length;
     cpu_sequence(p, n, &first, &length);
     const int64_t state = n * p->heads + h;
-    int zero_state = a->h0 == NULL;
-    for (int64_t i = 0; i < K; i++) {
-        if (a->h0 != NULL)
-            memcpy(S + i * vp, a->h0 + (state * K + i) * V, (size_t)V * sizeof(float));
-        else
-            memset(S + i * vp, 0, (size_t)V * sizeof(float));
-        memset(S + i * vp + V, 0, (size_t)(vp - V) * sizeof(float));
-    }
-    memset(S + K * vp, 0, (size_t)((kp - K) * vp) * sizeof(float));
+    int zero_state = enter == NULL && a->h0 == NULL;
+    if (enter != NULL)
+        memcpy(S, enter, (size_t)(kp * vp) * sizeof(float));
+    else
+        load_state(S, p, a->h0, state);
 
-    for (int64_t c0 = 0; c0 < length; c0 += C_) {
-        const int64_t rows = length - c0 < C_ ? length - c0 : C_;
+    for (int64_t c = c_begin; c < c_end; c++) {
+        const int64_t c0 = c * C_, rows = length - c0 < C_ ? length - c0 : C_;
         const int64_t subs = (rows + SUB_ - 1) / SUB_, R = subs * SUB_;
         load_chunk(&t, p, a->q, a->k, a->v, a->g, first + c0, h, rows, R);
 
@@ -60,13 +61,42 @@ static void fwd_item(const cpu_problem* p, const gla_fwd_args* a, float* ws, int
         update_state(&t, p, S, S, kd, R);
         zero_state = 0;
     }
-    if (a->ht != NULL)
-        for (int64_t i = 0; i < K; i++) memcpy(a->ht + (state * K + i) * V, S + i * vp, (size_t)V * sizeof(float));
+    if (a->ht != NULL && last) store_state(a->ht, p, S, state);
 }
 
 void GLA_ISA_FN(gla_cpu_chunk_fwd)(const cpu_problem* p, const gla_fwd_args* a, float* workspace, int threads) {
-    const int64_t items = p->num_seqs * p->heads, per_thread = cpu_chunk_fwd_floats(p);
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t i = 0; i < items; i++)
-        fwd_item(p, a, workspace + omp_get_thread_num() * per_thread, i / p->heads, i % p->heads);
+    const int64_t items = p->num_seqs * p->heads, per_thread = cpu_chunk_fwd_floats(p), S = p->segments;
+    segment_buffers sb;
+    float* thread_ws = segment_buffers_carve(&sb, p, workspace, 0);
+#pragma omp parallel num_threads(threads)
+    {
+        float* ws = thread_ws + omp_get_thread_num() * per_thread;
+        if (S > 1) {
+            /* 1. each segment's own state contribution (the last segment's is not needed) */
+#pragma omp for schedule(static)
+            for (int64_t u = 0; u < items * S; u++) {
+                const int64_t i = u / S, s = u % S;
+                if (s + 1 == S) continue;
+                int64_t first, length, c_begin, c_end;
+                cpu_sequence(p, i / p->heads, &first, &length);
+                segment_chunks(p, length, s, &c_begin, &c_end);
+                chunk_tiles t;
+                float* kd = chunk_tiles_carve(&t, p, ws);
+                segment_own_state(&t, p, a->k, a->v, a->g, first, length, i % p->heads, c_begin, c_end,
+                                  sb.own + u * p->kp * p->vp, sb.decay + u * p->kp, kd);
+            }
+            /* 2. the state entering each segment */
+            segment_scan(p, a->h0, &sb);
+        }
+        /* 3. the segments, in parallel */
+#pragma omp for schedule(static)
+        for (int64_t u = 0; u < items * S; u++) {
+            const int64_t i = u / S, s = u % S;
+            int64_t first, length, c_begin, c_end;
+            cpu_sequence(p, i / p->heads, &first, &length);
+            segment_chunks(p, length, s, &c_begin, &c_end);
+            fwd_segment(p, a, ws, i / p->heads, i % p->heads, c_begin, c_end,
+                        S > 1 ? sb.enter + u * p->kp * p->vp : NULL, s + 1 == S);
+        }
+    }
 }

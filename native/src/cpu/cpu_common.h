@@ -27,6 +27,7 @@ typedef struct cpu_problem {
     int64_t batch, seq_len, heads, key_dim, value_dim;
     int64_t kp, vp;               /* key_dim, value_dim padded to GLA_CPU_PAD */
     int64_t num_seqs;             /* sequences: num_seqs with cu_seqlens, else batch */
+    int64_t segments;             /* chunk ops: contiguous runs of chunks per (sequence, head), see cpu_segments */
     const int64_t* cu_seqlens;    /* NULL: fixed length seq_len per batch row */
     float scale;
     int32_t dtype, gate;
@@ -133,7 +134,26 @@ static inline int64_t cpu_chunk_bwd_floats(const cpu_problem* p) {
     return n;
 }
 
-/* Threads used by an op: the context's setting, else the OpenMP default; never more than there are items. */
-int gla_cpu_threads(const gla_context* context, int64_t items);
+/* Segments of the chunk ops. With at least as many (sequence, head) items as threads, each item is one unit of
+ * work (segments = 1). With fewer, each item's chunks are split into `segments` contiguous runs so that every
+ * thread has work: the state entering each run is found first (each run's own state contribution in parallel,
+ * then a short scan per item), then the runs are computed in parallel from their entering states. */
+static inline int64_t cpu_segments(const cpu_problem* p, int64_t threads) {
+    const int64_t items = p->num_seqs * p->heads, chunks = (p->seq_len + GLA_CPU_CHUNK - 1) / GLA_CPU_CHUNK;
+    if (items >= threads) return 1;
+    int64_t s = (threads + items - 1) / items;
+    return s < chunks ? s : chunks;
+}
+
+/* chunk ops, shared across threads when segments > 1: per (item, segment) the entering state, the run's own
+ * state contribution, the gradient of its leaving state (bwd) [kp,vp] each, and its summed log gate [kp]. */
+static inline int64_t cpu_chunk_shared_floats(const cpu_problem* p, int backward) {
+    int64_t n, units;
+    if (p->segments <= 1) return 0;
+    if (gla_mul_i64(p->num_seqs * p->heads, p->segments, &units)) return -1;
+    n = (backward ? 3 : 2) * p->kp * p->vp + p->kp;
+    if (gla_mul_i64(units, n, &n)) return -1;
+    return n;
+}
 
 #endif /* GLA_CPU_COMMON_H */

@@ -3,9 +3,11 @@
  * and cpu_chunk_bwd.c three times: generic x86-64, AVX2+FMA, AVX-512) and picked at run time by cpu_backend.c
  * with __builtin_cpu_supports, so the library runs on any x86-64 CPU and uses the widest vectors it has.
  *
- * Each kernel runs a whole validated op: OpenMP over (sequence, head) items with a static schedule, each item
- * computed by one thread in a fixed order, so results do not depend on the thread count. `workspace` holds
- * `threads` regions of the op's cpu_*_floats() floats, 64-byte aligned. Kernels cannot fail.
+ * Each kernel runs a whole validated op with OpenMP, static schedules, each unit of work computed by one thread
+ * in a fixed order: results depend on nothing but the inputs and, for the chunk ops, p->segments (which the
+ * thread count sets, cpu_common.h). The recurrent ops are parallel over (sequence, head) items, the chunk ops
+ * over (item, segment). `workspace` holds the chunk ops' cpu_chunk_shared_floats() floats, then `threads`
+ * regions of the op's cpu_*_floats() floats; 64-byte aligned. Kernels cannot fail.
  */
 #ifndef GLA_CPU_ISA_H
 #define GLA_CPU_ISA_H
