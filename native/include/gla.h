@@ -136,8 +136,8 @@ GLA_API gla_status gla_context_destroy(gla_context* context);
 GLA_API gla_status gla_context_backend(const gla_context* context, int32_t* backend);
 /* cuda: a cudaStream_t (NULL = the default stream); cpu: must be NULL. */
 GLA_API gla_status gla_context_set_stream(gla_context* context, void* stream);
-/* cpu: OpenMP threads for this context's ops (0 = the OpenMP default); results are deterministic
- * for a given thread count. cuda: ignored. */
+/* cpu: OpenMP threads for this context's ops (0 = the OpenMP default; at most 4 per processor are used);
+ * results are deterministic for a given thread count. cuda: ignored. */
 GLA_API gla_status gla_context_set_threads(gla_context* context, int32_t threads);
 GLA_API gla_status gla_synchronize(gla_context* context);
 

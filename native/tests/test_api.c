@@ -33,6 +33,9 @@ static void backends(void) {
     gla_device_info info;
     CHECK_OK(gla_device_info_get(GLA_BACKEND_CPU, 0, &info));
     CHECK(strncmp(info.name, "cpu", 3) == 0, "cpu device name '%s'", info.name);
+    CHECK(info.total_memory > 0 && info.free_memory <= info.total_memory && info.multiprocessors > 0,
+          "cpu device: %lld/%lld bytes, %d processors", (long long)info.free_memory, (long long)info.total_memory,
+          info.multiprocessors);
 
     CHECK_OK(gla_device_count(GLA_BACKEND_CUDA, &count));
     CHECK_OK(gla_backend_available(GLA_BACKEND_CUDA, &available));

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- CPU features and kernel choice ---- */
 
@@ -59,6 +60,9 @@ gla_status gla_cpu_device_info(int32_t device, gla_device_info* info) {
     snprintf(info->name, sizeof info->name, "cpu (%s, %d OpenMP threads)",
              (f & GLA_CPU_AVX512F) ? "avx512" : (f & GLA_CPU_AVX2) ? "avx2" : "generic", omp_get_max_threads());
     info->multiprocessors = omp_get_num_procs();
+    long page = sysconf(_SC_PAGESIZE), pages = sysconf(_SC_PHYS_PAGES), avail = sysconf(_SC_AVPHYS_PAGES);
+    if (page > 0 && pages > 0) info->total_memory = (int64_t)page * pages;
+    if (page > 0 && avail > 0) info->free_memory = (int64_t)page * avail;
     return GLA_OK;
 }
 
@@ -85,10 +89,14 @@ gla_status gla_cpu_synchronize(gla_context* context) {
 }
 
 /* Threads for an op, and p->segments for the chunk ops: the context's thread count (0: the OpenMP default), no
- * more than there are units of work. */
+ * more than there are units of work, and no more than 4 per processor — libgomp exits the process when it
+ * cannot create a thread, so a large request must not reach it. */
 static int plan_threads(const gla_context* context, int32_t op, cpu_problem* p) {
     const int64_t items = p->num_seqs * p->heads;
     int64_t t = context->threads > 0 ? context->threads : omp_get_max_threads();
+    int64_t most = 4 * (int64_t)omp_get_num_procs();
+    if (most < omp_get_max_threads()) most = omp_get_max_threads();
+    if (t > most) t = most;
     p->segments = 1;
     if (op == GLA_OP_CHUNK_FWD || op == GLA_OP_CHUNK_BWD) p->segments = cpu_segments(p, t);
     if (t > items * p->segments) t = items * p->segments;
