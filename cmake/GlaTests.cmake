@@ -1,6 +1,7 @@
 # GlaTests.cmake — helpers for the CTest suite in native/tests.
 #   gla_add_test_executable(name sources...)  a C test program linked to gla4j (sanitized when GLA_SANITIZE)
-#   gla_add_test(name command args...)         a CTest test; under GLA_SANITIZE, ASan returns NULL for impossible
+#   gla_add_test(name command args... [ENVIRONMENT VAR=value...])
+#                                              a CTest test; under GLA_SANITIZE, ASan returns NULL for impossible
 #                                              allocations (as malloc does) instead of aborting, so the
 #                                              out-of-memory paths can be tested
 #   gla_add_exports_test()                     checks that libgla4j exports exactly the gla.h functions
@@ -14,9 +15,14 @@ function(gla_add_test_executable name)
 endfunction()
 
 function(gla_add_test name)
-  add_test(NAME ${name} COMMAND ${ARGN})
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "ENVIRONMENT")
+  set(env ${arg_ENVIRONMENT})
   if(GLA_SANITIZE)
-    set_tests_properties(${name} PROPERTIES ENVIRONMENT "ASAN_OPTIONS=allocator_may_return_null=1")
+    list(APPEND env "ASAN_OPTIONS=allocator_may_return_null=1")
+  endif()
+  add_test(NAME ${name} COMMAND ${arg_UNPARSED_ARGUMENTS})
+  if(env)
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}")
   endif()
 endfunction()
 

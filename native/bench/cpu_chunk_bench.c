@@ -4,6 +4,7 @@
  * `threads` threads (default 2), and prints GFLOP/s (median of the timed runs).
  *   build: cmake --build <build> --target cpu_chunk_bench
  *   run:   OMP_PROC_BIND=close <build>/bench/cpu_chunk_bench [threads] [B H T K V]
+ *          (GLA4J_CPU_ISA=generic|avx2 times a narrower kernel variant)
  *
  * FLOP convention (multiply-add = 2 FLOP; matmul work only, exps and elementwise work not counted), per head
  * and per chunk of C = 64 tokens:
@@ -104,8 +105,10 @@ int main(int argc, char** argv) {
     qsort(cb, RUNS, sizeof(double), compare);
     uint32_t features = 0;
     gla_cpu_features(&features);
+    const char* isa = getenv("GLA4J_CPU_ISA"); /* narrows the kernel variant, see cpu_backend.c */
+    if (isa == NULL) isa = (features & GLA_CPU_AVX512F) ? "avx512" : (features & GLA_CPU_AVX2) ? "avx2" : "generic";
     printf("cpu_chunk_bench: B=%lld H=%lld T=%lld K=%lld V=%lld fp32, %d threads (%s)\n", (long long)B, (long long)H,
-           (long long)T, (long long)K, (long long)V, threads, (features & GLA_CPU_AVX512F) ? "avx512" : "avx2/generic");
+           (long long)T, (long long)K, (long long)V, threads, isa);
     printf("  chunk fwd      %8.2f ms  %7.1f GFLOP/s   (cpu %8.2f ms per thread, %7.1f GFLOP/s)\n", tf[RUNS / 2] * 1e3,
            flop_fwd / tf[RUNS / 2] * 1e-9, cf[RUNS / 2] * 1e3, flop_fwd / cf[RUNS / 2] * 1e-9);
     printf("  chunk fwd+bwd  %8.2f ms  %7.1f GFLOP/s   (cpu %8.2f ms per thread, %7.1f GFLOP/s)\n", tb[RUNS / 2] * 1e3,

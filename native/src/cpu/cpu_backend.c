@@ -37,13 +37,20 @@ static const cpu_kernels kernels_generic = GLA_CPU_KERNELS(generic);
 static const cpu_kernels kernels_avx2 = GLA_CPU_KERNELS(avx2);
 static const cpu_kernels kernels_avx512 = GLA_CPU_KERNELS(avx512);
 
-/* The AVX-512 variant is built for Skylake-server level AVX-512 (F, VL, BW, DQ) plus FMA. */
+/* The widest variant the CPU runs: AVX-512 at Skylake-server level (F, VL, BW, DQ) plus FMA, else AVX2 + FMA,
+ * else generic x86-64. The environment variable GLA4J_CPU_ISA=generic|avx2 selects a narrower one (the tests
+ * run every variant this way); a variant the CPU lacks is never selected. */
 static const cpu_kernels* select_kernels(void) {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma"))
-        return &kernels_avx512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return &kernels_avx2;
+    const char* want = getenv("GLA4J_CPU_ISA");
+    int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                 __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+                 __builtin_cpu_supports("fma");
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (want != NULL && strcmp(want, "generic") == 0) return &kernels_generic;
+    if (want != NULL && strcmp(want, "avx2") == 0) avx512 = 0;
+    if (avx512) return &kernels_avx512;
+    if (avx2) return &kernels_avx2;
     return &kernels_generic;
 }
 
