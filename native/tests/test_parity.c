@@ -186,8 +186,10 @@ static void run_case(gla_context* ctx, const pcase* c, int chunk, uint64_t seed)
     free_tensors(&x);
 }
 
-/* Gate ranges, weak to very strong; [-2.5, 0] puts sub-chunk decay spans around 20 (both intra-block paths). */
-static const double gate_ranges[][2] = {{-0.1, 0.0}, {-1.0, -0.01}, {-2.5, 0.0}, {-50.0, 0.0}, {-50.0, -20.0}};
+/* Gate ranges, weak to very strong; [-2.5, 0] puts sub-chunk decay spans around 20 (both intra-block paths);
+ * [-1e30, -1e29] forgets everything at every step (every exp underflows to 0, nothing may become NaN). */
+static const double gate_ranges[][2] = {{-0.1, 0.0}, {-1.0, -0.01}, {-2.5, 0.0}, {-50.0, 0.0}, {-50.0, -20.0},
+                                        {-1e30, -1e29}};
 #define N_GATE_RANGES (sizeof gate_ranges / sizeof gate_ranges[0])
 
 static const int64_t cu_a[] = {0, 5, 5, 70, 200};         /* lengths 5, 0 (empty), 65, 130 */
