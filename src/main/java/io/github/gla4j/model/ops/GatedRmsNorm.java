@@ -3,7 +3,9 @@
  *   forward   n = x · rstd · w,  y = n · swish(z),  swish(z) = z · σ(z)
  *   backward  dn = dy · swish(z),  dz = dy · n · σ(z) · (1 + z · (1 − σ(z))),  then RMSNorm's backward of dn:
  *             dx = rstd · (w · dn − x̂ · mean(x̂ · w · dn)),  dw += Σ_rows dn · x̂
- * x, z, y [rows, D] (rows = tokens × heads; the weight is shared by all heads), rstd [rows].
+ * x, z, y [rows, D] (rows = tokens × heads; the weight is shared by all heads), rstd [rows]. The backward works in
+ * double within a row: with small heads (D = 4, 8) the projection x̂ · mean(x̂ · w · dn) nearly cancels w · dn, and
+ * fp32 terms would lose digits there.
  * Tested by GatedRmsNormTest (plain reference, finite differences in double).
  */
 package io.github.gla4j.model.ops;
@@ -66,6 +68,7 @@ public final class GatedRmsNorm {
         MemorySegment dxs = dx.segment(), dzs = dz.segment();
         Rows.forEachBlock(rows, d, block -> {
             float[] xr = new float[d], zr = new float[d], gr = new float[d];
+            double[] xhat = new double[d], wdn = new double[d];
             double[] dwSum = new double[d];
             int r0 = block * blockRows, r1 = Math.min(rows, r0 + blockRows);
             for (int r = r0; r < r1; r++) {
@@ -73,23 +76,21 @@ public final class GatedRmsNorm {
                 MemorySegment.copy(xs, F32, offset, xr, 0, d);
                 MemorySegment.copy(zs, F32, offset, zr, 0, d);
                 MemorySegment.copy(dys, F32, offset, gr, 0, d);
-                float inv = rs.getAtIndex(F32, r);
+                double inv = rs.getAtIndex(F32, r);
                 double dot = 0;
                 for (int i = 0; i < d; i++) {
-                    float xhat = xr[i] * inv;
-                    float n = xhat * weight[i];
-                    float s = sigmoid(zr[i]);
-                    float dn = gr[i] * zr[i] * s;
-                    zr[i] = gr[i] * n * s * (1 + zr[i] * (1 - s));
-                    dwSum[i] += dn * xhat;
-                    float wg = weight[i] * dn;
-                    dot += xhat * wg;
-                    xr[i] = xhat;
-                    gr[i] = wg;
+                    double s = 1 / (1 + Math.exp(-zr[i]));
+                    double n = xr[i] * inv * weight[i];
+                    double dn = gr[i] * zr[i] * s;
+                    zr[i] = (float) (gr[i] * n * s * (1 + zr[i] * (1 - s)));
+                    xhat[i] = xr[i] * inv;
+                    wdn[i] = weight[i] * dn;
+                    dwSum[i] += dn * xhat[i];
+                    dot += xhat[i] * wdn[i];
                 }
-                float c = (float) (dot / d);
+                double c = dot / d;
                 for (int i = 0; i < d; i++) {
-                    gr[i] = inv * (gr[i] - xr[i] * c);
+                    gr[i] = (float) (inv * (wdn[i] - xhat[i] * c));
                 }
                 MemorySegment.copy(gr, 0, dxs, F32, offset, d);
                 MemorySegment.copy(zr, 0, dzs, F32, offset, d);

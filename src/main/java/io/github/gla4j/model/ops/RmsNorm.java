@@ -2,7 +2,8 @@
  * RmsNorm.java — RMSNorm over the last dim D, row by row:
  *   forward   rstd = 1 / sqrt(mean(x²) + eps),  y = x · rstd · w
  *   backward  x̂ = x · rstd, c = mean(x̂ · w · dy),  dx = rstd · (w · dy − x̂ · c),  dw += Σ_rows dy · x̂
- * rstd [rows] is saved by forward for backward. Means are accumulated in double. dw is reduced over fixed row
+ * rstd [rows] is saved by forward for backward. Means are accumulated in double, and the backward works in double
+ * within a row (x̂ · c nearly cancels w · dy when dy is close to parallel to x̂). dw is reduced over fixed row
  * blocks and the block sums added in order, so it does not depend on the thread count.
  * Tested by RmsNormTest (plain reference, finite differences in double).
  */
@@ -62,29 +63,28 @@ public final class RmsNorm {
         MemorySegment xs = x.segment(), dys = dy.segment(), rs = rstd.segment(), dxs = dx.segment();
         Rows.forEachBlock(rows, d, block -> {
             float[] xr = new float[d], gr = new float[d], prev = new float[d];
+            double[] xhat = new double[d], wg = new double[d];
             double[] dwSum = new double[d];
             int r0 = block * blockRows, r1 = Math.min(rows, r0 + blockRows);
             for (int r = r0; r < r1; r++) {
                 long offset = (long) r * d * Float.BYTES;
                 MemorySegment.copy(xs, F32, offset, xr, 0, d);
                 MemorySegment.copy(dys, F32, offset, gr, 0, d);
-                float inv = rs.getAtIndex(F32, r);
+                double inv = rs.getAtIndex(F32, r);
                 double dot = 0;
                 for (int i = 0; i < d; i++) {
-                    float xhat = xr[i] * inv;
-                    float wg = weight[i] * gr[i];
-                    dwSum[i] += gr[i] * xhat;
-                    dot += xhat * wg;
-                    xr[i] = xhat;
-                    gr[i] = wg;
+                    xhat[i] = xr[i] * inv;
+                    wg[i] = (double) weight[i] * gr[i];
+                    dwSum[i] += gr[i] * xhat[i];
+                    dot += xhat[i] * wg[i];
                 }
-                float c = (float) (dot / d);
+                double c = dot / d;
                 if (accumulate) {
                     MemorySegment.copy(dxs, F32, offset, prev, 0, d);
                 }
                 for (int i = 0; i < d; i++) {
-                    float g = inv * (gr[i] - xr[i] * c);
-                    gr[i] = accumulate ? prev[i] + g : g;
+                    double g = inv * (wg[i] - xhat[i] * c);
+                    gr[i] = (float) (accumulate ? prev[i] + g : g);
                 }
                 MemorySegment.copy(gr, 0, dxs, F32, offset, d);
             }

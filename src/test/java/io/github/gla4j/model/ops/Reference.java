@@ -1,18 +1,18 @@
 /*
  * Reference.java — the plain double-precision reference of every op in io.github.gla4j.model.ops, forward and
  * backward, written as the textbook formulas on flat row-major arrays (no blocking, no threads, no shortcuts).
- * Each backward here is checked against finite differences of its forward (ReferenceGradientTest); the fast fp32
+ * ReferenceModel composes these into the whole model. Each backward here is checked against finite differences of its forward (ReferenceGradientTest); the fast fp32
  * ops are checked against these (GemmTest, RmsNormTest, ...).
  */
 package io.github.gla4j.model.ops;
 
-final class Reference {
+public final class Reference {
 
     private Reference() {
     }
 
     /** y[m][n] = Σ_p x[m][p] w[n][p] (+ b[n]). */
-    static double[] linear(double[] x, double[] w, double[] b, int m, int n, int k) {
+    public static double[] linear(double[] x, double[] w, double[] b, int m, int n, int k) {
         double[] y = new double[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -27,7 +27,7 @@ final class Reference {
     }
 
     /** dx[m][k] = Σ_j dy[m][j] w[j][k]. */
-    static double[] linearBackwardInput(double[] dy, double[] w, int m, int n, int k) {
+    public static double[] linearBackwardInput(double[] dy, double[] w, int m, int n, int k) {
         double[] dx = new double[m * k];
         for (int i = 0; i < m; i++) {
             for (int p = 0; p < k; p++) {
@@ -42,7 +42,7 @@ final class Reference {
     }
 
     /** dw[n][k] = Σ_i dy[i][n] x[i][k]. */
-    static double[] linearBackwardWeight(double[] dy, double[] x, int m, int n, int k) {
+    public static double[] linearBackwardWeight(double[] dy, double[] x, int m, int n, int k) {
         double[] dw = new double[n * k];
         for (int j = 0; j < n; j++) {
             for (int p = 0; p < k; p++) {
@@ -57,7 +57,7 @@ final class Reference {
     }
 
     /** db[n] = Σ_i dy[i][n]. */
-    static double[] columnSums(double[] dy, int m, int n) {
+    public static double[] columnSums(double[] dy, int m, int n) {
         double[] db = new double[n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -67,7 +67,7 @@ final class Reference {
         return db;
     }
 
-    static double rstd(double[] x, int row, int d, double eps) {
+    public static double rstd(double[] x, int row, int d, double eps) {
         double s = 0;
         for (int i = 0; i < d; i++) {
             s += x[row * d + i] * x[row * d + i];
@@ -76,7 +76,7 @@ final class Reference {
     }
 
     /** y = x / sqrt(mean(x²) + eps) · w per row of d. */
-    static double[] rmsNorm(double[] x, double[] w, double eps, int rows, int d) {
+    public static double[] rmsNorm(double[] x, double[] w, double eps, int rows, int d) {
         double[] y = new double[rows * d];
         for (int r = 0; r < rows; r++) {
             double inv = rstd(x, r, d, eps);
@@ -88,7 +88,7 @@ final class Reference {
     }
 
     /** {dx, dw} of rmsNorm for output gradient dy. */
-    static double[][] rmsNormBackward(double[] dy, double[] x, double[] w, double eps, int rows, int d) {
+    public static double[][] rmsNormBackward(double[] dy, double[] x, double[] w, double eps, int rows, int d) {
         double[] dx = new double[rows * d], dw = new double[d];
         for (int r = 0; r < rows; r++) {
             double inv = rstd(x, r, d, eps);
@@ -105,12 +105,12 @@ final class Reference {
         return new double[][]{dx, dw};
     }
 
-    static double sigmoid(double z) {
+    public static double sigmoid(double z) {
         return 1 / (1 + Math.exp(-z));
     }
 
     /** y = rmsNorm(x; w) · z·σ(z) per row of d. */
-    static double[] gatedRmsNorm(double[] x, double[] z, double[] w, double eps, int rows, int d) {
+    public static double[] gatedRmsNorm(double[] x, double[] z, double[] w, double eps, int rows, int d) {
         double[] y = rmsNorm(x, w, eps, rows, d);
         for (int i = 0; i < y.length; i++) {
             y[i] *= z[i] * sigmoid(z[i]);
@@ -119,7 +119,7 @@ final class Reference {
     }
 
     /** {dx, dz, dw} of gatedRmsNorm. */
-    static double[][] gatedRmsNormBackward(double[] dy, double[] x, double[] z, double[] w, double eps, int rows,
+    public static double[][] gatedRmsNormBackward(double[] dy, double[] x, double[] z, double[] w, double eps, int rows,
                                            int d) {
         double[] n = rmsNorm(x, w, eps, rows, d);
         double[] dn = new double[dy.length], dz = new double[dy.length];
@@ -133,7 +133,7 @@ final class Reference {
     }
 
     /** y = a·σ(a)·b. */
-    static double[] swiGlu(double[] a, double[] b) {
+    public static double[] swiGlu(double[] a, double[] b) {
         double[] y = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             y[i] = a[i] * sigmoid(a[i]) * b[i];
@@ -142,7 +142,7 @@ final class Reference {
     }
 
     /** {da, db} of swiGlu. */
-    static double[][] swiGluBackward(double[] dy, double[] a, double[] b) {
+    public static double[][] swiGluBackward(double[] dy, double[] a, double[] b) {
         double[] da = new double[a.length], db = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             double s = sigmoid(a[i]);
@@ -153,7 +153,7 @@ final class Reference {
     }
 
     /** g = max(log σ(z) / normalizer, clampMin). */
-    static double[] logSigmoidGate(double[] z, double normalizer, double clampMin) {
+    public static double[] logSigmoidGate(double[] z, double normalizer, double clampMin) {
         double[] g = new double[z.length];
         for (int i = 0; i < z.length; i++) {
             g[i] = Math.max(Math.log(sigmoid(z[i])) / normalizer, clampMin);
@@ -162,7 +162,7 @@ final class Reference {
     }
 
     /** dz of logSigmoidGate: d log σ(z) / dz = 1 − σ(z); zero where the clamp holds. */
-    static double[] logSigmoidGateBackward(double[] dg, double[] z, double normalizer, double clampMin) {
+    public static double[] logSigmoidGateBackward(double[] dg, double[] z, double normalizer, double clampMin) {
         double[] dz = new double[z.length];
         for (int i = 0; i < z.length; i++) {
             boolean clamped = Math.log(sigmoid(z[i])) / normalizer < clampMin;
@@ -172,7 +172,7 @@ final class Reference {
     }
 
     /** out[r][j·g + i][c] = in[r][j][c]. */
-    static double[] repeatHeads(double[] in, int rows, int kvHeads, int groups, int d) {
+    public static double[] repeatHeads(double[] in, int rows, int kvHeads, int groups, int d) {
         double[] out = new double[rows * kvHeads * groups * d];
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < kvHeads; j++) {
@@ -187,7 +187,7 @@ final class Reference {
     }
 
     /** din[r][j][c] = Σ_i dout[r][j·g + i][c]. */
-    static double[] repeatHeadsBackward(double[] dout, int rows, int kvHeads, int groups, int d) {
+    public static double[] repeatHeadsBackward(double[] dout, int rows, int kvHeads, int groups, int d) {
         double[] din = new double[rows * kvHeads * d];
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < kvHeads; j++) {
@@ -202,7 +202,7 @@ final class Reference {
     }
 
     /** out[n] = table[ids[n]]. */
-    static double[] embedding(int[] ids, double[] table, int d) {
+    public static double[] embedding(int[] ids, double[] table, int d) {
         double[] out = new double[ids.length * d];
         for (int n = 0; n < ids.length; n++) {
             System.arraycopy(table, ids[n] * d, out, n * d, d);
@@ -211,7 +211,7 @@ final class Reference {
     }
 
     /** dtable[v] = Σ_{n: ids[n] = v ≠ padding} dout[n]. */
-    static double[] embeddingBackward(int[] ids, double[] dout, int vocab, int d, int padding) {
+    public static double[] embeddingBackward(int[] ids, double[] dout, int vocab, int d, int padding) {
         double[] dtable = new double[vocab * d];
         for (int n = 0; n < ids.length; n++) {
             if (ids[n] == padding) {
@@ -225,7 +225,7 @@ final class Reference {
     }
 
     /** Σ over rows with target ≠ −100 of log Σ_j exp(l_j) − l_target. */
-    static double crossEntropy(double[] logits, int[] targets, int v) {
+    public static double crossEntropy(double[] logits, int[] targets, int v) {
         double total = 0;
         for (int r = 0; r < targets.length; r++) {
             if (targets[r] == CrossEntropy.IGNORE_INDEX) {
@@ -241,7 +241,7 @@ final class Reference {
     }
 
     /** The gradient of scale · crossEntropy: scale · (softmax − onehot) per counted row, zero for ignored rows. */
-    static double[] crossEntropyBackward(double[] logits, int[] targets, int v, double scale) {
+    public static double[] crossEntropyBackward(double[] logits, int[] targets, int v, double scale) {
         double[] d = new double[logits.length];
         for (int r = 0; r < targets.length; r++) {
             if (targets[r] == CrossEntropy.IGNORE_INDEX) {
