@@ -1,0 +1,133 @@
+/*
+ * AdamW.java — the AdamW optimizer (Loshchilov & Hutter), decoupled weight decay, in fp32 over a model's Parameters,
+ * with the arithmetic of torch.optim.AdamW (scalars in double, tensors in float), one update per call:
+ *   p ← p·(1 − lr·wd)                      (only for decayed parameters)
+ *   m ← m + (1 − β1)·(g − m)                (torch's lerp)
+ *   v ← v·β2 + (1 − β2)·g²
+ *   p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+ * Weight decay applies to every parameter, as torch's AdamW over model.parameters() does, unless norms and biases
+ * (the rank-1 parameters) are exempted. The moments m (exp_avg) and v (exp_avg_sq) are Parameters of the same
+ * layout, so they are saved and loaded by name like the weights. Elementwise, so parallel blocks give the same bits
+ * at any thread count. Tested by AdamWTest (one step against a double reference) and GoldenTrainingTest.
+ */
+package io.github.gla4j.train;
+
+import io.github.gla4j.memory.HostTensor;
+import io.github.gla4j.model.Parameters;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.stream.IntStream;
+
+public final class AdamW implements AutoCloseable {
+
+    /** The hyper-parameters (the learning rate comes with each step, from the schedule). */
+    public record Settings(double beta1, double beta2, double eps, double weightDecay, boolean decayNormsAndBiases) {
+        public Settings {
+            check(beta1 >= 0 && beta1 < 1, "beta1", beta1, "must be in [0, 1)");
+            check(beta2 >= 0 && beta2 < 1, "beta2", beta2, "must be in [0, 1)");
+            check(eps > 0 && Double.isFinite(eps), "eps", eps, "must be a finite number > 0");
+            check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay", weightDecay,
+                    "must be a finite number ≥ 0");
+        }
+
+        private static void check(boolean ok, String name, double value, String what) {
+            if (!ok) {
+                throw new IllegalArgumentException("AdamW: " + name + " = " + value + " " + what);
+            }
+        }
+    }
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    /** Elements per parallel block. */
+    private static final int BLOCK = 1 << 16;
+
+    private final Settings settings;
+    private final Parameters expAvg;
+    private final Parameters expAvgSq;
+    private long step;
+
+    /** An optimizer with zero moments for parameters of params' config. */
+    public AdamW(Settings settings, Parameters params) {
+        this.settings = settings;
+        this.expAvg = Parameters.zeros(params.config());
+        this.expAvgSq = Parameters.zeros(params.config());
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Updates taken so far (torch's state "step"). */
+    public long step() {
+        return step;
+    }
+
+    /** The first moments, by parameter name (for checkpoints). */
+    public Parameters expAvg() {
+        return expAvg;
+    }
+
+    /** The second moments, by parameter name (for checkpoints). */
+    public Parameters expAvgSq() {
+        return expAvgSq;
+    }
+
+    /** Restores the step count that goes with moments loaded into expAvg() and expAvgSq(). */
+    public void restoreStep(long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("AdamW: step " + step + " must be ≥ 0");
+        }
+        this.step = step;
+    }
+
+    /** Whether a parameter of this rank is decayed: the rank-1 parameters are exactly the norms and biases. */
+    public boolean decays(int rank) {
+        return settings.decayNormsAndBiases || rank != 1;
+    }
+
+    /** One update of params with grads at learning rate lr. */
+    public void update(Parameters params, Parameters grads, double lr) {
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("AdamW: learning rate " + lr + " must be a finite number ≥ 0");
+        }
+        step++;
+        double bias1 = 1 - Math.pow(settings.beta1, step);
+        double bias2 = 1 - Math.pow(settings.beta2, step);
+        float stepSize = (float) (lr / bias1);
+        float bias2Sqrt = (float) Math.sqrt(bias2);
+        float eps = (float) settings.eps;
+        float oneMinusBeta1 = (float) (1 - settings.beta1);
+        float beta2 = (float) settings.beta2;
+        float oneMinusBeta2 = (float) (1 - settings.beta2);
+        for (String name : params.names()) {
+            HostTensor p = params.get(name);
+            float decay = decays(p.shape().rank()) ? (float) (1 - lr * settings.weightDecay) : 1f;
+            MemorySegment ps = p.segment(), gs = grads.get(name).segment(), ms = expAvg.get(name).segment(),
+                    vs = expAvgSq.get(name).segment();
+            long n = p.elementCount();
+            int blocks = Math.toIntExact((n + BLOCK - 1) / BLOCK);
+            IntStream range = IntStream.range(0, blocks);
+            (blocks > 1 ? range.parallel() : range).forEach(b -> {
+                long end = Math.min(n, (long) (b + 1) * BLOCK);
+                for (long i = (long) b * BLOCK; i < end; i++) {
+                    float g = gs.getAtIndex(F32, i);
+                    float m = ms.getAtIndex(F32, i);
+                    m = m + oneMinusBeta1 * (g - m);
+                    float v = vs.getAtIndex(F32, i) * beta2 + oneMinusBeta2 * g * g;
+                    float denom = (float) Math.sqrt(v) / bias2Sqrt + eps;
+                    float w = ps.getAtIndex(F32, i) * decay;
+                    ms.setAtIndex(F32, i, m);
+                    vs.setAtIndex(F32, i, v);
+                    ps.setAtIndex(F32, i, w - stepSize * (m / denom));
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        expAvg.close();
+        expAvgSq.close();
+    }
+}
