@@ -3,6 +3,7 @@
  *   gla info                      versions, backends, devices, CPU features
  *   gla check [--backend cpu|cuda] the kernel self-test (exit status 1 on any failure)
  *   gla demo                      chunkwise vs recurrent, then prefill + constant-memory decoding
+ *   gla forward --model DIR ...   a checkpoint on a batch: logits, loss and (--backward) every gradient
  * Exit status: 0 success, 1 a failed check, 2 bad usage or an error.
  */
 package io.github.gla4j.cli;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "gla", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gated Linear Attention for the JVM: kernels, self-test and tools.",
-        subcommands = {InfoCommand.class, CheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, CheckCommand.class, DemoCommand.class, ForwardCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
