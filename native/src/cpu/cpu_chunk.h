@@ -228,19 +228,25 @@ static inline void sub_attention(chunk_tiles* t, const cpu_problem* p, int64_t i
     }
 }
 
-/* The state update S_out = exp(Γ) * S_in (row-wise) + Kd^T V, with kd = k exp(Γ - G) (scratch); also sets
- * egamma = exp(Γ). S_out may be S_in. */
-static inline void update_state(chunk_tiles* t, const cpu_problem* p, float* S_out, const float* S_in, float* kd,
-                                int64_t rows) {
+/* S_out = exp(Γ) * S_in (row-wise) + Kd^T V: the state leaving a chunk, given the decayed keys
+ * kd = k exp(Γ - G) [R,kp]; also sets egamma = exp(Γ). S_out may be S_in. */
+static inline void advance_state(chunk_tiles* t, const cpu_problem* p, float* S_out, const float* S_in,
+                                 const float* kd, int64_t rows) {
     const int64_t kp = p->kp, vp = p->vp;
     const float* gamma = t->g + (rows - 1) * kp;
     for (int64_t c = 0; c < kp; c += VW) vstore(t->egamma + c, vexp(vload(gamma + c)));
-    scale_rows_exp(kd, NULL, t->k, t->grev, rows, kp, 1.0f, 1.0f);
     for (int64_t c = 0; c < kp; c++) {
         const vf e = vset1(t->egamma[c]);
         for (int64_t j = 0; j < vp; j += VW) vstore(S_out + c * vp + j, vload(S_in + c * vp + j) * e);
     }
     gemm(kp, vp, rows, kd, 1, kp, t->v, vp, S_out, vp, 1);
+}
+
+/* The state update with the decayed keys computed here (kd: [C,kp] scratch). */
+static inline void update_state(chunk_tiles* t, const cpu_problem* p, float* S_out, const float* S_in, float* kd,
+                                int64_t rows) {
+    scale_rows_exp(kd, NULL, t->k, t->grev, rows, p->kp, 1.0f, 1.0f);
+    advance_state(t, p, S_out, S_in, kd, rows);
 }
 
 /* ---- segments (cpu_segments in cpu_common.h) ---- */

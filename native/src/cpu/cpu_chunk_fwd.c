@@ -41,24 +41,34 @@ static void fwd_segment(const cpu_problem* p, const gla_fwd_args* a, float* ws, 
         const int64_t subs = (rows + SUB_ - 1) / SUB_, R = subs * SUB_;
         load_chunk(&t, p, a->q, a->k, a->v, a->g, first + c0, h, rows, R);
 
-        /* inter-chunk: o = (scale q exp(G)) h */
-        if (zero_state) {
-            memset(o, 0, (size_t)(R * vp) * sizeof(float));
-        } else {
-            scale_rows_exp(qg, NULL, t.q, t.g, R, kp, p->scale, 1.0f);
-            gemm(R, vp, kp, qg, kp, 1, S, vp, o, vp, 0);
-        }
-        /* intra-chunk: o += A v, one query sub-chunk at a time */
+        /* intra-chunk, one query sub-chunk at a time: o = A v; and qg = scale q exp(G) = Qs exp(G[r]) from the
+         * sub-chunk's queries (exp(G[r]) <= 1), which spares a full tile of exps */
+        int64_t cols = 0;
         for (int64_t i = 0; i < subs; i++) {
+            const int64_t t0 = i * SUB_;
             int factored;
-            int64_t cols = prepare_sub(&t, p, i, &factored);
+            cols = prepare_sub(&t, p, i, &factored);
             sub_attention(&t, p, i, cols, factored);
-            gemm(SUB_, vp, i * SUB_ + SUB_, t.a + i * SUB_ * C_, C_, 1, t.v, vp, o + i * SUB_ * vp, vp, 1);
+            gemm(SUB_, vp, t0 + SUB_, t.a + t0 * C_, C_, 1, t.v, vp, o + t0 * vp, vp, 0);
+            if (zero_state) continue;
+            for (int64_t ch = 0; ch < kp; ch += VW) {
+                const vf e = i == 0 ? vset1(1.0f) : vexp(vload(t.g + (t0 - 1) * kp + ch));
+                for (int64_t r = 0; r < SUB_; r++) vstore(qg + (t0 + r) * kp + ch, vload(t.qs + r * kp + ch) * e);
+            }
         }
+        /* inter-chunk: o += (scale q exp(G)) h */
+        if (!zero_state) gemm(R, vp, kp, qg, kp, 1, S, vp, o, vp, 1);
         store_tile(a->o, p->dtype, p->heads, V, first + c0, h, o, vp, rows);
 
-        /* state: h' = exp(Γ) h + (k exp(Γ - G))^T v */
-        update_state(&t, p, S, S, kd, R);
+        /* state: h' = exp(Γ) h + (k exp(Γ - G))^T v, the decayed keys again from the last sub-chunk's
+         * Ks = k exp(G[r] - G) (its first `cols` rows): k exp(Γ - G) = Ks exp(Γ - G[r]), exp(Γ - G[r]) <= 1 */
+        const int64_t r = R - SUB_ - 1; /* the last sub-chunk's reference row; -1: the chunk start */
+        for (int64_t ch = 0; ch < kp; ch += VW) {
+            const vf e = vexp(r >= 0 ? vload(t.grev + r * kp + ch) : vload(t.g + (R - 1) * kp + ch));
+            for (int64_t x = 0; x < cols; x++) vstore(kd + x * kp + ch, vload(t.ks + x * kp + ch) * e);
+        }
+        scale_rows_exp(kd + cols * kp, NULL, t.k + cols * kp, t.grev + cols * kp, R - cols, kp, 1.0f, 1.0f);
+        advance_state(&t, p, S, S, kd, R);
         zero_state = 0;
     }
     if (a->ht != NULL && last) store_state(a->ht, p, S, state);
