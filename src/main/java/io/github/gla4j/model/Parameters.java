@@ -124,11 +124,6 @@ public final class Parameters implements AutoCloseable {
         flat.segment().fill((byte) 0);
     }
 
-    /** Copies all values from other (same config layout). */
-    public void copyFrom(Parameters other) {
-        flat.copyFrom(other.flat);
-    }
-
     /** Zero-copy F32 safetensors of every parameter under its name, e.g. for Checkpoint.save; valid until close. */
     public List<SafeTensor> toSafeTensors() {
         return toSafeTensors("");

@@ -134,11 +134,6 @@ public final class CpuOps implements Ops {
         Elementwise.add(host(a), host(b), host(out));
     }
 
-    @Override
-    public void zero(Tensor t) {
-        host(t).segment().fill((byte) 0);
-    }
-
     private static HostTensor host(Tensor t) {
         if (t instanceof HostTensor h) {
             return h;

@@ -89,7 +89,4 @@ public interface Ops {
 
     /** out = a + b. */
     void add(Tensor a, Tensor b, Tensor out);
-
-    /** t = 0. */
-    void zero(Tensor t);
 }
