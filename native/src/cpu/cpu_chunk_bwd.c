@@ -27,7 +27,7 @@
 
 typedef struct bwd_tiles {
     float *ds, *st, *dst;    /* [kp,vp]: dh; S^T and dh^T [vp,kp] */
-    float *dq, *dk, *tmp;    /* [C,kp] */
+    float *dq, *dk, *tmp, *qg; /* [C,kp]; qg = scale q exp(G) */
     float *dout, *dv, *vt;   /* [C,vp], [C,vp], V^T [vp,C] */
     float *da;               /* [C,C]: dA, its diagonal moved to dadiag */
     float *dg;               /* [C,kp]: dG */
@@ -43,6 +43,7 @@ static float* carve(bwd_tiles* b, const cpu_problem* p, float* ws) {
     b->dq = ws, ws += C_ * p->kp;
     b->dk = ws, ws += C_ * p->kp;
     b->tmp = ws, ws += C_ * p->kp;
+    b->qg = ws, ws += C_ * p->kp;
     b->dg = ws, ws += C_ * p->kp;
     b->dout = ws, ws += C_ * p->vp;
     b->dv = ws, ws += C_ * p->vp;
@@ -53,9 +54,10 @@ static float* carve(bwd_tiles* b, const cpu_problem* p, float* ws) {
     return ws;
 }
 
-/* ds <- exp(Γ) ds + (scale q exp(G))^T do: the gradient of the state entering a chunk from that of the state
- * leaving it (also sets egamma). qg: [C,kp] scratch. */
-static void backprop_state(chunk_tiles* t, const cpu_problem* p, float* ds, const float* dout, float* qg, int64_t R) {
+/* ds <- exp(Γ) ds + qg^T do, with qg = scale q exp(G): the gradient of the state entering a chunk from that of
+ * the state leaving it (also sets egamma). */
+static void backprop_state(chunk_tiles* t, const cpu_problem* p, float* ds, const float* dout, const float* qg,
+                           int64_t R) {
     const int64_t kp = p->kp, vp = p->vp;
     const float* gamma = t->g + (R - 1) * kp;
     for (int64_t c = 0; c < kp; c += VW) vstore(t->egamma + c, vexp(vload(gamma + c)));
@@ -63,33 +65,22 @@ static void backprop_state(chunk_tiles* t, const cpu_problem* p, float* ds, cons
         const vf eg = vset1(t->egamma[c]);
         for (int64_t j = 0; j < vp; j += VW) vstore(ds + c * vp + j, vload(ds + c * vp + j) * eg);
     }
-    scale_rows_exp(qg, NULL, t->q, t->g, R, kp, p->scale, 1.0f);
     gemm(kp, vp, R, qg, 1, kp, dout, vp, ds, vp, 1);
 }
 
 /* dq, dk, dv, dG and the new dh of one chunk (n real rows, R padded), given S = the state entering it and
- * b->ds = dL/d(state leaving it). */
+ * b->ds = dL/d(state leaving it). The exp factors of the inter-chunk terms come from the sub-chunk factors:
+ * exp(G[t]) = exp(G[t] - G[r]) exp(G[r]) for the query side, and for the key side the last sub-chunk's
+ * exp(G[r] - G[s]) times exp(Γ - G[r]) (all second factors <= 1), as in the forward. */
 static void chunk_backward(chunk_tiles* t, bwd_tiles* b, const cpu_problem* p, const float* S, int64_t subs,
                            int64_t R) {
     const int64_t kp = p->kp, vp = p->vp;
-    float* edecay = t->ek; /* exp(Γ - G) for the inter terms, before prepare_sub reuses the tile */
-    float* kd = t->ks;
-    scale_rows_exp(kd, edecay, t->k, t->grev, R, kp, 1.0f, 1.0f);
+    float* tq = b->dg; /* do S^T, until dG takes its place */
 
-    /* inter-chunk terms */
-    gemm(R, vp, kp, kd, kp, 1, b->ds, vp, b->dv, vp, 0);                  /* dv = Kd dh */
-    transpose(b->dst, kp, b->ds, vp, kp, vp);
-    gemm(R, kp, vp, t->v, vp, 1, b->dst, kp, b->tmp, kp, 0);             /* v dh^T */
-    for (int64_t x = 0; x < R * kp; x += VW) vstore(b->dk + x, vload(edecay + x) * vload(b->tmp + x));
+    /* do S^T (the query side's inter-chunk term before its exp factor) and dA = do v^T on the lower block
+     * triangle, its diagonal moved out */
     transpose(b->st, kp, S, vp, kp, vp);
-    gemm(R, kp, vp, b->dout, vp, 1, b->st, kp, b->tmp, kp, 0);           /* do S^T */
-    for (int64_t r = 0; r < R; r++)
-        for (int64_t c = 0; c < kp; c += VW) {
-            vf ex = vexp(vload(t->g + r * kp + c));
-            vstore(b->dq + r * kp + c, vload(b->tmp + r * kp + c) * ex * p->scale);
-        }
-
-    /* dA = do v^T on the lower block triangle, diagonal moved out */
+    gemm(R, kp, vp, b->dout, vp, 1, b->st, kp, tq, kp, 0);
     transpose(b->vt, C_, t->v, vp, R, vp);
     for (int64_t i = 0; i < subs; i++) {
         const int64_t t0 = i * SUB_;
@@ -101,22 +92,30 @@ static void chunk_backward(chunk_tiles* t, bwd_tiles* b, const cpu_problem* p, c
         }
     }
 
-    /* intra-chunk terms, per query sub-chunk i */
+    /* per query sub-chunk i (reference row r = t0 - 1): dq rows, and the intra-chunk parts of dk, dv */
+    memset(b->dk, 0, (size_t)(R * kp) * sizeof(float));
+    memset(b->dv, 0, (size_t)(R * vp) * sizeof(float));
+    int64_t cols = 0;
     for (int64_t i = 0; i < subs; i++) {
         const int64_t t0 = i * SUB_;
         int factored;
-        const int64_t cols = prepare_sub(t, p, i, &factored);
+        cols = prepare_sub(t, p, i, &factored);
         sub_attention(t, p, i, cols, factored); /* A rows t0.. (recomputed) */
         const float* da = b->da + t0 * C_;
+        /* dq[t] = scale exp(G[t] - G[r]) (exp(G[r]) (do S^T)[t] + sum_s dA[t,s] Ks[s]); qg = Qs exp(G[r]) */
+        if (cols > 0) gemm(SUB_, kp, cols, da, C_, 1, t->ks, kp, b->tmp, kp, 0);
+        for (int64_t c = 0; c < kp; c += VW) {
+            const vf er = i == 0 ? vset1(1.0f) : vexp(vload(t->g + (t0 - 1) * kp + c));
+            for (int64_t r = 0; r < SUB_; r++) {
+                const int64_t x = (t0 + r) * kp + c;
+                vf acc = er * vload(tq + x);
+                if (cols > 0) acc += vload(b->tmp + r * kp + c);
+                vstore(b->dq + x, vload(t->eq + r * kp + c) * acc * p->scale);
+                vstore(b->qg + x, vload(t->qs + r * kp + c) * er);
+            }
+        }
+        /* dk[s] += exp(G[r] - G[s]) * sum_t dA[t,s] Qs[t] */
         if (cols > 0) {
-            /* dq[t] += exp(G[t] - G[r]) * scale * sum_s dA[t,s] Ks[s] */
-            gemm(SUB_, kp, cols, da, C_, 1, t->ks, kp, b->tmp, kp, 0);
-            for (int64_t r = 0; r < SUB_; r++)
-                for (int64_t c = 0; c < kp; c += VW) {
-                    float* dq = b->dq + (t0 + r) * kp + c;
-                    vstore(dq, vload(dq) + vload(t->eq + r * kp + c) * vload(b->tmp + r * kp + c) * p->scale);
-                }
-            /* dk[s] += exp(G[r] - G[s]) * sum_t dA[t,s] Qs[t] */
             gemm(cols, kp, SUB_, da, 1, C_, t->qs, kp, b->tmp, kp, 0);
             for (int64_t s = 0; s < cols; s++)
                 for (int64_t c = 0; c < kp; c += VW) {
@@ -139,6 +138,25 @@ static void chunk_backward(chunk_tiles* t, bwd_tiles* b, const cpu_problem* p, c
         gemm(t0 + SUB_, vp, SUB_, t->a + t0 * C_, 1, C_, b->dout + t0 * vp, vp, b->dv, vp, 1);
     }
 
+    /* the key side's inter-chunk terms, with e = exp(Γ - G) and kd = k e from the last sub-chunk's factors
+     * (its first `cols` rows; the rest directly):  dv += kd dh,  dk += e * (v dh^T) */
+    float* edecay = t->ek;
+    float* kd = t->ks;
+    const int64_t r_last = R - SUB_ - 1; /* -1: the chunk start */
+    for (int64_t c = 0; c < kp; c += VW) {
+        const vf e = vexp(r_last >= 0 ? vload(t->grev + r_last * kp + c) : vload(t->g + (R - 1) * kp + c));
+        for (int64_t s = 0; s < cols; s++) {
+            vstore(edecay + s * kp + c, vload(edecay + s * kp + c) * e);
+            vstore(kd + s * kp + c, vload(kd + s * kp + c) * e);
+        }
+    }
+    scale_rows_exp(kd + cols * kp, edecay + cols * kp, t->k + cols * kp, t->grev + cols * kp, R - cols, kp, 1.0f,
+                   1.0f);
+    gemm(R, vp, kp, kd, kp, 1, b->ds, vp, b->dv, vp, 1);
+    transpose(b->dst, kp, b->ds, vp, kp, vp);
+    gemm(R, kp, vp, t->v, vp, 1, b->dst, kp, b->tmp, kp, 0);
+    for (int64_t x = 0; x < R * kp; x += VW) vstore(b->dk + x, vload(b->dk + x) + vload(edecay + x) * vload(b->tmp + x));
+
     /* dG without the diagonal terms, then the diagonal terms: dq[t] += scale dA[t,t] k[t], dk likewise */
     for (int64_t r = 0; r < R; r++) {
         const vf w = vset1(p->scale * b->dadiag[r]);
@@ -152,7 +170,7 @@ static void chunk_backward(chunk_tiles* t, bwd_tiles* b, const cpu_problem* p, c
     }
 
     /* dh <- exp(Γ) dh + (scale q exp(G))^T do */
-    backprop_state(t, p, b->ds, b->dout, t->ks, R);
+    backprop_state(t, p, b->ds, b->dout, b->qg, R);
 }
 
 /* dg of the chunk's rows: dg[first] = sum_v S * dS (entering state and its gradient), dg[t+1] = dg[t] - dG[t]. */
@@ -231,7 +249,8 @@ static void segment_own_dstate(chunk_tiles* t, bwd_tiles* b, const cpu_problem* 
         load_tile(t->q, p->kp, a->q, p->dtype, p->heads, p->key_dim, first + c0, h, rows, R);
         load_gates(t, p, a->g, first + c0, h, rows, R);
         load_tile(b->dout, p->vp, a->dout, p->dtype, p->heads, p->value_dim, first + c0, h, rows, R);
-        backprop_state(t, p, own, b->dout, t->ks, R);
+        scale_rows_exp(b->qg, NULL, t->q, t->g, R, p->kp, p->scale, 1.0f);
+        backprop_state(t, p, own, b->dout, b->qg, R);
     }
 }
 

@@ -122,14 +122,14 @@ static inline int64_t cpu_chunk_fwd_floats(const cpu_problem* p) {
     return cpu_chunk_tiles_floats(p) + p->kp * p->vp + 2 * c * p->kp + c * p->vp;
 }
 
-/* chunk bwd: the tiles; dS, S^T, dS^T [kp,vp]; dQ, dK, T [C,kp]; dO, dV [C,vp], V^T [vp,C]; dA [C,C]; dG [C,kp];
- * the diagonal of dA [C]; and the recomputed states entering each chunk of one sequence plus its final state,
- * (ceil(T/C) + 1) x [kp,vp]. */
+/* chunk bwd: the tiles; dS, S^T, dS^T [kp,vp]; dQ, dK, T, Qg [C,kp]; dO, dV [C,vp], V^T [vp,C]; dA [C,C];
+ * dG [C,kp]; the diagonal of dA [C]; and the recomputed states entering each chunk of one sequence plus its final
+ * state, (ceil(T/C) + 1) x [kp,vp]. */
 static inline int64_t cpu_chunk_bwd_floats(const cpu_problem* p) {
     const int64_t c = GLA_CPU_CHUNK, kv = p->kp * p->vp;
     int64_t states, n;
     if (gla_mul_i64((p->seq_len + c - 1) / c + 1, kv, &states)) return -1;
-    n = cpu_chunk_tiles_floats(p) + 3 * kv + 4 * c * p->kp + 3 * c * p->vp + c * c + c;
+    n = cpu_chunk_tiles_floats(p) + 3 * kv + 5 * c * p->kp + 3 * c * p->vp + c * c + c;
     if (gla_add_i64(n, states, &n)) return -1;
     return n;
 }
