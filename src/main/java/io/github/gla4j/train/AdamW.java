@@ -13,6 +13,7 @@
 package io.github.gla4j.train;
 
 import io.github.gla4j.memory.HostTensor;
+import io.github.gla4j.model.GlaConfig;
 import io.github.gla4j.model.Parameters;
 
 import java.lang.foreign.MemorySegment;
@@ -47,11 +48,11 @@ public final class AdamW implements AutoCloseable {
     private final Parameters expAvgSq;
     private long step;
 
-    /** An optimizer with zero moments for parameters of params' config. */
-    public AdamW(Settings settings, Parameters params) {
+    /** An optimizer with zero moments for the parameters of a model of config. */
+    public AdamW(Settings settings, GlaConfig config) {
         this.settings = settings;
-        this.expAvg = Parameters.zeros(params.config());
-        this.expAvgSq = Parameters.zeros(params.config());
+        this.expAvg = Parameters.zeros(config);
+        this.expAvgSq = Parameters.zeros(config);
     }
 
     public Settings settings() {

@@ -147,6 +147,11 @@ public final class TextData {
         return Arrays.copyOf(out, count);
     }
 
+    /** The training part's ids (all of them when valFraction was 0). */
+    public int[] trainTokensCopy() {
+        return train.clone();
+    }
+
     public int trainTokens() {
         return train.length;
     }

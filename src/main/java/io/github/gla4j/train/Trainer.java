@@ -134,11 +134,11 @@ public final class Trainer implements AutoCloseable {
 
     private TokenScores forward(Batch batch) {
         if (batch.batch() == acts.batch() && batch.seqLen() == acts.seqLen()) {
-            model.forward(acts, batch.inputIds(), null);
+            model.forward(acts, batch.inputIds(), (int[]) null);
             return TokenScores.of((HostTensor) acts.logits(), batch);
         }
         try (Activations other = model.newActivations(batch.batch(), batch.seqLen())) {
-            model.forward(other, batch.inputIds(), null);
+            model.forward(other, batch.inputIds(), (int[]) null);
             return TokenScores.of((HostTensor) other.logits(), batch);
         }
     }

@@ -31,7 +31,7 @@ class GoldenTrainingTest {
         try (Arena arena = Arena.ofConfined();
              NativeKernels kernels = Kernels.cpu();
              Parameters params = Parameters.load(Checkpoint.open(Golden.model(), arena));
-             AdamW adamw = new AdamW(REFERENCE, params);
+             AdamW adamw = new AdamW(REFERENCE, params.config());
              Trainer trainer = new Trainer(params, new CpuOps(kernels), adamw, constant, 0, 1, batch)) {
             double worst = 0;
             for (int s = 0; s < expected.length; s++) {
