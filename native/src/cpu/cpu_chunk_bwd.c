@@ -185,7 +185,7 @@ static void store_gate_gradient(const cpu_problem* p, const gla_bwd_args* a, con
     for (int64_t r = 0; r < rows; r++) {
         const float* dG = b->dg + r * kp;
         if (p->gate == GLA_GATE_CHANNEL) {
-            memcpy(a->dg + ((first + r) * H + h) * K, run, (size_t)K * sizeof(float));
+            row_out(a->dg, GLA_DTYPE_F32, ((first + r) * H + h) * K, run, K);
         } else {
             float sum = 0.0f;
             for (int64_t c = 0; c < K; c++) sum += run[c];
