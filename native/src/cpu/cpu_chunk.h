@@ -177,27 +177,42 @@ static inline void scale_rows_exp(float* out, float* e_out, const float* x, cons
 }
 
 /* Transposes rows x cols of src (row stride lds) into dst (row stride ldd); rows and cols are multiples of VW.
- * Blocks of VW x VW are transposed in registers by log2(VW) rounds of two-input shuffles, each swapping the
- * off-diagonal sub-blocks of size d: a scalar transpose would write with a stride of 2^n bytes, thrashing the
- * cache sets, and cost more than the matmuls around it. */
+ * Blocks of VW x VW are transposed in registers by log2(VW) rounds of two-input shuffles with constant masks,
+ * each round swapping the off-diagonal sub-blocks of size d: a scalar transpose would write with a stride of 2^n
+ * bytes, thrashing the cache sets, and cost more than the matmuls around it. */
+#define TR_LO(d, j) (((j) & (d)) ? VW + (j) - (d) : (j)) /* lanes of the first row of a pair after a round */
+#define TR_HI(d, j) (((j) & (d)) ? VW + (j) : (j) + (d)) /* lanes of the second row */
+#if VW == 16
+#define TR_MASK(M, d) {M(d, 0), M(d, 1), M(d, 2), M(d, 3), M(d, 4), M(d, 5), M(d, 6), M(d, 7), M(d, 8), M(d, 9),       \
+                       M(d, 10), M(d, 11), M(d, 12), M(d, 13), M(d, 14), M(d, 15)}
+#define TR_ROUNDS 4
+#elif VW == 8
+#define TR_MASK(M, d) {M(d, 0), M(d, 1), M(d, 2), M(d, 3), M(d, 4), M(d, 5), M(d, 6), M(d, 7)}
+#define TR_ROUNDS 3
+#else
+#define TR_MASK(M, d) {M(d, 0), M(d, 1), M(d, 2), M(d, 3)}
+#define TR_ROUNDS 2
+#endif
 static inline void transpose(float* dst, int64_t ldd, const float* src, int64_t lds, int64_t rows, int64_t cols) {
+    static const vi lo[4] = {TR_MASK(TR_LO, 1), TR_MASK(TR_LO, 2), TR_MASK(TR_LO, 4), TR_MASK(TR_LO, 8)};
+    static const vi hi[4] = {TR_MASK(TR_HI, 1), TR_MASK(TR_HI, 2), TR_MASK(TR_HI, 4), TR_MASK(TR_HI, 8)};
     for (int64_t r0 = 0; r0 < rows; r0 += VW)
         for (int64_t c0 = 0; c0 < cols; c0 += VW) {
             vf x[VW];
+#pragma GCC unroll 16
             for (int i = 0; i < VW; i++) x[i] = vload(src + (r0 + i) * lds + c0);
-            for (int d = 1; d < VW; d *= 2) {
-                vi lo, hi;
-                for (int j = 0; j < VW; j++) {
-                    lo[j] = (j & d) ? VW + j - d : j;
-                    hi[j] = (j & d) ? VW + j : j + d;
-                }
+#pragma GCC unroll 4
+            for (int round = 0; round < TR_ROUNDS; round++) {
+                const int d = 1 << round;
+#pragma GCC unroll 16
                 for (int i = 0; i < VW; i++)
                     if (!(i & d)) {
-                        vf a = x[i], b = x[i + d];
-                        x[i] = __builtin_shuffle(a, b, lo);
-                        x[i + d] = __builtin_shuffle(a, b, hi);
+                        const vf a = x[i], b = x[i + d];
+                        x[i] = __builtin_shuffle(a, b, lo[round]);
+                        x[i + d] = __builtin_shuffle(a, b, hi[round]);
                     }
             }
+#pragma GCC unroll 16
             for (int i = 0; i < VW; i++) vstore(dst + (c0 + i) * ldd + r0, x[i]);
         }
 }
