@@ -18,6 +18,7 @@ final class GlaBlock {
 
     private final GlaConfig config;
     private final Ops ops;
+    private final int layer;
     private final String prefix;
     private final float eps, clampMin;
     private final int heads, kvHeads, groups, headK, headV;
@@ -25,6 +26,7 @@ final class GlaBlock {
     GlaBlock(GlaConfig config, Ops ops, int layer) {
         this.config = config;
         this.ops = ops;
+        this.layer = layer;
         this.prefix = "model.layers." + layer + ".";
         this.eps = (float) config.normEps();
         this.clampMin = config.clampMin().isPresent() ? (float) config.clampMin().getAsDouble()
@@ -44,8 +46,8 @@ final class GlaBlock {
         return "attn." + config.outputNormName() + ".weight";
     }
 
-    /** out = this layer applied to x; a keeps what backward needs. */
-    void forward(Parameters p, Activations acts, Activations.Layer a, Tensor x, Tensor out, boolean recurrent) {
+    /** out = this layer applied to x, its GLA op run by glaOp; a keeps what backward needs. */
+    void forward(Parameters p, Activations acts, Activations.Layer a, Tensor x, Tensor out, GlaModel.GlaOp glaOp) {
         ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, a.h, a.attnRstd);
         ops.linear(a.h, w(p, "attn.q_proj.weight"), null, a.q);
         ops.linear(a.h, w(p, "attn.k_proj.weight"), null, a.k);
@@ -59,14 +61,8 @@ final class GlaBlock {
             ops.repeatHeads(a.g, kvHeads, groups, headK, a.gHeads);
         }
         int b = acts.batch, t = acts.seqLen;
-        GlaKernels kernels = ops.kernels();
-        Tensor q = keys(a.q, b, t), k = keys(a.kHeads, b, t), v = values(a.vHeads, b, t), g = keys(a.gHeads, b, t);
-        Tensor o = values(a.o, b, t);
-        if (recurrent) {
-            kernels.recurrentForward(Options.defaults(), q, k, v, g, null, o, null);
-        } else {
-            kernels.chunkForward(Options.defaults(), q, k, v, g, null, o, null);
-        }
+        glaOp.run(layer, keys(a.q, b, t), keys(a.kHeads, b, t), values(a.vHeads, b, t), keys(a.gHeads, b, t),
+                values(a.o, b, t));
         ops.linear(a.h, w(p, "attn.g_proj.weight"), null, a.gate);
         ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, a.y, a.outRstd);
         ops.linear(a.y, w(p, "attn.o_proj.weight"), null, acts.scratch);

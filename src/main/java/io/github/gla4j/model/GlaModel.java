@@ -4,7 +4,8 @@
  *   loss = mean over targets ≠ −100 of cross-entropy(logits[b, t], labels[b, t + 1])   (the shift happens here)
  * lm_head is model.embeddings.weight when tie_word_embeddings. The embedding's pad_token_id row, if any, receives
  * no gradient from the lookup (the reference's padding_idx). Layer code runs on Ops + GlaKernels, so the same code
- * serves any backend; parameters and gradients are Parameters (one allocation each).
+ * serves any backend; parameters and gradients are Parameters (one allocation each). forwardWith(acts, ids, GlaOp)
+ * is the inference forward whose GLA op the caller supplies (prefill and decoding with recurrent state: generate/).
  *
  *   try (Parameters params = Parameters.load(checkpoint); Parameters grads = Parameters.zeros(params.config());
  *        NativeKernels kernels = Kernels.cpu(); Activations acts = model.newActivations(B, T)) {
@@ -18,6 +19,8 @@
  */
 package io.github.gla4j.model;
 
+import io.github.gla4j.kernels.GlaKernels;
+import io.github.gla4j.kernels.Options;
 import io.github.gla4j.memory.Tensor;
 import io.github.gla4j.model.ops.CrossEntropy;
 import io.github.gla4j.model.ops.Embedding;
@@ -57,9 +60,24 @@ public final class GlaModel {
         return params;
     }
 
+    /** The backend the model runs on (its ops and GLA kernels). */
+    public Ops ops() {
+        return ops;
+    }
+
     /** Buffers for batches of batch × seqLen tokens, in the backend's memory (close them when done). */
     public Activations newActivations(int batch, int seqLen) {
         return new Activations(config, ops, batch, seqLen);
+    }
+
+    /**
+     * The GLA op of one layer as a forward pass runs it: q, k, g [B,T,H,K] and v, o [B,T,H,V] of the activations'
+     * batch (key/value heads already repeated to H); o is to be written. The training forward runs the kernels from
+     * a zero state; inference passes its own op to carry recurrent state across calls (io.github.gla4j.generate).
+     */
+    @FunctionalInterface
+    public interface GlaOp {
+        void run(int layer, Tensor q, Tensor k, Tensor v, Tensor g, Tensor o);
     }
 
     /**
@@ -71,23 +89,41 @@ public final class GlaModel {
         if (labels != null) {
             checkBatch(acts, labels, "labels");
         }
-        ops.embedding(inputIds, params.get(EMBEDDINGS), acts.hidden[0]);
         boolean recurrent = mode.recurrentFor(acts.seqLen);
-        for (int i = 0; i < blocks.length; i++) {
-            blocks[i].forward(params, acts, acts.layers[i], acts.hidden[i], acts.hidden[i + 1], recurrent);
-        }
-        ops.rmsNorm(acts.hidden[blocks.length], params.get(FINAL_NORM), (float) config.normEps(), acts.normed,
-                acts.normRstd);
-        ops.linear(acts.normed, head(params), null, acts.logits);
-        acts.inputIds = inputIds.clone();
+        GlaKernels kernels = ops.kernels();
+        forwardWith(acts, inputIds, (layer, q, k, v, g, o) -> {
+            if (recurrent) {
+                kernels.recurrentForward(Options.defaults(), q, k, v, g, null, o, null);
+            } else {
+                kernels.chunkForward(Options.defaults(), q, k, v, g, null, o, null);
+            }
+        });
         acts.targets = labels == null ? null : shift(labels, acts.batch, acts.seqLen);
-        acts.logitsValid = true;
-        acts.loss = Double.NaN;
         if (acts.targets != null) {
             int count = CrossEntropy.validTargets(acts.targets);
             acts.loss = ops.crossEntropy(acts.logits, acts.targets, 0f, null) / count;
         }
         return acts.loss;
+    }
+
+    /**
+     * The forward for inference: logits of inputIds [B·T] in acts.logits(), every layer's GLA op run by glaOp (which
+     * may read and write recurrent state). No loss; backward is not available after it.
+     */
+    public void forwardWith(Activations acts, int[] inputIds, GlaOp glaOp) {
+        checkBatch(acts, inputIds, "inputIds");
+        acts.logitsValid = false;
+        ops.embedding(inputIds, params.get(EMBEDDINGS), acts.hidden[0]);
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i].forward(params, acts, acts.layers[i], acts.hidden[i], acts.hidden[i + 1], glaOp);
+        }
+        ops.rmsNorm(acts.hidden[blocks.length], params.get(FINAL_NORM), (float) config.normEps(), acts.normed,
+                acts.normRstd);
+        ops.linear(acts.normed, head(params), null, acts.logits);
+        acts.inputIds = inputIds.clone();
+        acts.targets = null;
+        acts.logitsValid = true;
+        acts.loss = Double.NaN;
     }
 
     /**
