@@ -4,6 +4,7 @@
  *   gla check [--backend cpu|cuda] the kernel self-test (exit status 1 on any failure)
  *   gla demo                      chunkwise vs recurrent, then prefill + constant-memory decoding
  *   gla forward --model DIR ...   a checkpoint on a batch: logits, loss and (--backward) every gradient
+ *   gla generate --model DIR ...  continue a prompt, streaming the new text (prefill + recurrent decoding)
  * Exit status: 0 success, 1 a failed check, 2 bad usage or an error.
  */
 package io.github.gla4j.cli;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gla", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gated Linear Attention for the JVM: kernels, self-test and tools.",
         subcommands = {InfoCommand.class, CheckCommand.class, DemoCommand.class, ForwardCommand.class,
-                CommandLine.HelpCommand.class})
+                GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
