@@ -9,7 +9,8 @@ cd "$root"
 ./mvnw -q -B -DskipTests -Dnative.asan.skip=true test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
-peak=$(target/native/bench/cpu_peak | sed -n 's/^peak_gflops=//p')
+# cpu_peak prints "... 1 thread X GFLOP/s, N threads Y GFLOP/s (...)": the peak is Y, all threads together.
+peak=$(target/native/bench/cpu_peak | sed -n 's/.*, [0-9]* threads \([0-9.]*\) GFLOP.*/\1/p')
 echo "fp32 FMA peak: $peak GFLOP/s"
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main ChunkBenchmark \
   -f 1 -wi 1 -i 3 -w 2s -r 3s -jvmArgs --enable-native-access=ALL-UNNAMED -rf json -rff target/jmh-cpu.json "$@"
