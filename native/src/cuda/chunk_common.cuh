@@ -1,13 +1,17 @@
 /*
- * chunk_common.cuh — the pieces of one 64-token chunk shared by the chunk stages (GUIDE §2): the intra-chunk
- * attention matrix A with secondary chunking, the output tile o = A v + (q e^G) h, and the warp tiling of a
- * BK x BV state with its rank-64 update. Every function is called by all 256 threads of a block.
+ * chunk_common.cuh — the pieces of one 64-token chunk shared by the chunk stages (GUIDE §2): gate factors,
+ * the intra-chunk attention matrix A with secondary chunking, the output tile o = A v + (q e^G) h, and the
+ * warp tiling of a BK x BV state with its rank-64 update. Every function is called by all 256 threads.
  *
- * Secondary chunking (paper §4.3): the 64x64 A splits into 4x4 blocks of 16x16. Block (i, j), i > j, is a
- * tensor-core product of q_i e^{G - G[j_end]} and k_j e^{G[j_end] - G}: both exponents <= 0 for the rows
- * involved. A diagonal block is factored around r = G before sub-chunk i, (q e^{G-r})(k e^{r-G}) on 3xTF32,
- * when the gate drops by at most kFactorLimit within the sub-chunk; otherwise each entry takes its exact
- * exp(G[t] - G[s]) and only for s <= t, so no positive exponent of a masked entry is ever evaluated.
+ * Gate factors (G = chunk-local cumulative log gate, sub-chunk i = rows 16i..16i+15, r_i = G[16i-1] with
+ * r_0 = 0, E_i = G[16i+15], L = G[63]): once per chunk, q and k are rescaled in shared memory to
+ *     qt[t] = q[t] e^{G[t] - r_i}        kb[s] = k[s] e^{E_j - G[s]}         (both exponents <= 0)
+ * and every other factor is a per-channel vector (Vecs): U_i = scale e^{r_i}, Z_j = e^{L - E_j},
+ * W_ij = e^{r_i - E_j} (i > j), D = e^{L}. Then, with ldmatrix fragments scaled by those vectors,
+ *     A_ij = (qt_i W_ij) kb_j^T (i > j),   q e^G scale = qt_i U_i,   k e^{L-G} = kb_j Z_j.
+ * Diagonal blocks (paper §4.3: fp32 inside sub-chunks) are factored around r_i on 3xTF32 from the raw q, k
+ * when the gate drops by at most kFactorLimit inside the sub-chunk, else summed exactly per element with
+ * exp(G[t] - G[s]) for s <= t only: no positive exponent of a masked entry is ever evaluated.
  * Warp w works on sub-chunk i = w/2 and half w%2 (of the column blocks or of the output columns).
  */
 #ifndef GLA_CHUNK_COMMON_CUH
@@ -25,7 +29,19 @@ template <class T, int BK> struct ChunkTiles {
     static constexpr size_t bytes_qk = sizeof(T) * kChunk * LQ;
     static constexpr size_t bytes_g = sizeof(float) * kChunk * LG;
     static constexpr size_t bytes_a = sizeof(T) * kChunk * LA;
+    static constexpr size_t bytes_vec = sizeof(float) * 15 * BK;
     static constexpr size_t bytes_misc = sizeof(float) * 4 * BK + 16 * sizeof(int);
+};
+
+// Per-channel gate factors of one chunk (fp32, BK each).
+template <int BK> struct Vecs {
+    float* base;
+    __device__ __forceinline__ float* U(int i) const { return base + i * BK; }         // scale e^{r_i}
+    __device__ __forceinline__ float* Z(int j) const { return base + (4 + j) * BK; }   // e^{L - E_j}
+    __device__ __forceinline__ float* W(int i, int j) const {                           // e^{r_i - E_j}, i > j
+        return base + (8 + i * (i - 1) / 2 + j) * BK;
+    }
+    __device__ __forceinline__ float* D() const { return base + 14 * BK; }              // e^{L}
 };
 
 // Gate reference of sub-chunk i: the cumulative gate just before it (0 for the first).
@@ -33,98 +49,164 @@ __device__ __forceinline__ float gref(const float* G, int ld, int i, int c) {
     return i == 0 ? 0.f : G[(16 * i - 1) * ld + c];
 }
 
-// A[t][s] = scale * sum_c q[t,c] k[s,c] exp(G[t,c] - G[s,c]) for s <= t, 0 above the diagonal of each diagonal
-// block (blocks above the block diagonal are not written and never read).
+// After the cumsum: the factor vectors and the per-sub-chunk factoring flags. Ends synchronized.
 template <class T, int BK, bool GATED>
-__device__ void compute_A(const T* __restrict__ q_s, const T* __restrict__ k_s, const float* __restrict__ G_s,
-                          const int* __restrict__ flags, T* __restrict__ A_s, float scale) {
+__device__ __forceinline__ void chunk_prepare(const float* __restrict__ G_s, Vecs<BK> vec, int* flags, float scale) {
+    constexpr int LG = ChunkTiles<T, BK>::LG;
+    for (int c = threadIdx.x; c < BK; c += kThreads) {
+        float r[4], e[4];
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            r[i] = GATED ? gref(G_s, LG, i, c) : 0.f;
+            e[i] = GATED ? G_s[(16 * i + 15) * LG + c] : 0.f;
+        }
+        const float L = e[3];
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            vec.U(i)[c] = scale * gexp<GATED>(r[i]);
+            vec.Z(i)[c] = gexp<GATED>(L - e[i]);
+#pragma unroll
+            for (int j = 0; j < i; j++) vec.W(i, j)[c] = gexp<GATED>(r[i] - e[j]);
+        }
+        vec.D()[c] = gexp<GATED>(L);
+    }
+    factor_flags<BK, GATED>(G_s, LG, flags);
+    __syncthreads();
+}
+
+// In place: x[t] *= e^{G[t] - r_i} (QSIDE) or e^{E_i - G[t]} (key side), i = t / 16. The caller syncs.
+template <class T, int BK, bool QSIDE>
+__device__ __forceinline__ void transform_rows(T* __restrict__ x_s, const float* __restrict__ G_s) {
+    using C = ChunkTiles<T, BK>;
+    constexpr int VEC = 16 / sizeof(T), PER_ROW = BK / VEC;
+    for (int idx = threadIdx.x; idx < kChunk * PER_ROW; idx += kThreads) {
+        const int t = idx / PER_ROW, c0 = (idx % PER_ROW) * VEC, i = t >> 4;
+        union {
+            uint4 u;
+            T e[VEC];
+        } x;
+        x.u = *reinterpret_cast<const uint4*>(x_s + t * C::LQ + c0);
+        const float* g = G_s + t * C::LG + c0;
+#pragma unroll
+        for (int e = 0; e < VEC; e++) {
+            const float ex = QSIDE ? g[e] - gref(G_s, C::LG, i, c0 + e) : G_s[(16 * i + 15) * C::LG + c0 + e] - g[e];
+            x.e[e] = from_f<T>(to_f(x.e[e]) * __expf(ex));
+        }
+        *reinterpret_cast<uint4*>(x_s + t * C::LQ + c0) = x.u;
+    }
+}
+
+// Exact entry of a diagonal block, sum_c q[t,c] k[s,c] exp(g[s+1,c] + ... + g[t,c]) (s <= t): the path of
+// strongly gated sub-chunks, kept out of line so that it does not bloat the kernels' hot code.
+template <class T>
+__device__ __noinline__ float diag_exact(const T* q_s, const T* k_s, int LQ, GateRows gr, int t, int s, int BK) {
+    float sum = 0.f;
+    for (int c = 0; c < BK; c++) {
+        float ex = 0.f;
+        for (int u = s + 1; u <= t; u++) ex += gr.at(u, c);
+        sum += to_f(q_s[t * LQ + c]) * to_f(k_s[s * LQ + c]) * __expf(ex);
+    }
+    return sum;
+}
+
+// Diagonal 16x16 blocks of A from the raw q, k (before transform_rows): warp (i, half) writes the 8 columns
+// 8*half.. of block (i, i), scaled and masked to s <= t. Gated only (ungated chunks take compute_A_off).
+template <class T, int BK>
+__device__ void compute_A_diag(const T* __restrict__ q_s, const T* __restrict__ k_s, const float* __restrict__ G_s,
+                               const int* __restrict__ flags, T* __restrict__ A_s, float scale, const GateRows& gr) {
     using C = ChunkTiles<T, BK>;
     constexpr int LQ = C::LQ, LG = C::LG, LA = C::LA;
-    using M = Mma<T>;
     using MF = Mma<float>;
     const int w = warp_id(), i = w >> 1, half = w & 1;
+    FragC acc;
+    acc.zero();
+    if (flags[i]) {
+#pragma unroll 1
+        for (int kk = 0; kk < BK / 16; kk++) {
+            const int c0 = 16 * kk;
+            auto a = MF::make_a([&](int r, int c) {
+                const int t = 16 * i + r;
+                return to_f(q_s[t * LQ + c0 + c]) * __expf(G_s[t * LG + c0 + c] - gref(G_s, LG, i, c0 + c));
+            });
+            auto b = MF::make_b([&](int kr, int n) {
+                const int s = 16 * i + 8 * half + n;
+                return to_f(k_s[s * LQ + c0 + kr]) * __expf(gref(G_s, LG, i, c0 + kr) - G_s[s * LG + c0 + kr]);
+            });
+            MF::mma(acc, a, b);
+        }
+    } else {
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+            const int t = 16 * i + c_row(e), s = 16 * i + 8 * half + c_col(e);
+            acc.x[e] = s <= t ? diag_exact(q_s, k_s, LQ, gr, t, s, BK) : 0.f;
+        }
+    }
+#pragma unroll
+    for (int e = 0; e < 4; e++)
+        if (8 * half + c_col(e) > c_row(e)) acc.x[e] = 0.f;
+    store_c(A_s, LA, 16 * i, 16 * i + 8 * half, acc, scale);
+}
 
-    for (int j = half; j < i; j += 2) {
+// Blocks (i, j) of A below the block diagonal from qt, kb (after transform_rows), warp (i, half) taking
+// j = half, half + 2, ...; ungated, also the diagonal blocks (masked), since q k^T needs no factors then.
+template <class T, int BK, bool GATED>
+__device__ void compute_A_off(const T* __restrict__ qt_s, const T* __restrict__ kb_s, Vecs<BK> vec,
+                              T* __restrict__ A_s, float scale) {
+    using C = ChunkTiles<T, BK>;
+    constexpr int LQ = C::LQ, LA = C::LA;
+    using M = Mma<T>;
+    const int w = warp_id(), i = w >> 1, half = w & 1;
+    const int jmax = GATED ? i - 1 : i;
+    for (int j = half; j <= jmax; j += 2) {
         FragC acc[2];
         acc[0].zero();
         acc[1].zero();
-        const float* Ge = G_s + (16 * j + 15) * LG; // reference: last row of sub-chunk j
+        const float* wv = GATED ? vec.W(i, j) : nullptr;
 #pragma unroll 2
         for (int kk = 0; kk < BK / 16; kk++) {
-            const int c0 = 16 * kk;
-            auto a = M::make_a([&](int r, int c) {
-                const int t = 16 * i + r;
-                return to_f(q_s[t * LQ + c0 + c]) * gexp<GATED>(G_s[t * LG + c0 + c] - Ge[c0 + c]);
-            });
+            auto a = M::ld_a_row(qt_s + 16 * i * LQ + 16 * kk, LQ);
+            if constexpr (GATED) M::map_a(a, [&](int, int c, float x) { return x * wv[16 * kk + c]; });
+            typename M::B b[2];
+            M::ld_b_nk(b, kb_s + 16 * j * LQ + 16 * kk, LQ);
+            M::mma(acc[0], a, b[0]);
+            M::mma(acc[1], a, b[1]);
+        }
+        if (!GATED && j == i) {
 #pragma unroll
-            for (int nt = 0; nt < 2; nt++) {
-                auto b = M::make_b([&](int kr, int n) {
-                    const int s = 16 * j + 8 * nt + n;
-                    return to_f(k_s[s * LQ + c0 + kr]) * gexp<GATED>(Ge[c0 + kr] - G_s[s * LG + c0 + kr]);
-                });
-                M::mma(acc[nt], a, b);
-            }
+            for (int nt = 0; nt < 2; nt++)
+#pragma unroll
+                for (int e = 0; e < 4; e++)
+                    if (8 * nt + c_col(e) > c_row(e)) acc[nt].x[e] = 0.f;
         }
         store_c(A_s, LA, 16 * i, 16 * j, acc[0], scale);
         store_c(A_s, LA, 16 * i, 16 * j + 8, acc[1], scale);
     }
+}
 
-    if ((i & 1) == half) { // diagonal block (i, i)
-        FragC acc[2];
-        acc[0].zero();
-        acc[1].zero();
-        if (flags[i]) {
-#pragma unroll 2
-            for (int kk = 0; kk < BK / 16; kk++) {
-                const int c0 = 16 * kk;
-                auto a = MF::make_a([&](int r, int c) {
-                    const int t = 16 * i + r;
-                    return to_f(q_s[t * LQ + c0 + c]) * gexp<GATED>(G_s[t * LG + c0 + c] - gref(G_s, LG, i, c0 + c));
-                });
-#pragma unroll
-                for (int nt = 0; nt < 2; nt++) {
-                    auto b = MF::make_b([&](int kr, int n) {
-                        const int s = 16 * i + 8 * nt + n;
-                        return to_f(k_s[s * LQ + c0 + kr]) *
-                               gexp<GATED>(gref(G_s, LG, i, c0 + kr) - G_s[s * LG + c0 + kr]);
-                    });
-                    MF::mma(acc[nt], a, b);
-                }
-            }
-        } else {
-#pragma unroll
-            for (int nt = 0; nt < 2; nt++) {
-#pragma unroll
-                for (int e = 0; e < 4; e++) {
-                    const int t = 16 * i + c_row(e), s = 16 * i + 8 * nt + c_col(e);
-                    float sum = 0.f;
-                    if (s <= t) {
-                        for (int c = 0; c < BK; c++)
-                            sum += to_f(q_s[t * LQ + c]) * to_f(k_s[s * LQ + c]) *
-                                   __expf(G_s[t * LG + c] - G_s[s * LG + c]);
-                    }
-                    acc[nt].x[e] = sum;
-                }
-            }
-        }
-#pragma unroll
-        for (int nt = 0; nt < 2; nt++)
-#pragma unroll
-            for (int e = 0; e < 4; e++)
-                if (8 * nt + c_col(e) > c_row(e)) acc[nt].x[e] = 0.f;
-        store_c(A_s, LA, 16 * i, 16 * i, acc[0], scale);
-        store_c(A_s, LA, 16 * i, 16 * i + 8, acc[1], scale);
+// The whole A of a chunk whose q_s, k_s, G_s (cumsum) and vectors are ready; leaves qt, kb in q_s, k_s.
+// Ends synchronized.
+template <class T, int BK, bool GATED>
+__device__ __forceinline__ void compute_A(T* q_s, T* k_s, const float* G_s, const int* flags, Vecs<BK> vec,
+                                          T* A_s, float scale, const GateRows& gr) {
+    if constexpr (GATED) {
+        compute_A_diag<T, BK>(q_s, k_s, G_s, flags, A_s, scale, gr);
+        __syncthreads(); // raw q, k read by every warp
+        transform_rows<T, BK, true>(q_s, G_s);
+        transform_rows<T, BK, false>(k_s, G_s);
+        __syncthreads();
     }
+    compute_A_off<T, BK, GATED>(q_s, k_s, vec, A_s, scale);
+    __syncthreads();
 }
 
 // One BV-column tile of the chunk output, warp (i, half) writing rows 16i.. and columns half*BV/2..:
-//   o = A v + scale (q e^G) h,   h = H_s (BK x BV, the state entering the chunk, as T).
+//   o = A v + (qt U_i) h,   h = H_s (BK x BV, the state entering the chunk, as T); ungated qt = q, U = scale.
 template <class T, int BK, int BV, bool GATED>
-__device__ void chunk_o_tile(const T* __restrict__ q_s, const float* __restrict__ G_s, const T* __restrict__ A_s,
+__device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* __restrict__ A_s,
                              const T* __restrict__ v_s, const T* __restrict__ H_s, T* __restrict__ o,
-                             int64_t ostride, int nrows, int v0, int V, float scale) {
+                             int64_t ostride, int nrows, int v0, int V) {
     using C = ChunkTiles<T, BK>;
-    constexpr int LQ = C::LQ, LG = C::LG, LA = C::LA, LV = pitch<T>(BV);
+    constexpr int LQ = C::LQ, LA = C::LA, LV = pitch<T>(BV);
     constexpr int NT = BV / 16; // 8-column tiles per warp
     static_assert(NT % 2 == 0, "BV must be a multiple of 32");
     using M = Mma<T>;
@@ -143,17 +225,15 @@ __device__ void chunk_o_tile(const T* __restrict__ q_s, const float* __restrict_
             M::mma(acc[2 * np + 1], a, b[1]);
         }
     }
-#pragma unroll 2
+    const float* u = vec.U(i);
+#pragma unroll 1
     for (int kk = 0; kk < BK / 16; kk++) {
-        const int c0 = 16 * kk;
-        auto a = M::make_a([&](int r, int c) {
-            const int t = 16 * i + r;
-            return to_f(q_s[t * LQ + c0 + c]) * gexp<GATED>(G_s[t * LG + c0 + c]) * scale;
-        });
+        auto a = M::ld_a_row(qt_s + 16 * i * LQ + 16 * kk, LQ);
+        M::map_a(a, [&](int, int c, float x) { return x * u[16 * kk + c]; });
 #pragma unroll
         for (int np = 0; np < NT / 2; np++) {
             typename M::B b[2];
-            M::ld_b_kn(b, H_s + c0 * LV + col0 + 16 * np, LV);
+            M::ld_b_kn(b, H_s + 16 * kk * LV + col0 + 16 * np, LV);
             M::mma(acc[2 * np], a, b[0]);
             M::mma(acc[2 * np + 1], a, b[1]);
         }
@@ -210,6 +290,18 @@ template <class T, int BK, int BV, bool GATED> struct StateTile {
                     if (r < K && c < ncols) dst[r * ld + c] = s[m][n].x[e];
                 }
     }
+    // The same, converted to U (the per-chunk states of the materializing forms).
+    template <class U> __device__ __forceinline__ void store_as(U* dst, int64_t ld, int K, int ncols) const {
+#pragma unroll
+        for (int m = 0; m < MT; m++)
+#pragma unroll
+            for (int n = 0; n < NT; n++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    const int r = row(m) + c_row(e), c = col(n) + c_col(e);
+                    if (r < K && c < ncols) dst[r * ld + c] = from_f<U>(s[m][n].x[e]);
+                }
+    }
     // The state as T into a shared BK x BV tile (the B operand of the next chunk's q h).
     __device__ __forceinline__ void store_shared(T* H_s) const {
 #pragma unroll
@@ -217,35 +309,34 @@ template <class T, int BK, int BV, bool GATED> struct StateTile {
 #pragma unroll
             for (int n = 0; n < NT; n++) store_c(H_s, LV, row(m), col(n), s[m][n], 1.f);
     }
-    // s = decay * s + (X * F)^T Y over the 64 rows of the chunk, with decay = e^{G_L} per channel and
-    //   forward (REV false): X = k, F = e^{G_L - G[t]}        (state after the chunk)
-    //   reverse (REV true):  X = q, F = xscale * e^{G[t]}      (gradient of the state before the chunk)
+    // s = decay * s + (X F)^T Y over the 64 rows of the chunk (decay = e^{L} per channel), with X already
+    // rescaled by transform_rows and F a per-sub-chunk vector:
+    //   forward (REV false): X = kb, F = Z_j   -> k e^{L - G}   (the state after the chunk)
+    //   reverse (REV true):  X = qt, F = U_j   -> scale q e^{G} (the gradient of the state before the chunk)
+    // Ungated, X = k or q unscaled, Z = 1 and U = scale.
     template <bool REV>
-    __device__ __forceinline__ void update(const T* __restrict__ X_s, const float* __restrict__ G_s,
-                                           const T* __restrict__ Y_s, bool decay, float xscale) {
+    __device__ __forceinline__ void update(const T* __restrict__ X_s, Vecs<BK> vec, const T* __restrict__ Y_s,
+                                           bool decay) {
         using M = Mma<T>;
-        constexpr int LQ = ChunkTiles<T, BK>::LQ, LG = ChunkTiles<T, BK>::LG;
-        const float* GL = G_s + (kChunk - 1) * LG;
-        if (decay) {
+        constexpr int LQ = ChunkTiles<T, BK>::LQ;
+        if (GATED && decay) {
+            const float* d = vec.D();
 #pragma unroll
             for (int m = 0; m < MT; m++)
 #pragma unroll
                 for (int n = 0; n < NT; n++)
 #pragma unroll
-                    for (int e = 0; e < 4; e++) s[m][n].x[e] *= gexp<GATED>(GL[row(m) + c_row(e)]);
+                    for (int e = 0; e < 4; e++) s[m][n].x[e] *= d[row(m) + c_row(e)];
         }
-#pragma unroll
+#pragma unroll 1
         for (int kk = 0; kk < kChunk / 16; kk++) {
             typename M::A a[MT];
+            const float* f = REV ? vec.U(kk) : vec.Z(kk);
 #pragma unroll
             for (int m = 0; m < MT; m++) {
                 const int r0 = row(m);
-                a[m] = M::make_a([&](int r, int c) {
-                    const int ch = r0 + r, t = 16 * kk + c;
-                    const float x = to_f(X_s[t * LQ + ch]);
-                    if constexpr (REV) return x * gexp<GATED>(G_s[t * LG + ch]) * xscale;
-                    else return x * gexp<GATED>(GL[ch] - G_s[t * LG + ch]);
-                });
+                a[m] = M::ld_a_col(X_s + 16 * kk * LQ + r0, LQ);
+                if constexpr (GATED || REV) M::map_a(a[m], [&](int r, int, float x) { return x * f[r0 + r]; });
             }
 #pragma unroll
             for (int np = 0; np < NT / 2; np++) {

@@ -88,7 +88,7 @@ __device__ __forceinline__ void load_tile(T* __restrict__ s, int ld, const T* __
     static_assert(COLS % VEC == 0, "tile width must be a multiple of 16 bytes");
     constexpr int NV = ROWS * COLS / VEC;
     if (vec) {
-#pragma unroll 4
+#pragma unroll 2
         for (int i = threadIdx.x; i < NV; i += kThreads) {
             const int r = i / (COLS / VEC), c = (i % (COLS / VEC)) * VEC;
             uint4 val = make_uint4(0, 0, 0, 0);
@@ -96,10 +96,13 @@ __device__ __forceinline__ void load_tile(T* __restrict__ s, int ld, const T* __
                 if (c + VEC <= ncols) {
                     val = __ldg(reinterpret_cast<const uint4*>(gm + r * gstride + c));
                 } else if (c < ncols) {
-                    T tmp[VEC];
+                    union {
+                        uint4 u;
+                        T e[VEC];
+                    } tmp;
 #pragma unroll
-                    for (int e = 0; e < VEC; e++) tmp[e] = c + e < ncols ? gm[r * gstride + c + e] : from_f<T>(0.f);
-                    val = *reinterpret_cast<uint4*>(tmp);
+                    for (int e = 0; e < VEC; e++) tmp.e[e] = c + e < ncols ? gm[r * gstride + c + e] : from_f<T>(0.f);
+                    val = tmp.u;
                 }
             }
             *reinterpret_cast<uint4*>(s + r * ld + c) = val;
@@ -130,6 +133,34 @@ __device__ __forceinline__ void load_gate(float* __restrict__ G, int ld, const f
         const float* base = g + (start * H + h) * K;
         load_tile<float, kChunk, BK>(G, ld, base, (int64_t)H * K, nrows, K, vec_ok<float>(base, (int64_t)H * K));
     }
+}
+
+// Asks L2 for the rows of the chunk starting at `start` (a, b: [.., H, K] tensors, either may be null; y: a
+// [.., H, V] tensor's columns v0..v0+BV; the gate) while the current chunk computes: a sequential walk over
+// chunks would otherwise wait for DRAM at every chunk.
+template <class T>
+__device__ __forceinline__ void prefetch_rows(const T* a, const T* b, const T* y, const float* g, int64_t start,
+                                              int64_t eos, int H, int h, int K, int V, int v0, int BV,
+                                              bool head_gate) {
+    const int rows = (int)(eos - start < kChunk ? eos - start : kChunk);
+    const int r = threadIdx.x & 63, part = threadIdx.x >> 6; // 4 streams x 64 rows
+    if (r >= rows) return;
+    const int64_t tok = start + r;
+    const void* base = nullptr;
+    int bytes = 0;
+    switch (part) {
+    case 0: base = a ? a + (tok * H + h) * K : nullptr, bytes = K * (int)sizeof(T); break;
+    case 1: base = b ? b + (tok * H + h) * K : nullptr, bytes = K * (int)sizeof(T); break;
+    case 2: base = y + (tok * H + h) * V + v0, bytes = min(BV, V - v0) * (int)sizeof(T); break;
+    default:
+        if (g) {
+            base = head_gate ? (const void*)(g + tok * H + h) : (const void*)(g + (tok * H + h) * K);
+            bytes = head_gate ? 4 : K * 4;
+        }
+    }
+    if (!base) return;
+    for (int off = 0; off < bytes; off += 128)
+        asm volatile("prefetch.global.L2 [%0];" ::"l"(static_cast<const char*>(base) + off));
 }
 
 // In-place inclusive cumulative sum over the 64 rows of G (all threads; contains __syncthreads).
@@ -175,6 +206,20 @@ __device__ __forceinline__ void factor_flags(const float* __restrict__ G, int ld
     for (int o = 16; o; o >>= 1) d = fmaxf(d, __shfl_xor_sync(0xffffffffu, d, o));
     if (lane == 0) flags[w] = d <= kFactorLimit;
 }
+
+// The raw log gates of one chunk and head in global memory: the exact paths of strongly gated sub-chunks
+// sum them directly (exp(g[s+1] + ... + g[t])) rather than differencing cumulative sums, whose fp32 rounding
+// at |G| ~ 10^3 would carry ~1e-4 into every factor.
+struct GateRows {
+    const float* g;
+    int64_t start;
+    int nrows, H, h, K;
+    bool head;
+    __device__ __forceinline__ float at(int u, int c) const {
+        if (u >= nrows || c >= K) return 0.f;
+        return head ? g[(start + u) * H + h] : g[((start + u) * H + h) * K + c];
+    }
+};
 
 template <bool GATED> __device__ __forceinline__ float gexp(float x) {
     if constexpr (GATED) return __expf(x);
@@ -230,6 +275,26 @@ template <> struct Mma<bf16> {
             "{%0,%1,%2,%3};\n"
             : "+f"(c.x[0]), "+f"(c.x[1]), "+f"(c.x[2]), "+f"(c.x[3])
             : "r"(a.r[0]), "r"(a.r[1]), "r"(a.r[2]), "r"(a.r[3]), "r"(b.r[0]), "r"(b.r[1]));
+    }
+    // x = f(row, col, x) for every element of a fragment (elements of one register share the row of A, the
+    // column n of B).
+    template <class F> static __device__ __forceinline__ void map_a(A& a, F f) {
+        const int g = lane_id() >> 2, t = lane_id() & 3;
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            const int r = g + 8 * (j & 1), c = 2 * t + 8 * (j >> 1);
+            float2 x = __bfloat1622float2(*reinterpret_cast<__nv_bfloat162*>(&a.r[j]));
+            a.r[j] = pack_bf16(f(r, c, x.x), f(r, c + 1, x.y));
+        }
+    }
+    template <class F> static __device__ __forceinline__ void map_b(B& b, F f) {
+        const int g = lane_id() >> 2, t = lane_id() & 3;
+#pragma unroll
+        for (int j = 0; j < 2; j++) {
+            const int k = 2 * t + 8 * j;
+            float2 x = __bfloat1622float2(*reinterpret_cast<__nv_bfloat162*>(&b.r[j]));
+            b.r[j] = pack_bf16(f(k, g, x.x), f(k + 1, g, x.y));
+        }
     }
     // A[m][k] = S[m*ld + k] (16x16 tile at S).
     static __device__ __forceinline__ A ld_a_row(const bf16* S, int ld) {
@@ -302,6 +367,33 @@ template <> struct Mma<float> {
             : "+f"(c.x[0]), "+f"(c.x[1]), "+f"(c.x[2]), "+f"(c.x[3])
             : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
     }
+    // A split once into its tf32 big and small parts, for an A reused against several B.
+    struct AS { uint32_t big[8], small[8]; };
+    static __device__ __forceinline__ AS split(const A& a) {
+        AS s;
+#pragma unroll
+        for (int e = 0; e < 8; e++) {
+            s.big[e] = to_tf32(a.x[e]);
+            s.small[e] = to_tf32(a.x[e] - __uint_as_float(s.big[e]));
+        }
+        return s;
+    }
+    static __device__ __forceinline__ void mma(FragC& c, const AS& a, const B& b) {
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            uint32_t bb[2], bs[2];
+#pragma unroll
+            for (int j = 0; j < 2; j++) {
+                bb[j] = to_tf32(b.x[2 * h + j]);
+                bs[j] = to_tf32(b.x[2 * h + j] - __uint_as_float(bb[j]));
+            }
+            const uint32_t ab[4] = {a.big[4 * h], a.big[4 * h + 1], a.big[4 * h + 2], a.big[4 * h + 3]};
+            const uint32_t as[4] = {a.small[4 * h], a.small[4 * h + 1], a.small[4 * h + 2], a.small[4 * h + 3]};
+            mma1(c, as, bb);
+            mma1(c, ab, bs);
+            mma1(c, ab, bb);
+        }
+    }
     // 3xTF32: a*b ~ a_big*b_big + a_big*b_small + a_small*b_big, each part exact in tf32.
     static __device__ __forceinline__ void mma(FragC& c, const A& a, const B& b) {
 #pragma unroll
@@ -320,6 +412,22 @@ template <> struct Mma<float> {
             mma1(c, as, bb);
             mma1(c, ab, bs);
             mma1(c, ab, bb);
+        }
+    }
+    template <class F> static __device__ __forceinline__ void map_a(A& a, F f) {
+        const int g = lane_id() >> 2, t = lane_id() & 3;
+#pragma unroll
+        for (int e = 0; e < 8; e++) {
+            const int h = e >> 2, j = e & 3;
+            a.x[e] = f(g + 8 * (j & 1), t + 4 * (j >> 1) + 8 * h, a.x[e]);
+        }
+    }
+    template <class F> static __device__ __forceinline__ void map_b(B& b, F f) {
+        const int g = lane_id() >> 2, t = lane_id() & 3;
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+            const int h = e >> 1, j = e & 1;
+            b.x[e] = f(t + 4 * j + 8 * h, g, b.x[e]);
         }
     }
     static __device__ __forceinline__ A ld_a_row(const float* S, int ld) {

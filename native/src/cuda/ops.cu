@@ -1,42 +1,443 @@
 /*
- * ops.cu — the cuda backend's ops (cuda_backend.h). Not implemented yet: every op reports
- * GLA_ERROR_UNSUPPORTED, so callers fall back to the cpu backend. The kernel stage files (chunk_fwd_*.cu,
- * chunk_bwd_*.cu, recurrent_*.cu) replace this file; the contract they implement is in cuda_backend.h.
+ * ops.cu — the cuda backend's ops (cuda_backend.h): workspace sizes, and each gla.h op as a sequence of kernel
+ * stages (chunk_stages.h) on the context's stream. Arguments arrive validated by gla.c.
+ *
+ *   chunk_fwd   non-materializing: chunk_fwd_o (states on chip, sequential over chunks);
+ *               materializing: chunk_fwd_state (per-chunk states written), then chunk_fwd_o with every chunk
+ *               in parallel.
+ *               AUTO takes the non-materializing form when (sequences x heads x value tiles) covers at least
+ *               half of the multiprocessors, else the materializing one: on the H200 the non-materializing
+ *               form was faster from 128 such blocks up, the materializing one at 64 (docs/BENCHMARKS.md).
+ *   chunk_bwd   states recomputed (chunk_fwd_state forward), state gradients (chunk_fwd_state reverse),
+ *               chunk_bwd_dqkv, then chunk_bwd_dg (anchored on the states at every chunk start).
+ *   recurrent_* and decode_step: the sweeps of recurrent_sweep.cuh (+ chunk_bwd_dg for dg).
+ * Key dims above 256 (and fp32 above 128 for the chunk kernels, whose tiles would not fit in shared memory)
+ * are served by the recurrent sweeps or reported as GLA_ERROR_UNSUPPORTED.
+ * Workspace: varlen tables, then the per-chunk buffers of the stages, each 256-byte aligned; with workspace
+ * NULL the op allocates it stream-ordered (cudaMallocAsync) and frees it after its last kernel.
+ * Tested through gla.h by the kernel lab: native/bench/cuda (lab check).
  */
+#include "chunk_stages.h"
 #include "cuda_common.cuh"
 
-static gla_status not_implemented(const char* fn) {
-    return gla_error(GLA_ERROR_UNSUPPORTED, "%s: not implemented on the cuda backend yet", fn);
+#include <vector>
+
+using namespace gla;
+
+namespace {
+
+struct Problem {
+    int64_t B, T, H, K, V;
+    int64_t N;        // sequences
+    int64_t tokens;   // B * T
+    int64_t nc_max;   // chunk count bound (exact for fixed length)
+    bool varlen;
+    bool gated;
+    int dtype, gate;
+    size_t es;        // element size of q, k, v, o
+};
+
+Problem make_problem(const gla_dims* d) {
+    Problem p;
+    p.B = d->batch, p.T = d->seq_len, p.H = d->heads, p.K = d->key_dim, p.V = d->value_dim;
+    p.varlen = d->num_seqs > 0;
+    p.N = p.varlen ? d->num_seqs : p.B;
+    p.tokens = p.B * p.T;
+    p.nc_max = p.varlen ? (p.T + kChunk - 1) / kChunk + p.N : p.B * ((p.T + kChunk - 1) / kChunk);
+    p.dtype = d->dtype, p.gate = d->gate;
+    p.gated = d->gate != GLA_GATE_NONE;
+    p.es = d->dtype == GLA_DTYPE_BF16 ? 2 : 4;
+    return p;
 }
+
+// Bump allocation of the workspace; with base == nullptr it only measures.
+struct Carve {
+    char* base;
+    size_t off = 0;
+    explicit Carve(void* b) : base(static_cast<char*>(b)) {}
+    template <class P> P* take(int64_t count) {
+        off = (off + 255) & ~(size_t)255;
+        P* ptr = base ? reinterpret_cast<P*>(base + off) : nullptr;
+        off += (size_t)count * sizeof(P);
+        return ptr;
+    }
+};
+
+struct Tables {
+    int64_t* cu = nullptr;
+    int32_t* chunk_seq = nullptr;
+    int32_t* chunk_off = nullptr;
+};
+
+Tables carve_tables(Carve& c, const Problem& p) {
+    Tables t;
+    if (p.varlen) {
+        t.cu = c.take<int64_t>(p.N + 1);
+        t.chunk_seq = c.take<int32_t>(p.nc_max);
+        t.chunk_off = c.take<int32_t>(p.N + 1);
+    }
+    return t;
+}
+
+enum class Path { Recurrent, ChunkNonMat, ChunkMat };
+
+int sm_count(const gla_context* ctx) {
+    int sms = 0;
+    if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, ctx->device) != cudaSuccess) {
+        (void)cudaGetLastError();
+        sms = 132;
+    }
+    return sms;
+}
+
+Path fwd_path(const gla_context* ctx, const Problem& p, int32_t algorithm) {
+    if (!chunk_supported(p.K, p.dtype)) return Path::Recurrent;
+    if (algorithm == GLA_ALGORITHM_MATERIALIZE) return Path::ChunkMat;
+    if (algorithm == GLA_ALGORITHM_NON_MATERIALIZE) return Path::ChunkNonMat;
+    const int64_t blocks = p.N * p.H * ((p.V + fwd_bv(key_tile(p.K)) - 1) / fwd_bv(key_tile(p.K)));
+    return 2 * blocks >= (int64_t)sm_count(ctx) ? Path::ChunkNonMat : Path::ChunkMat;
+}
+
+// The dg pipeline's scratch (chunk and recurrent backward).
+struct DgScratch {
+    float* anchors = nullptr; // [NC,H,K] dg at each chunk's first token
+    float* dgc = nullptr;     // [tokens,H,K] per-channel terms of a per-head gate
+    float* dh0 = nullptr;     // chunk: [N,H,K,V] dh0 when the caller does not ask for it
+    float* ckpt = nullptr;    // recurrent: [NC,H,K,V] the state entering each chunk
+};
+
+DgScratch carve_dg(Carve& c, const Problem& p, bool recurrent) {
+    DgScratch s;
+    if (!p.gated) return s;
+    s.anchors = c.take<float>(p.nc_max * p.H * p.K);
+    if (p.gate == GLA_GATE_HEAD) s.dgc = c.take<float>(p.tokens * p.H * p.K);
+    if (recurrent) s.ckpt = c.take<float>(p.nc_max * p.H * p.K * p.V);
+    else s.dh0 = c.take<float>(p.N * p.H * p.K * p.V);
+    return s;
+}
+
+struct ChunkBufs {
+    void* states = nullptr;
+    void* dstates = nullptr;
+};
+
+// Lays out the workspace of one op (measuring when base is nullptr).
+struct Layout {
+    Tables tables;
+    ChunkBufs chunk;
+    DgScratch dg;
+    size_t bytes = 0;
+};
+
+Layout layout(const gla_context* ctx, int32_t op, const Problem& p, int32_t algorithm, void* base) {
+    Carve c(base);
+    Layout l;
+    const int64_t states = p.nc_max * p.H * p.K * p.V;
+    switch (op) {
+    case GLA_OP_CHUNK_FWD:
+        l.tables = carve_tables(c, p);
+        if (fwd_path(ctx, p, algorithm) == Path::ChunkMat) {
+            l.chunk.states = c.take<char>(states * (int64_t)p.es);
+        }
+        break;
+    case GLA_OP_CHUNK_BWD:
+        l.tables = carve_tables(c, p);
+        if (chunk_supported(p.K, p.dtype)) {
+            l.chunk.states = c.take<char>(states * (int64_t)p.es);
+            l.chunk.dstates = c.take<char>(states * (int64_t)p.es);
+        }
+        l.dg = carve_dg(c, p, !chunk_supported(p.K, p.dtype));
+        break;
+    case GLA_OP_RECURRENT_FWD: l.tables = carve_tables(c, p); break;
+    case GLA_OP_RECURRENT_BWD:
+        l.tables = carve_tables(c, p);
+        l.dg = carve_dg(c, p, true);
+        break;
+    default: break;
+    }
+    l.bytes = c.off;
+    return l;
+}
+
+// Fills the varlen tables (host side) and copies them into the workspace; sets up seqs either way.
+gla_status prepare_seqs(const char* fn, const Problem& p, const int64_t* cu_host, const Tables& t,
+                        cudaStream_t stream, Seqs& seqs) {
+    seqs = Seqs{};
+    seqs.N = (int)p.N;
+    if (!p.varlen) {
+        seqs.T = p.T;
+        seqs.NT = (int)((p.T + kChunk - 1) / kChunk);
+        seqs.NC = (int)(p.B * seqs.NT);
+        return GLA_OK;
+    }
+    // One host image of the three tables, at the same offsets as in the workspace.
+    const size_t off_seq = (size_t)((char*)t.chunk_seq - (char*)t.cu);
+    const size_t off_off = (size_t)((char*)t.chunk_off - (char*)t.cu);
+    const size_t total = off_off + (size_t)(p.N + 1) * sizeof(int32_t);
+    std::vector<char> img(total);
+    int64_t* cu = reinterpret_cast<int64_t*>(img.data());
+    int32_t* chunk_seq = reinterpret_cast<int32_t*>(img.data() + off_seq);
+    int32_t* chunk_off = reinterpret_cast<int32_t*>(img.data() + off_off);
+    int64_t nc = 0;
+    for (int64_t n = 0; n < p.N; n++) {
+        cu[n] = cu_host[n];
+        chunk_off[n] = (int32_t)nc;
+        const int64_t chunks = (cu_host[n + 1] - cu_host[n] + kChunk - 1) / kChunk;
+        for (int64_t i = 0; i < chunks; i++) chunk_seq[nc++] = (int32_t)n;
+    }
+    cu[p.N] = cu_host[p.N];
+    chunk_off[p.N] = (int32_t)nc;
+    gla_status s = gla_cuda_error(fn, cudaMemcpyAsync(t.cu, img.data(), total, cudaMemcpyHostToDevice, stream),
+                                  "cudaMemcpyAsync (varlen tables)");
+    if (s != GLA_OK) return s;
+    seqs.cu = t.cu;
+    seqs.chunk_seq = t.chunk_seq;
+    seqs.chunk_off = t.chunk_off;
+    seqs.NC = (int)nc;
+    return GLA_OK;
+}
+
+// Grid dimensions y and z carry heads and sequences; chunk counts are int32.
+gla_status check_limits(const char* fn, const Problem& p) {
+    if (p.H > 65535 || p.N > 65535)
+        return gla_error(GLA_ERROR_UNSUPPORTED, "%s: the cuda backend takes at most 65535 heads and sequences "
+                         "(heads %lld, sequences %lld)", fn, (long long)p.H, (long long)p.N);
+    if (p.nc_max > INT32_MAX)
+        return gla_error(GLA_ERROR_UNSUPPORTED, "%s: too many chunks for the cuda backend (%lld)", fn,
+                         (long long)p.nc_max);
+    return GLA_OK;
+}
+
+gla_status check_recurrent(const char* fn, const Problem& p, bool backward) {
+    if (p.K > kMaxKeyDim)
+        return gla_error(GLA_ERROR_UNSUPPORTED, "%s: the cuda backend takes key_dim <= %d, got %lld", fn, kMaxKeyDim,
+                         (long long)p.K);
+    if (backward && p.V > kMaxRecurrentValueDim)
+        return gla_error(GLA_ERROR_UNSUPPORTED, "%s: the cuda recurrent backward takes value_dim <= %d, got %lld", fn,
+                         kMaxRecurrentValueDim, (long long)p.V);
+    return GLA_OK;
+}
+
+#define LAUNCH(call, what)                                                                                        \
+    do {                                                                                                          \
+        cudaError_t e_ = (call);                                                                                  \
+        if (e_ != cudaSuccess) return gla_cuda_error(fn, e_, what);                                               \
+    } while (0)
+
+// Scratch for one op call: the caller's workspace, or a stream-ordered allocation freed when the call ends.
+struct Scratch {
+    void* ptr = nullptr;
+    bool owned = false;
+    cudaStream_t stream = nullptr;
+    ~Scratch() {
+        if (owned && ptr) (void)cudaFreeAsync(ptr, stream);
+    }
+    gla_status acquire(const char* fn, void* ws, size_t bytes, cudaStream_t s) {
+        stream = s;
+        if (ws != nullptr || bytes == 0) {
+            ptr = ws;
+            return GLA_OK;
+        }
+        owned = true;
+        return gla_cuda_error(fn, cudaMallocAsync(&ptr, bytes, s), "cudaMallocAsync (workspace)");
+    }
+};
+
+// dg from the terms q*dq - k*dk already in dg (or s.dgc for a per-head gate) and the chunk anchors: from the
+// chunk states (chunk != nullptr) or already written by the recurrent dk sweep.
+gla_status dg_pipeline(const char* fn, const Problem& p, const Seqs& seqs, const DgScratch& s, float* dg,
+                       const ChunkBufs* chunk, const float* dh0, cudaStream_t stream) {
+    DgParams d{};
+    d.dg = dg;
+    d.dgc = p.gate == GLA_GATE_HEAD ? s.dgc : nullptr;
+    d.anchors = s.anchors;
+    d.states = chunk ? chunk->states : nullptr;
+    d.dstates = chunk ? chunk->dstates : nullptr;
+    d.dh0 = dh0;
+    d.dtype = p.dtype;
+    d.seqs = seqs;
+    d.tokens = p.tokens;
+    d.H = (int)p.H, d.K = (int)p.K, d.V = (int)p.V;
+    d.Kg = p.gate == GLA_GATE_HEAD ? 1 : (int)p.K;
+    LAUNCH(launch_chunk_bwd_dg(d, stream), "chunk_bwd_dg kernels");
+    return GLA_OK;
+}
+
+RecParams rec_params(const gla_dims* d, const Problem& p, const Seqs& seqs) {
+    RecParams r{};
+    r.seqs = seqs;
+    r.H = (int)p.H, r.K = (int)p.K, r.V = (int)p.V;
+    r.scale = d->scale;
+    r.head_gate = p.gate == GLA_GATE_HEAD;
+    return r;
+}
+
+gla_status recurrent_fwd(const char* fn, gla_context* ctx, const gla_dims* d, const gla_fwd_args* a) {
+    const Problem p = make_problem(d);
+    gla_status s;
+    if ((s = check_limits(fn, p)) != GLA_OK || (s = check_recurrent(fn, p, false)) != GLA_OK) return s;
+    const cudaStream_t stream = gla_cuda_stream(ctx);
+    const Layout need = layout(ctx, GLA_OP_RECURRENT_FWD, p, d->algorithm, nullptr);
+    Scratch scratch;
+    if ((s = scratch.acquire(fn, a->workspace, need.bytes, stream)) != GLA_OK) return s;
+    const Layout l = layout(ctx, GLA_OP_RECURRENT_FWD, p, d->algorithm, scratch.ptr);
+    Seqs seqs;
+    if ((s = prepare_seqs(fn, p, a->cu_seqlens, l.tables, stream, seqs)) != GLA_OK) return s;
+    RecParams r = rec_params(d, p, seqs);
+    r.q = a->q, r.k = a->k, r.v = a->v, r.g = a->g;
+    r.init = a->h0, r.final_state = a->ht, r.out = a->o;
+    LAUNCH(launch_recurrent_fwd(r, p.dtype, stream), "recurrent_fwd kernel");
+    return GLA_OK;
+}
+
+gla_status recurrent_bwd(const char* fn, gla_context* ctx, const gla_dims* d, const gla_bwd_args* a) {
+    const Problem p = make_problem(d);
+    gla_status s;
+    if ((s = check_limits(fn, p)) != GLA_OK || (s = check_recurrent(fn, p, true)) != GLA_OK) return s;
+    const cudaStream_t stream = gla_cuda_stream(ctx);
+    const Layout need = layout(ctx, GLA_OP_RECURRENT_BWD, p, d->algorithm, nullptr);
+    Scratch scratch;
+    if ((s = scratch.acquire(fn, a->workspace, need.bytes, stream)) != GLA_OK) return s;
+    const Layout l = layout(ctx, GLA_OP_RECURRENT_BWD, p, d->algorithm, scratch.ptr);
+    Seqs seqs;
+    if ((s = prepare_seqs(fn, p, a->cu_seqlens, l.tables, stream, seqs)) != GLA_OK) return s;
+    float* dgc = p.gate == GLA_GATE_CHANNEL ? a->dg : l.dg.dgc;
+    RecParams r = rec_params(d, p, seqs);
+    r.q = a->q, r.k = a->k, r.v = a->v, r.g = a->g, r.dout = a->dout;
+    r.init = a->h0, r.final_state = nullptr, r.out = a->dq, r.dgc = dgc, r.ckpt = l.dg.ckpt;
+    LAUNCH(launch_recurrent_bwd(r, kRecDq, p.dtype, stream), "recurrent_bwd dq sweep");
+    r.init = a->dht, r.final_state = a->dh0, r.out = a->dk, r.anchors = l.dg.anchors;
+    LAUNCH(launch_recurrent_bwd(r, kRecDk, p.dtype, stream), "recurrent_bwd dk sweep");
+    r.final_state = nullptr, r.out = a->dv, r.dgc = nullptr, r.ckpt = nullptr;
+    LAUNCH(launch_recurrent_bwd(r, kRecDv, p.dtype, stream), "recurrent_bwd dv sweep");
+    if (p.gated) return dg_pipeline(fn, p, seqs, l.dg, a->dg, nullptr, nullptr, stream);
+    return GLA_OK;
+}
+
+} // namespace
 
 gla_status gla_cuda_workspace_size(const gla_context* context, int32_t op, const gla_dims* dims, int64_t* bytes) {
-    (void)context;
-    (void)dims;
-    *bytes = 0;
-    return not_implemented(gla_op_function_name(op));
+    const Problem p = make_problem(dims);
+    int32_t layout_op = op;
+    // Chunk ops that the chunk kernels cannot take run the recurrent sweeps.
+    if (op == GLA_OP_CHUNK_FWD && !chunk_supported(p.K, p.dtype)) layout_op = GLA_OP_RECURRENT_FWD;
+    if (op == GLA_OP_CHUNK_BWD && !chunk_supported(p.K, p.dtype)) layout_op = GLA_OP_RECURRENT_BWD;
+    *bytes = (int64_t)layout(context, layout_op, p, dims->algorithm, nullptr).bytes;
+    return GLA_OK;
 }
 
-gla_status gla_cuda_chunk_fwd(gla_context* context, const gla_dims* dims, const gla_fwd_args* args) {
-    (void)context, (void)dims, (void)args;
-    return not_implemented("gla_chunk_fwd");
+gla_status gla_cuda_chunk_fwd(gla_context* context, const gla_dims* dims, const gla_fwd_args* a) {
+    static const char fn[] = "gla_chunk_fwd";
+    gla_status s = gla_cuda_set_device(fn, context);
+    if (s != GLA_OK) return s;
+    const Problem p = make_problem(dims);
+    if ((s = check_limits(fn, p)) != GLA_OK) return s;
+    const Path path = fwd_path(context, p, dims->algorithm);
+    if (path == Path::Recurrent) return recurrent_fwd(fn, context, dims, a);
+    const cudaStream_t stream = gla_cuda_stream(context);
+    const Layout need = layout(context, GLA_OP_CHUNK_FWD, p, dims->algorithm, nullptr);
+    Scratch scratch;
+    if ((s = scratch.acquire(fn, a->workspace, need.bytes, stream)) != GLA_OK) return s;
+    const Layout l = layout(context, GLA_OP_CHUNK_FWD, p, dims->algorithm, scratch.ptr);
+    Seqs seqs;
+    if ((s = prepare_seqs(fn, p, a->cu_seqlens, l.tables, stream, seqs)) != GLA_OK) return s;
+
+    FwdOParams f{};
+    f.q = a->q, f.k = a->k, f.v = a->v, f.g = a->g, f.o = a->o;
+    f.seqs = seqs;
+    f.H = (int)p.H, f.K = (int)p.K, f.V = (int)p.V;
+    f.scale = dims->scale;
+    f.head_gate = p.gate == GLA_GATE_HEAD;
+    if (path == Path::ChunkNonMat) {
+        f.h0 = a->h0, f.ht = a->ht;
+        LAUNCH(launch_chunk_fwd_o(f, p.dtype, p.gated, false, stream), "chunk_fwd_o kernel (non-materializing)");
+        return GLA_OK;
+    }
+    StateParams st{};
+    st.x = a->k, st.y = a->v, st.g = a->g, st.init = a->h0;
+    st.states = l.chunk.states, st.final_state = a->ht;
+    st.seqs = seqs;
+    st.H = f.H, st.K = f.K, st.V = f.V;
+    st.xscale = 1.f;
+    st.head_gate = f.head_gate;
+    LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
+    f.states = l.chunk.states;
+    LAUNCH(launch_chunk_fwd_o(f, p.dtype, p.gated, true, stream), "chunk_fwd_o kernel (materializing)");
+    return GLA_OK;
 }
 
-gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const gla_bwd_args* args) {
-    (void)context, (void)dims, (void)args;
-    return not_implemented("gla_chunk_bwd");
+gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const gla_bwd_args* a) {
+    static const char fn[] = "gla_chunk_bwd";
+    gla_status s = gla_cuda_set_device(fn, context);
+    if (s != GLA_OK) return s;
+    const Problem p = make_problem(dims);
+    if ((s = check_limits(fn, p)) != GLA_OK) return s;
+    if (!chunk_supported(p.K, p.dtype)) return recurrent_bwd(fn, context, dims, a);
+    const cudaStream_t stream = gla_cuda_stream(context);
+    const Layout need = layout(context, GLA_OP_CHUNK_BWD, p, dims->algorithm, nullptr);
+    Scratch scratch;
+    if ((s = scratch.acquire(fn, a->workspace, need.bytes, stream)) != GLA_OK) return s;
+    const Layout l = layout(context, GLA_OP_CHUNK_BWD, p, dims->algorithm, scratch.ptr);
+    Seqs seqs;
+    if ((s = prepare_seqs(fn, p, a->cu_seqlens, l.tables, stream, seqs)) != GLA_OK) return s;
+    const int H = (int)p.H, K = (int)p.K, V = (int)p.V;
+    const bool head_gate = p.gate == GLA_GATE_HEAD;
+
+    // States entering each chunk.
+    StateParams st{};
+    st.x = a->k, st.y = a->v, st.g = a->g, st.init = a->h0;
+    st.states = l.chunk.states, st.final_state = nullptr;
+    st.seqs = seqs;
+    st.H = H, st.K = K, st.V = V;
+    st.xscale = 1.f;
+    st.head_gate = head_gate;
+    LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
+
+    // Gradients of the states leaving each chunk, and dh0 (which also anchors dg's first chunk).
+    float* dh0 = a->dh0 ? a->dh0 : (p.gated && a->h0) ? l.dg.dh0 : nullptr;
+    st.x = a->q, st.y = a->dout, st.init = a->dht, st.xscale = dims->scale;
+    st.states = l.chunk.dstates, st.final_state = dh0;
+    LAUNCH(launch_chunk_states(st, p.dtype, p.gated, true, stream), "chunk_fwd_state kernel (reverse)");
+
+    BwdParams b{};
+    b.q = a->q, b.k = a->k, b.v = a->v, b.g = a->g, b.dout = a->dout;
+    b.states = l.chunk.states, b.dstates = l.chunk.dstates;
+    b.dq = a->dq, b.dk = a->dk, b.dv = a->dv;
+    b.dgc = !p.gated ? nullptr : head_gate ? l.dg.dgc : a->dg;
+    b.seqs = seqs;
+    b.H = H, b.K = K, b.V = V;
+    b.scale = dims->scale;
+    b.head_gate = head_gate;
+    LAUNCH(launch_chunk_bwd_dqkv(b, p.dtype, p.gated, stream), "chunk_bwd_dqkv kernel");
+    if (p.gated) return dg_pipeline(fn, p, seqs, l.dg, a->dg, &l.chunk, a->h0 ? dh0 : nullptr, stream);
+    return GLA_OK;
 }
 
 gla_status gla_cuda_recurrent_fwd(gla_context* context, const gla_dims* dims, const gla_fwd_args* args) {
-    (void)context, (void)dims, (void)args;
-    return not_implemented("gla_recurrent_fwd");
+    static const char fn[] = "gla_recurrent_fwd";
+    gla_status s = gla_cuda_set_device(fn, context);
+    if (s != GLA_OK) return s;
+    return recurrent_fwd(fn, context, dims, args);
 }
 
 gla_status gla_cuda_recurrent_bwd(gla_context* context, const gla_dims* dims, const gla_bwd_args* args) {
-    (void)context, (void)dims, (void)args;
-    return not_implemented("gla_recurrent_bwd");
+    static const char fn[] = "gla_recurrent_bwd";
+    gla_status s = gla_cuda_set_device(fn, context);
+    if (s != GLA_OK) return s;
+    return recurrent_bwd(fn, context, dims, args);
 }
 
-gla_status gla_cuda_decode_step(gla_context* context, const gla_dims* dims, const gla_decode_args* args) {
-    (void)context, (void)dims, (void)args;
-    return not_implemented("gla_decode_step");
+gla_status gla_cuda_decode_step(gla_context* context, const gla_dims* dims, const gla_decode_args* a) {
+    static const char fn[] = "gla_decode_step";
+    gla_status s = gla_cuda_set_device(fn, context);
+    if (s != GLA_OK) return s;
+    const Problem p = make_problem(dims);
+    if ((s = check_limits(fn, p)) != GLA_OK || (s = check_recurrent(fn, p, false)) != GLA_OK) return s;
+    Seqs seqs{};
+    seqs.N = (int)p.B, seqs.T = 1, seqs.NT = 1, seqs.NC = (int)p.B;
+    RecParams r = rec_params(dims, p, seqs);
+    r.q = a->q, r.k = a->k, r.v = a->v, r.g = a->g;
+    r.init = a->state, r.final_state = a->state, r.out = a->o;
+    LAUNCH(launch_decode_step(r, p.dtype, gla_cuda_stream(context)), "decode_step kernel");
+    return GLA_OK;
 }

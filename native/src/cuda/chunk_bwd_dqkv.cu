@@ -1,0 +1,391 @@
+/*
+ * chunk_bwd_dqkv.cu — the chunk backward: dq, dk, dv of one 64-token chunk and head per block, all chunks in
+ * parallel, from the recomputed states h (entering each chunk) and dh (gradient of the state leaving it),
+ * both written by chunk_fwd_state.cu. With dP = scale * (do v^T) masked to s <= t:
+ *   dv = A^T do + (k e^{G_L - G}) dh
+ *   dq = scale (do h^T) e^{G} + sum_{s<=t} dP[t,s] k[s] e^{G[t]-G[s]}
+ *   dk = (v dh^T) e^{G_L - G} + sum_{t>=s} dP[t,s] q[t] e^{G[t]-G[s]}
+ * and, for the gate gradient (GUIDE §2), dgc = q dq - k dk per token (fp32), summed over time by
+ * chunk_bwd_dg.cu. The intra-chunk sums use the secondary chunking of chunk_common.cuh: off-diagonal 16x16
+ * blocks on tensor cores with every exponent <= 0, diagonal blocks factored on 3xTF32 or exact per element.
+ * Warp w owns sub-chunk i = w/2 and half w%2 of the key channels (dq, dk) and of the value columns (dv).
+ * q and k are rescaled in shared memory (qt, kb of chunk_common.cuh); the raw values for the diagonal blocks
+ * and the outputs are read again from global memory (L2).
+ * Validated by the kernel lab (native/bench/cuda) against a float64 reference.
+ */
+#include "chunk_common.cuh"
+#include "chunk_stages.h"
+
+namespace gla {
+
+// Exact diagonal-block sums of dq (KEYS false: sum_{s<t} dP[t,s] k[s] e^{g[s+1]+...+g[t]}) and dk (KEYS true:
+// sum_{t>s} dP[t,s] q[t] e^{g[s+1]+...+g[t]}) for one element, with x the raw k or q in global memory and the
+// gates summed directly (GateRows): the path of strongly gated sub-chunks, out of line.
+template <class T, bool KEYS>
+__device__ __noinline__ float diag_exact_grad(const float* P_s, int LP, GateRows gr, const T* x, int64_t rk, int i,
+                                              int r, int ch) {
+    float sum = 0.f, ex = 0.f;
+    if (KEYS) {
+        for (int u = r + 1; u < 16 * i + 16 && u < gr.nrows; u++) {
+            ex += gr.at(u, ch);
+            sum += P_s[u * LP + r] * to_f(x[u * rk + ch]) * __expf(ex);
+        }
+    } else {
+        for (int u = r - 1; u >= 16 * i; u--) {
+            ex += gr.at(u + 1, ch);
+            sum += P_s[r * LP + u] * to_f(x[u * rk + ch]) * __expf(ex);
+        }
+    }
+    return sum;
+}
+
+template <class T, int BK, int BV> struct BwdSmem {
+    using C = ChunkTiles<T, BK>;
+    static constexpr int LV = pitch<T>(BV);
+    static constexpr int LP = pitch<float>(kChunk);
+    static constexpr size_t off_k = C::bytes_qk;
+    static constexpr size_t off_g = off_k + C::bytes_qk;
+    static constexpr size_t off_a = off_g + C::bytes_g;
+    static constexpr size_t off_p = off_a + C::bytes_a;
+    static constexpr size_t off_pb = off_p + sizeof(float) * kChunk * LP;
+    static constexpr size_t off_v = off_pb + C::bytes_a;
+    static constexpr size_t off_do = off_v + sizeof(T) * kChunk * LV;
+    static constexpr size_t off_s = off_do + sizeof(T) * kChunk * LV;
+    static constexpr size_t off_vec = off_s + sizeof(T) * BK * LV;
+    static constexpr size_t off_misc = off_vec + C::bytes_vec;
+    static constexpr size_t bytes = off_misc + C::bytes_misc;
+};
+
+template <class T, int BK, int BV, bool GATED>
+__global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p) {
+    using L = BwdSmem<T, BK, BV>;
+    using C = ChunkTiles<T, BK>;
+    using M = Mma<T>;
+    using MF = Mma<float>;
+    constexpr int LQ = C::LQ, LG = C::LG, LA = C::LA, LV = L::LV, LP = L::LP;
+    constexpr int NQ = BK / 16;  // 8-channel tiles per warp (half of BK)
+    constexpr int NV = BV / 16;  // 8-column tiles per warp (half of BV)
+    static_assert(NQ % 2 == 0 && NV % 2 == 0, "tile shapes");
+    extern __shared__ __align__(16) unsigned char smem[];
+    T* q_s = reinterpret_cast<T*>(smem);                 // q, then qt
+    T* k_s = reinterpret_cast<T*>(smem + L::off_k);      // k, then kb
+    float* G_s = reinterpret_cast<float*>(smem + L::off_g);
+    T* A_s = reinterpret_cast<T*>(smem + L::off_a);
+    float* P_s = reinterpret_cast<float*>(smem + L::off_p);
+    T* Pb_s = reinterpret_cast<T*>(smem + L::off_pb);
+    T* v_s = reinterpret_cast<T*>(smem + L::off_v);
+    T* do_s = reinterpret_cast<T*>(smem + L::off_do);
+    T* S_s = reinterpret_cast<T*>(smem + L::off_s);      // h, then dh, of one value tile
+    const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
+    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
+    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
+    float* Pd = scratch; // dP[t][t], once the cumsum is done with scratch
+
+    const int chunk = blockIdx.x, h = blockIdx.y;
+    const int H = p.H, K = p.K, V = p.V;
+    const int w = warp_id(), i = w >> 1, half = w & 1;
+    int n;
+    int64_t start, end;
+    p.seqs.chunk(chunk, n, start, end);
+    const int nrows = (int)(end - start);
+    const int64_t rk = (int64_t)H * K, rv = (int64_t)H * V;
+    const T* qg = static_cast<const T*>(p.q) + (start * H + h) * K;
+    const T* kg = static_cast<const T*>(p.k) + (start * H + h) * K;
+    const GateRows gr{p.g, start, nrows, H, h, K, p.head_gate != 0};
+    // Raw q, k of row t (the shared copies hold qt, kb when gated): from global memory (L2) then.
+    auto raw = [&](const T* gm, const T* sm, int t, int c) -> float {
+        if constexpr (GATED) return (t < nrows && c < K) ? to_f(gm[t * rk + c]) : 0.f;
+        else return to_f(sm[t * LQ + c]);
+    };
+
+    { // q, k, cumulative gate, factors, A (q_s, k_s become qt, kb)
+        const bool vec_ld = vec_ok<T>(qg, rk) && vec_ok<T>(kg, rk);
+        load_tile<T, kChunk, BK>(q_s, LQ, qg, rk, nrows, K, vec_ld);
+        load_tile<T, kChunk, BK>(k_s, LQ, kg, rk, nrows, K, vec_ld);
+        if constexpr (GATED) load_gate<BK>(G_s, LG, p.g, start, nrows, H, h, K, p.head_gate);
+        __syncthreads();
+        if constexpr (GATED) {
+            cumsum_rows<BK>(G_s, LG, scratch);
+            __syncthreads();
+        }
+        chunk_prepare<T, BK, GATED>(G_s, vec, flags, p.scale);
+        compute_A<T, BK, GATED>(q_s, k_s, G_s, flags, vec, A_s, p.scale, gr);
+    }
+
+    FragC dA[2][2];     // blocks j = half, half + 2 (j <= i) of row block i
+    FragC dq_acc[NQ];   // do h^T, rows 16i.., channels half*BK/2..
+    FragC dk_acc[NQ];   // v dh^T
+#pragma unroll
+    for (int s = 0; s < 2; s++) dA[s][0].zero(), dA[s][1].zero();
+#pragma unroll
+    for (int m = 0; m < NQ; m++) dq_acc[m].zero(), dk_acc[m].zero();
+    const int ch0 = half * (BK / 2);
+
+    const T* v = static_cast<const T*>(p.v) + (start * H + h) * V;
+    const T* dout = static_cast<const T*>(p.dout) + (start * H + h) * V;
+    const int64_t sb = ((int64_t)chunk * H + h) * K * V;
+    const T* hs = static_cast<const T*>(p.states) + sb;
+    const T* dhs = static_cast<const T*>(p.dstates) + sb;
+    T* dv = static_cast<T*>(p.dv) + (start * H + h) * V;
+    const int c0v = half * (BV / 2);
+
+    for (int v0 = 0; v0 < V; v0 += BV) {
+        const bool vv = vec_ok<T>(v + v0, rv) && vec_ok<T>(dout + v0, rv);
+        load_tile<T, kChunk, BV>(v_s, LV, v + v0, rv, nrows, V - v0, vv);
+        load_tile<T, kChunk, BV>(do_s, LV, dout + v0, rv, nrows, V - v0, vv);
+        load_tile<T, BK, BV>(S_s, LV, hs + v0, V, K, V - v0, vec_ok<T>(hs + v0, V));
+        __syncthreads();
+
+        // dA += do v^T and dq_acc += do h^T over these BV value columns.
+#pragma unroll
+        for (int kv = 0; kv < BV / 16; kv++) {
+            const auto a_do = M::ld_a_row(do_s + 16 * i * LV + 16 * kv, LV);
+#pragma unroll
+            for (int s = 0; s < 2; s++) {
+                const int j = half + 2 * s;
+                if (j <= i) {
+                    typename M::B b[2];
+                    M::ld_b_nk(b, v_s + 16 * j * LV + 16 * kv, LV);
+                    M::mma(dA[s][0], a_do, b[0]);
+                    M::mma(dA[s][1], a_do, b[1]);
+                }
+            }
+#pragma unroll
+            for (int np = 0; np < NQ / 2; np++) {
+                typename M::B b[2];
+                M::ld_b_nk(b, S_s + (ch0 + 16 * np) * LV + 16 * kv, LV);
+                M::mma(dq_acc[2 * np], a_do, b[0]);
+                M::mma(dq_acc[2 * np + 1], a_do, b[1]);
+            }
+        }
+        // dv rows 16i.. (keys), columns half*BV/2..: A^T do, then (kb Z) dh below.
+        FragC acc[NV];
+#pragma unroll
+        for (int m = 0; m < NV; m++) acc[m].zero();
+        for (int i2 = i; i2 < 4; i2++) {
+            const auto a = M::ld_a_col(A_s + 16 * i2 * LA + 16 * i, LA);
+#pragma unroll
+            for (int np = 0; np < NV / 2; np++) {
+                typename M::B b[2];
+                M::ld_b_kn(b, do_s + 16 * i2 * LV + c0v + 16 * np, LV);
+                M::mma(acc[2 * np], a, b[0]);
+                M::mma(acc[2 * np + 1], a, b[1]);
+            }
+        }
+        __syncthreads(); // h read by every warp
+        load_tile<T, BK, BV>(S_s, LV, dhs + v0, V, K, V - v0, vec_ok<T>(dhs + v0, V));
+        __syncthreads();
+
+        // dk_acc += v dh^T; dv += (k e^{L-G}) dh.
+#pragma unroll
+        for (int kv = 0; kv < BV / 16; kv++) {
+            const auto a_v = M::ld_a_row(v_s + 16 * i * LV + 16 * kv, LV);
+#pragma unroll
+            for (int np = 0; np < NQ / 2; np++) {
+                typename M::B b[2];
+                M::ld_b_nk(b, S_s + (ch0 + 16 * np) * LV + 16 * kv, LV);
+                M::mma(dk_acc[2 * np], a_v, b[0]);
+                M::mma(dk_acc[2 * np + 1], a_v, b[1]);
+            }
+        }
+        const float* z = vec.Z(i);
+#pragma unroll 1
+        for (int kk = 0; kk < BK / 16; kk++) {
+            auto a = M::ld_a_row(k_s + 16 * i * LQ + 16 * kk, LQ);
+            if constexpr (GATED) M::map_a(a, [&](int, int c, float x) { return x * z[16 * kk + c]; });
+#pragma unroll
+            for (int np = 0; np < NV / 2; np++) {
+                typename M::B b[2];
+                M::ld_b_kn(b, S_s + 16 * kk * LV + c0v + 16 * np, LV);
+                M::mma(acc[2 * np], a, b[0]);
+                M::mma(acc[2 * np + 1], a, b[1]);
+            }
+        }
+#pragma unroll
+        for (int m = 0; m < NV; m++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                const int r = 16 * i + c_row(e), col = v0 + c0v + 8 * m + c_col(e);
+                if (r < nrows && col < V) dv[r * rv + col] = from_f<T>(acc[m].x[e]);
+            }
+        __syncthreads();
+    }
+
+    // dP = scale * dA below the diagonal (fp32 and T copies); its diagonal dP[t][t] kept apart in Pd: the
+    // diagonal terms of dq (dP[t][t] k[t]) and dk (dP[t][t] q[t]) cancel exactly in q dq - k dk, so the gate
+    // gradient is formed without them (with strong gates they are O(1) while q dq - k dk is tiny).
+#pragma unroll
+    for (int s = 0; s < 2; s++) {
+        const int j = half + 2 * s;
+        if (j <= i) {
+#pragma unroll
+            for (int nt = 0; nt < 2; nt++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    const int t = 16 * i + c_row(e), sc = 16 * j + 8 * nt + c_col(e);
+                    const float x = p.scale * dA[s][nt].x[e];
+                    if (sc == t) Pd[t] = x;
+                    const float y = (j < i || sc < t) ? x : 0.f;
+                    P_s[t * LP + sc] = y;
+                    Pb_s[t * LA + sc] = from_f<T>(y);
+                }
+        }
+    }
+    __syncthreads();
+
+    // dq rows t of sub-chunk i, channels ch0..:
+    //   e^{G[t]-r_i} [ U_i do h^T + sum_{j<i} dP_ij (kb_j W_ij) + dP_ii (k e^{r_i - G}) ]
+    // the diagonal block on 3xTF32 when factored, else exact per element.
+#pragma unroll
+    for (int m = 0; m < NQ; m++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) dq_acc[m].x[e] *= vec.U(i)[ch0 + 8 * m + c_col(e)];
+    for (int j = 0; j < (GATED ? i : i + 1); j++) {
+        const auto a = M::ld_a_row(Pb_s + 16 * i * LA + 16 * j, LA);
+        const float* wv = GATED ? vec.W(i, j) : nullptr;
+#pragma unroll
+        for (int np = 0; np < NQ / 2; np++) {
+            typename M::B b[2];
+            M::ld_b_kn(b, k_s + 16 * j * LQ + ch0 + 16 * np, LQ);
+            if constexpr (GATED) {
+#pragma unroll
+                for (int x = 0; x < 2; x++)
+                    M::map_b(b[x], [&](int, int nn, float y) { return y * wv[ch0 + 16 * np + 8 * x + nn]; });
+            }
+            M::mma(dq_acc[2 * np], a, b[0]);
+            M::mma(dq_acc[2 * np + 1], a, b[1]);
+        }
+    }
+    if constexpr (GATED) {
+        if (flags[i]) {
+            const auto a = MF::split(MF::make_a([&](int r, int c) { return P_s[(16 * i + r) * LP + 16 * i + c]; }));
+#pragma unroll
+            for (int m = 0; m < NQ; m++) {
+                const int cb = ch0 + 8 * m;
+                const auto b = MF::make_b([&](int kr, int nn) {
+                    const int s = 16 * i + kr, ch = cb + nn;
+                    return raw(kg, k_s, s, ch) * __expf(gref(G_s, LG, i, ch) - G_s[s * LG + ch]);
+                });
+                MF::mma(dq_acc[m], a, b);
+            }
+        }
+#pragma unroll
+        for (int m = 0; m < NQ; m++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                const int t = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
+                dq_acc[m].x[e] *= __expf(G_s[t * LG + ch] - gref(G_s, LG, i, ch));
+            }
+        if (!flags[i]) {
+#pragma unroll
+            for (int m = 0; m < NQ; m++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    const int t = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
+                    if (ch < K && t < nrows) dq_acc[m].x[e] += diag_exact_grad<T, false>(P_s, LP, gr, kg, rk, i, t, ch);
+                }
+        }
+    }
+
+    // dk rows s of sub-chunk i, channels ch0..:
+    //   e^{E_i-G[s]} [ Z_i v dh^T + sum_{i2>i} dP_{i2 i}^T (qt_{i2} W_{i2 i}) + dP_ii^T (q e^{G - E_i}) ]
+#pragma unroll
+    for (int m = 0; m < NQ; m++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) dk_acc[m].x[e] *= vec.Z(i)[ch0 + 8 * m + c_col(e)];
+    for (int i2 = GATED ? i + 1 : i; i2 < 4; i2++) {
+        const auto a = M::ld_a_col(Pb_s + 16 * i2 * LA + 16 * i, LA);
+        const float* wv = GATED ? vec.W(i2, i) : nullptr;
+#pragma unroll
+        for (int np = 0; np < NQ / 2; np++) {
+            typename M::B b[2];
+            M::ld_b_kn(b, q_s + 16 * i2 * LQ + ch0 + 16 * np, LQ);
+            if constexpr (GATED) {
+#pragma unroll
+                for (int x = 0; x < 2; x++)
+                    M::map_b(b[x], [&](int, int nn, float y) { return y * wv[ch0 + 16 * np + 8 * x + nn]; });
+            }
+            M::mma(dk_acc[2 * np], a, b[0]);
+            M::mma(dk_acc[2 * np + 1], a, b[1]);
+        }
+    }
+    if constexpr (GATED) {
+        const float* Ge = G_s + (16 * i + 15) * LG;
+        if (flags[i]) {
+            const auto a = MF::split(MF::make_a([&](int r, int c) { return P_s[(16 * i + c) * LP + 16 * i + r]; }));
+#pragma unroll
+            for (int m = 0; m < NQ; m++) {
+                const int cb = ch0 + 8 * m;
+                const auto b = MF::make_b([&](int kr, int nn) {
+                    const int t = 16 * i + kr, ch = cb + nn;
+                    return raw(qg, q_s, t, ch) * __expf(G_s[t * LG + ch] - Ge[ch]);
+                });
+                MF::mma(dk_acc[m], a, b);
+            }
+        }
+#pragma unroll
+        for (int m = 0; m < NQ; m++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                const int s = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
+                dk_acc[m].x[e] *= __expf(Ge[ch] - G_s[s * LG + ch]);
+            }
+        if (!flags[i]) {
+#pragma unroll
+            for (int m = 0; m < NQ; m++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    const int s = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
+                    if (ch < K && s < nrows) dk_acc[m].x[e] += diag_exact_grad<T, true>(P_s, LP, gr, qg, rk, i, s, ch);
+                }
+        }
+    }
+
+    // Outputs: dq, dk with their diagonal terms, and the gate-gradient terms q dq - k dk without them.
+    T* dq = static_cast<T*>(p.dq) + (start * H + h) * K;
+    T* dk = static_cast<T*>(p.dk) + (start * H + h) * K;
+    float* dgc = p.dgc ? p.dgc + (start * H + h) * K : nullptr;
+#pragma unroll
+    for (int m = 0; m < NQ; m++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+            const int r = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
+            if (r < nrows && ch < K) {
+                const float qv = raw(qg, q_s, r, ch), kv = raw(kg, k_s, r, ch);
+                dq[r * rk + ch] = from_f<T>(dq_acc[m].x[e] + Pd[r] * kv);
+                dk[r * rk + ch] = from_f<T>(dk_acc[m].x[e] + Pd[r] * qv);
+                if (GATED && dgc) dgc[r * rk + ch] = qv * dq_acc[m].x[e] - kv * dk_acc[m].x[e];
+            }
+        }
+}
+
+template <class T, int BK, bool GATED>
+static cudaError_t launch_bwd(const BwdParams& p, cudaStream_t stream) {
+    constexpr int BV = bwd_bv(BK);
+    using L = BwdSmem<T, BK, BV>;
+    static_assert(L::bytes <= 227 * 1024, "shared memory");
+    auto kernel = chunk_bwd_dqkv_kernel<T, BK, BV, GATED>;
+    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
+    if (err != cudaSuccess) return err;
+    if (p.seqs.NC == 0) return cudaSuccess;
+    kernel<<<dim3(p.seqs.NC, p.H), kThreads, L::bytes, stream>>>(p);
+    return cudaGetLastError();
+}
+
+template <class T, bool GATED> static cudaError_t launch_bwd_bk(const BwdParams& p, cudaStream_t stream) {
+    switch (key_tile(p.K)) {
+    case 64: return launch_bwd<T, 64, GATED>(p, stream);
+    case 128: return launch_bwd<T, 128, GATED>(p, stream);
+    case 256:
+        if constexpr (sizeof(T) == 2) return launch_bwd<T, 256, GATED>(p, stream);
+        [[fallthrough]];
+    default: return cudaErrorInvalidValue;
+    }
+}
+
+cudaError_t launch_chunk_bwd_dqkv(const BwdParams& p, int dtype, bool gated, cudaStream_t stream) {
+    if (dtype == 1) return gated ? launch_bwd_bk<bf16, true>(p, stream) : launch_bwd_bk<bf16, false>(p, stream);
+    return gated ? launch_bwd_bk<float, true>(p, stream) : launch_bwd_bk<float, false>(p, stream);
+}
+
+} // namespace gla

@@ -1,0 +1,169 @@
+/*
+ * chunk_fwd_o.cu — the chunk forward output stage: o = A v + scale (q e^G) h per 64-token chunk.
+ *
+ * Two algorithms (gla_dims.algorithm, paper §4.2):
+ *  - non-materializing: one block per (sequence, head, BV value columns) walks the sequence's chunks in order
+ *    and keeps its BK x BV slice of the state in registers (fp32); h0/ht are read/written here.
+ *  - materializing: one block per (chunk, head), all chunks in parallel; the state entering each chunk comes
+ *    from chunk_fwd_state.cu (written as the op dtype), and the block loops over the value tiles so that A is
+ *    computed once per chunk.
+ * Validated and timed by the kernel lab: native/bench/cuda/build.sh && native/bench/cuda/lab check.
+ */
+#include "chunk_common.cuh"
+#include "chunk_stages.h"
+
+namespace gla {
+
+template <class T, int BK, int BV> struct FwdSmem {
+    using C = ChunkTiles<T, BK>;
+    static constexpr int LV = pitch<T>(BV);
+    static constexpr size_t off_k = C::bytes_qk;
+    static constexpr size_t off_g = off_k + C::bytes_qk;
+    static constexpr size_t off_a = off_g + C::bytes_g;
+    static constexpr size_t off_v = off_a + C::bytes_a;
+    static constexpr size_t off_h = off_v + sizeof(T) * kChunk * LV;
+    static constexpr size_t off_vec = off_h + sizeof(T) * BK * LV;
+    static constexpr size_t off_misc = off_vec + C::bytes_vec;
+    static constexpr size_t bytes = off_misc + C::bytes_misc;
+};
+
+// Loads q, k and the gate of one chunk; cumulative gate, factor vectors, flags, then A (q_s, k_s left as
+// qt, kb). Ends synchronized.
+template <class T, int BK, bool GATED>
+__device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, float* scratch, int* flags, Vecs<BK> vec,
+                                           T* A_s, const T* q, const T* k, const float* g, int64_t start, int nrows,
+                                           int H, int h, int K, bool head_gate, float scale) {
+    using C = ChunkTiles<T, BK>;
+    const int64_t rs = (int64_t)H * K;
+    const T* qb = q + (start * H + h) * K;
+    const T* kb = k + (start * H + h) * K;
+    const bool vec_ld = vec_ok<T>(qb, rs) && vec_ok<T>(kb, rs);
+    load_tile<T, kChunk, BK>(q_s, C::LQ, qb, rs, nrows, K, vec_ld);
+    load_tile<T, kChunk, BK>(k_s, C::LQ, kb, rs, nrows, K, vec_ld);
+    if constexpr (GATED) load_gate<BK>(G_s, C::LG, g, start, nrows, H, h, K, head_gate);
+    __syncthreads();
+    if constexpr (GATED) {
+        cumsum_rows<BK>(G_s, C::LG, scratch);
+        __syncthreads();
+    }
+    chunk_prepare<T, BK, GATED>(G_s, vec, flags, scale);
+    const GateRows gr{g, start, nrows, H, h, K, head_gate};
+    compute_A<T, BK, GATED>(q_s, k_s, G_s, flags, vec, A_s, scale, gr);
+}
+
+template <class T, int BK, int BV, bool GATED>
+__global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_nm_kernel(FwdOParams p) {
+    using L = FwdSmem<T, BK, BV>;
+    extern __shared__ __align__(16) unsigned char smem[];
+    T* q_s = reinterpret_cast<T*>(smem);
+    T* k_s = reinterpret_cast<T*>(smem + L::off_k);
+    float* G_s = reinterpret_cast<float*>(smem + L::off_g);
+    T* A_s = reinterpret_cast<T*>(smem + L::off_a);
+    T* v_s = reinterpret_cast<T*>(smem + L::off_v);
+    T* H_s = reinterpret_cast<T*>(smem + L::off_h);
+    const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
+    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
+    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
+
+    const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z;
+    const int H = p.H, K = p.K, V = p.V;
+    const int64_t KV = (int64_t)K * V;
+    const T* q = static_cast<const T*>(p.q);
+    const T* k = static_cast<const T*>(p.k);
+    const T* v = static_cast<const T*>(p.v);
+    T* o = static_cast<T*>(p.o);
+
+    StateTile<T, BK, BV, GATED> st;
+    st.load(p.h0 ? p.h0 + ((int64_t)n * H + h) * KV + v0 : nullptr, V, K, V - v0);
+    st.store_shared(H_s);
+
+    int64_t bos, eos;
+    p.seqs.seq(n, bos, eos);
+    for (int64_t start = bos; start < eos; start += kChunk) {
+        const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
+        __syncthreads(); // previous chunk done with every tile
+        const T* vb = v + (start * H + h) * V + v0;
+        load_tile<T, kChunk, BV>(v_s, L::LV, vb, (int64_t)H * V, nrows, V - v0, vec_ok<T>(vb, (int64_t)H * V));
+        if (start + kChunk < eos) prefetch_rows<T>(q, k, v, p.g, start + kChunk, eos, H, h, K, V, v0, BV, p.head_gate);
+        chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, scratch, flags, vec, A_s, q, k, p.g, start, nrows, H, h, K,
+                                 p.head_gate, p.scale);
+        chunk_o_tile<T, BK, BV, GATED>(q_s, vec, A_s, v_s, H_s, o + (start * H + h) * V, (int64_t)H * V, nrows,
+                                       v0, V);
+        __syncthreads(); // H_s read by every warp before it is overwritten
+        st.template update<false>(k_s, vec, v_s, true);
+        st.store_shared(H_s);
+    }
+    if (p.ht) st.store(p.ht + ((int64_t)n * H + h) * KV + v0, V, K, V - v0);
+}
+
+template <class T, int BK, int BV, bool GATED>
+__global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_mat_kernel(FwdOParams p) {
+    using L = FwdSmem<T, BK, BV>;
+    extern __shared__ __align__(16) unsigned char smem[];
+    T* q_s = reinterpret_cast<T*>(smem);
+    T* k_s = reinterpret_cast<T*>(smem + L::off_k);
+    float* G_s = reinterpret_cast<float*>(smem + L::off_g);
+    T* A_s = reinterpret_cast<T*>(smem + L::off_a);
+    T* v_s = reinterpret_cast<T*>(smem + L::off_v);
+    T* H_s = reinterpret_cast<T*>(smem + L::off_h);
+    const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
+    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
+    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
+
+    const int chunk = blockIdx.x, h = blockIdx.y;
+    const int H = p.H, K = p.K, V = p.V;
+    int n;
+    int64_t start, end;
+    p.seqs.chunk(chunk, n, start, end);
+    const int nrows = (int)(end - start);
+    const T* v = static_cast<const T*>(p.v);
+    const T* states = static_cast<const T*>(p.states) + ((int64_t)chunk * H + h) * K * V;
+    T* o = static_cast<T*>(p.o) + (start * H + h) * V;
+
+    chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, scratch, flags, vec, A_s, static_cast<const T*>(p.q),
+                             static_cast<const T*>(p.k), p.g, start, nrows, H, h, K, p.head_gate, p.scale);
+    for (int v0 = 0; v0 < V; v0 += BV) {
+        const T* vb = v + (start * H + h) * V + v0;
+        load_tile<T, kChunk, BV>(v_s, L::LV, vb, (int64_t)H * V, nrows, V - v0, vec_ok<T>(vb, (int64_t)H * V));
+        load_tile<T, BK, BV>(H_s, L::LV, states + v0, V, K, V - v0, vec_ok<T>(states + v0, V));
+        __syncthreads();
+        chunk_o_tile<T, BK, BV, GATED>(q_s, vec, A_s, v_s, H_s, o, (int64_t)H * V, nrows, v0, V);
+        __syncthreads();
+    }
+}
+
+template <class T, int BK, bool GATED>
+static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStream_t stream) {
+    constexpr int BV = fwd_bv(BK);
+    using L = FwdSmem<T, BK, BV>;
+    static_assert(L::bytes <= 227 * 1024, "shared memory");
+    auto kernel = materialize ? chunk_fwd_o_mat_kernel<T, BK, BV, GATED> : chunk_fwd_o_nm_kernel<T, BK, BV, GATED>;
+    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
+    if (err != cudaSuccess) return err;
+    const dim3 grid = materialize ? dim3(p.seqs.NC, p.H, 1) : dim3((p.V + BV - 1) / BV, p.H, p.seqs.N);
+    if (grid.x == 0) return cudaSuccess;
+    kernel<<<grid, kThreads, L::bytes, stream>>>(p);
+    return cudaGetLastError();
+}
+
+template <class T, bool GATED>
+static cudaError_t launch_fwd_o_bk(const FwdOParams& p, bool materialize, cudaStream_t stream) {
+    switch (key_tile(p.K)) {
+    case 64: return launch_fwd_o<T, 64, GATED>(p, materialize, stream);
+    case 128: return launch_fwd_o<T, 128, GATED>(p, materialize, stream);
+    case 256:
+        if constexpr (sizeof(T) == 2) return launch_fwd_o<T, 256, GATED>(p, materialize, stream);
+        [[fallthrough]];
+    default: return cudaErrorInvalidValue;
+    }
+}
+
+cudaError_t launch_chunk_fwd_o(const FwdOParams& p, int dtype, bool gated, bool materialize, cudaStream_t stream) {
+    if (dtype == 1)
+        return gated ? launch_fwd_o_bk<bf16, true>(p, materialize, stream)
+                     : launch_fwd_o_bk<bf16, false>(p, materialize, stream);
+    return gated ? launch_fwd_o_bk<float, true>(p, materialize, stream)
+                 : launch_fwd_o_bk<float, false>(p, materialize, stream);
+}
+
+} // namespace gla

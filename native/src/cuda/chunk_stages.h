@@ -1,0 +1,129 @@
+/*
+ * chunk_stages.h — host-side launchers of the cuda kernel stages, one per file, and their parameter blocks.
+ * ops.cu sequences them into the gla.h ops; the kernel lab (native/bench/cuda) calls the ops through
+ * cuda_backend.h. Every launcher enqueues on `stream` and returns cudaSuccess or the launch error.
+ *
+ *   chunk_fwd_state.cu   the state entering every chunk (forward: k, v) or the gradient leaving it (reverse: q, do)
+ *   chunk_fwd_o.cu       chunk output: states kept on chip (non-materializing) or read per chunk (materializing)
+ *   chunk_bwd_dqkv.cu    per-chunk dq, dk, dv and the gate-gradient terms q*dq - k*dk
+ *   chunk_bwd_dg.cu      dg: reverse cumulative sum over each sequence, final-state term, per-head reduction
+ *   recurrent_fwd.cu / recurrent_bwd.cu / decode_step.cu   token-by-token sweeps
+ */
+#ifndef GLA_CHUNK_STAGES_H
+#define GLA_CHUNK_STAGES_H
+
+#include "gla_kernels.cuh"
+
+namespace gla {
+
+// Largest key dim of the chunk kernels (the state's rows are one tile) and of the recurrent sweeps.
+constexpr int kMaxKeyDim = 256;
+// Largest value dim of the recurrent backward (a thread keeps V/8 state columns).
+constexpr int kMaxRecurrentValueDim = 512;
+
+// Key-dim tile: K padded to 64, 128 or 256 (0 when K is too large).
+inline int key_tile(int64_t K) { return K <= 64 ? 64 : K <= 128 ? 128 : K <= 256 ? 256 : 0; }
+
+// Value-tile widths (compile-time per key tile; the launchers and ops.cu agree through these).
+constexpr int fwd_bv(int BK) { return BK <= 128 ? 64 : 64; }
+constexpr int state_bv(int BK) { return BK <= 128 ? 64 : 64; }
+constexpr int bwd_bv(int BK) { return BK <= 128 ? 32 : 32; }
+
+// Whether the chunk kernels take this key dim and dtype (fp32 tiles of 256 keys do not fit in shared memory).
+inline bool chunk_supported(int64_t K, int dtype) {
+    const int bk = key_tile(K);
+    return bk != 0 && !(dtype == 0 && bk > 128);
+}
+
+struct StateParams {
+    const void* x;      // forward: k; reverse: q            [.., H, K]
+    const void* y;      // forward: v; reverse: do           [.., H, V]
+    const float* g;     // gates or nullptr
+    const float* init;  // [N, H, K, V]: h0 (forward) or dht (reverse), or nullptr (zeros)
+    void* states;       // [NC, H, K, V] as the op dtype: per chunk, the state entering it (forward) or the
+                        // gradient of the state leaving it (reverse)
+    float* final_state; // [N, H, K, V]: ht (forward) or dh0 (reverse), or nullptr
+    Seqs seqs;
+    int H, K, V;
+    float xscale;       // reverse: scale
+    int head_gate;
+};
+
+struct FwdOParams {
+    const void* q;
+    const void* k;
+    const void* v;
+    const float* g;
+    const float* h0;       // non-materializing: initial states or nullptr
+    float* ht;             // non-materializing: final states or nullptr
+    const void* states;    // materializing: [NC, H, K, V] states entering each chunk
+    void* o;
+    Seqs seqs;
+    int H, K, V;
+    float scale;
+    int head_gate;
+};
+
+struct BwdParams {
+    const void* q;
+    const void* k;
+    const void* v;
+    const float* g;
+    const void* dout;
+    const void* states;    // [NC, H, K, V] states entering each chunk
+    const void* dstates;   // [NC, H, K, V] gradients of the states leaving each chunk
+    void* dq;
+    void* dk;
+    void* dv;
+    float* dgc;            // [.., H, K] q*dq - k*dk, or nullptr (ungated)
+    Seqs seqs;
+    int H, K, V;
+    float scale;
+    int head_gate;
+};
+
+struct DgParams {
+    float* dg;             // [.., H, Kg] in: q*dq - k*dk per token (diagonal terms left out); out: dg
+    const float* dgc;      // per-head gate: [.., H, K] per-channel terms to sum into dg; else nullptr
+    float* anchors;        // [NC, H, K]: dg of each chunk's first token per channel (written by the anchor pass,
+                           // or already by the recurrent dk sweep when states is nullptr)
+    const void* states;    // chunk backward: [NC, H, K, V] states entering each chunk (op dtype), or nullptr
+    const void* dstates;   // chunk backward: [NC, H, K, V] gradients of the states leaving each chunk
+    const float* dh0;      // chunk backward: [N, H, K, V] gradient of h0 (nullptr: no h0, first anchors are 0)
+    int dtype;
+    Seqs seqs;
+    int64_t tokens;
+    int H, K, V, Kg;
+};
+
+enum RecurrentMode { kRecO = 0, kRecDq = 1, kRecDk = 2, kRecDv = 3 };
+
+struct RecParams {
+    const void* q;
+    const void* k;
+    const void* v;
+    const float* g;
+    const void* dout;
+    const float* init;     // O, Dq: h0; Dk, Dv: dht (or nullptr)
+    float* final_state;    // O, Dq: ht; Dk: dh0 (or nullptr)
+    void* out;             // O: o; Dq: dq; Dk: dk; Dv: dv
+    float* dgc;            // Dq: written q*dq; Dk: k*dk subtracted; or nullptr
+    float* ckpt;           // Dq: writes, Dk: reads the state entering each 64-token chunk [NC, H, K, V], or nullptr
+    float* anchors;        // Dk: dg of each chunk's first token [NC, H, K] (with ckpt)
+    Seqs seqs;
+    int H, K, V;
+    float scale;
+    int head_gate;
+};
+
+cudaError_t launch_chunk_states(const StateParams& p, int dtype, bool gated, bool reverse, cudaStream_t stream);
+cudaError_t launch_chunk_fwd_o(const FwdOParams& p, int dtype, bool gated, bool materialize, cudaStream_t stream);
+cudaError_t launch_chunk_bwd_dqkv(const BwdParams& p, int dtype, bool gated, cudaStream_t stream);
+cudaError_t launch_chunk_bwd_dg(const DgParams& p, cudaStream_t stream);
+cudaError_t launch_recurrent_fwd(const RecParams& p, int dtype, cudaStream_t stream);
+cudaError_t launch_recurrent_bwd(const RecParams& p, int mode, int dtype, cudaStream_t stream);
+cudaError_t launch_decode_step(const RecParams& p, int dtype, cudaStream_t stream);
+
+} // namespace gla
+
+#endif // GLA_CHUNK_STAGES_H
