@@ -3,11 +3,10 @@
  * call, GFLOP/s and the fraction of the measured fp32 FMA peak.
  * Run by scripts/bench-cpu.sh: java ... io.github.gla4j.bench.BenchReport target/jmh-cpu.json PEAK_GFLOPS
  *
- * FLOPs are those of the chunk algorithm (chunk C = 64), per token and head, whatever implementation ran, so that
- * every row's GFLOP/s compares as a time ratio:
- *   forward:  (C+1)(K+V)  [causal q·kᵀ and A·v inside a chunk]  + 4KV  [q·h and the state update]
- *   backward: 2(C+1)(K+V) [dA, dv, dq, dk inside a chunk]       + 10KV [recomputed states, dh, and the
- *                                                                       inter-chunk parts of dq, dk, dv]
+ * FLOPs are those of the chunk algorithm (chunk C = 64; matmul work only, causal blocks at half; the convention of
+ * native/bench/cpu_chunk_bench.c), per token and head, whatever implementation ran, so that every row's GFLOP/s
+ * compares as a time ratio:
+ *   forward:  4KV + C(K+V)      backward: 10KV + C(3K+2V)
  */
 package io.github.gla4j.bench;
 
@@ -26,11 +25,11 @@ public final class BenchReport {
     }
 
     static double forwardFlops(long tokens, int heads, int k, int v) {
-        return (double) tokens * heads * ((CHUNK + 1.0) * (k + v) + 4.0 * k * v);
+        return (double) tokens * heads * (4.0 * k * v + (double) CHUNK * (k + v));
     }
 
     static double backwardFlops(long tokens, int heads, int k, int v) {
-        return (double) tokens * heads * (2.0 * (CHUNK + 1) * (k + v) + 10.0 * k * v);
+        return (double) tokens * heads * (10.0 * k * v + (double) CHUNK * (3 * k + 2 * v));
     }
 
     public static void main(String[] args) throws IOException {
