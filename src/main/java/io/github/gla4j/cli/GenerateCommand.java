@@ -45,7 +45,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 
-@Command(name = "generate", description = {"Continue a prompt with a model, streaming the new text to stdout.",
+@Command(name = "generate", mixinStandardHelpOptions = true, description = {"Continue a prompt with a model, streaming the new text to stdout.",
         "The prompt is prefilled with the chunk kernel, then each token is decoded with the recurrent step "
                 + "(constant memory, whatever the length). Runs on the cpu; --device cuda is not supported yet."})
 final class GenerateCommand implements Callable<Integer> {
@@ -118,7 +118,7 @@ final class GenerateCommand implements Callable<Integer> {
     String device;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         switch (device.toLowerCase(Locale.ROOT)) {
             case "cpu" -> {
             }
@@ -150,9 +150,12 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    /** Generates with streaming output; Ctrl-C cancels the run and lets it end its output cleanly. */
+    /**
+     * Generates with streaming output. Ctrl-C (or SIGTERM) cancels the run; the shutdown hook waits until the output
+     * is complete (text, newline, stats) before the JVM exits.
+     */
     private int run(Generator generator, int[] promptIds, GenerationConfig generation, TextTokenizer tokenizer,
-                    PrintWriter out, PrintWriter err) throws InterruptedException {
+                    PrintWriter out, PrintWriter err) {
         AtomicBoolean cancelled = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
@@ -167,9 +170,8 @@ final class GenerateCommand implements Callable<Integer> {
         TextStream text = new TextStream(tokenizer);
         long start = System.nanoTime();
         long[] firstToken = {0};
-        Generation result;
         try {
-            result = generator.generate(List.of(promptIds), generation, (sequence, token) -> {
+            Generation result = generator.generate(List.of(promptIds), generation, (sequence, token) -> {
                 if (firstToken[0] == 0) {
                     firstToken[0] = System.nanoTime();
                     out.print(printIds ? Integer.toString(token) : text.push(token));
@@ -183,6 +185,9 @@ final class GenerateCommand implements Callable<Integer> {
             }
             out.println();
             out.flush();
+            if (stats) {
+                printStats(err, promptIds.length, result, start, firstToken[0], System.nanoTime());
+            }
         } finally {
             done.countDown();
             try {
@@ -191,22 +196,23 @@ final class GenerateCommand implements Callable<Integer> {
                 // the hook is running: the JVM is exiting after Ctrl-C
             }
         }
-        if (stats) {
-            printStats(err, promptIds.length, result, start, firstToken[0], System.nanoTime());
-        }
         return 0;
     }
 
     private static void printStats(PrintWriter err, int promptTokens, Generation result, long start, long first,
                                    long end) {
         int n = result.tokens().length;
-        err.printf(Locale.ROOT, "prompt %d tokens, first token after %.3f s (%.0f prompt tokens/s)%n", promptTokens,
-                (first - start) / 1e9, first > start ? promptTokens / ((first - start) / 1e9) : 0.0);
-        err.printf(Locale.ROOT, "generated %d tokens, then %.1f tokens/s over the last %d; finish: %s%n", n,
-                n > 1 ? (n - 1) / ((end - first) / 1e9) : 0.0, Math.max(0, n - 1),
-                result.finishReason().name().toLowerCase(Locale.ROOT)
-                        + (result.finishReason() == Generation.FinishReason.STOP ? " (" + result.stopToken() + ")"
-                        : ""));
+        String finish = result.finishReason().name().toLowerCase(Locale.ROOT)
+                + (result.finishReason() == Generation.FinishReason.STOP ? " (" + result.stopToken() + ")" : "");
+        if (n == 0) {
+            err.printf(Locale.ROOT, "prompt %d tokens, no token generated; finish: %s%n", promptTokens, finish);
+        } else {
+            double prefill = (first - start) / 1e9, decode = (end - first) / 1e9;
+            err.printf(Locale.ROOT, "prompt %d tokens, first token after %.3f s (%.0f prompt tokens/s)%n",
+                    promptTokens, prefill, promptTokens / prefill);
+            err.printf(Locale.ROOT, "generated %d tokens, then %.1f tokens/s over the last %d; finish: %s%n", n,
+                    n > 1 ? (n - 1) / decode : 0.0, n - 1, finish);
+        }
         err.flush();
     }
 

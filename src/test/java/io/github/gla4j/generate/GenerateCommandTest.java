@@ -1,8 +1,8 @@
 /*
  * GenerateCommandTest: `gla generate` end to end on the reference's tiny-public model: greedy --print-ids gives the
  * golden continuation, text prompts go through the byte tokenizer both ways, a seed reproduces a sampled run,
- * --stop-ids and the config's eos_token_id stop it, --stats reports speed, and bad usage (including --device cuda,
- * which is not supported yet) exits with status 2 and a message.
+ * --stop-ids and the config's eos_token_id stop it (not with --ignore-eos), --stats reports speed, --help works, and
+ * bad usage (including --device cuda, which is not supported yet) exits with status 2 and a message.
  * Run: ./mvnw -o -q test -Dtest='io.github.gla4j.generate.GenerateCommandTest' -Dnative.asan.skip=true
  */
 package io.github.gla4j.generate;
@@ -10,11 +10,14 @@ package io.github.gla4j.generate;
 import io.github.gla4j.cli.Main;
 import io.github.gla4j.train.ByteTokenizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -67,6 +70,23 @@ class GenerateCommandTest {
     }
 
     @Test
+    void theConfigsEosTokenStopsUnlessIgnored(@TempDir Path dir) throws IOException {
+        int[] prompt = TestModels.goldenIds("generate_prompt"), expected = TestModels.goldenIds("generate_greedy_nocache");
+        Files.copy(TestModels.golden().resolve("model.safetensors"), dir.resolve("model.safetensors"));
+        String config = Files.readString(TestModels.golden().resolve("config.json"));
+        assertTrue(config.contains("\"eos_token_id\": 2,"), config);
+        Files.writeString(dir.resolve("config.json"), config.replace("\"eos_token_id\": 2,",
+                "\"eos_token_id\": [" + expected[5] + ", 0],"));
+        Run stopped = gla("generate", "--model", dir.toString(), "--prompt-ids", csv(prompt), "--greedy",
+                "--print-ids");
+        assertEquals(0, stopped.status(), stopped.err());
+        assertEquals(csv(Arrays.copyOf(expected, 5)) + System.lineSeparator(), stopped.out());
+        Run ignored = gla("generate", "--model", dir.toString(), "--prompt-ids", csv(prompt), "--greedy",
+                "--print-ids", "--ignore-eos", "--max-new-tokens", "8");
+        assertEquals(csv(Arrays.copyOf(expected, 8)) + System.lineSeparator(), ignored.out());
+    }
+
+    @Test
     void textPromptsAndOutputGoThroughTheByteTokenizer() throws IOException {
         ByteTokenizer bytes = new ByteTokenizer();
         Run ids = gla("generate", "--model", model(), "--prompt", "Hello, GLA", "--greedy", "--max-new-tokens", "12",
@@ -93,6 +113,18 @@ class GenerateCommandTest {
         Run unseeded = gla("generate", "--model", model(), "--prompt", "abc", "--max-new-tokens", "3");
         assertEquals(0, unseeded.status(), unseeded.err());
         assertTrue(unseeded.err().startsWith("seed "), "a random seed is reported: " + unseeded.err());
+    }
+
+    @Test
+    void helpSaysCudaIsNotSupportedYetAndStatsCoverAnEmptyRun() {
+        Run help = gla("generate", "--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().contains("--device cuda is not supported yet"), help.out());
+        Run none = gla("generate", "--model", model(), "--prompt", "a", "--greedy", "--max-new-tokens", "0",
+                "--stats");
+        assertEquals(0, none.status(), none.err());
+        assertEquals(System.lineSeparator(), none.out());
+        assertTrue(none.err().contains("prompt 1 tokens, no token generated; finish: length"), none.err());
     }
 
     @Test
