@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "eval", sortOptions = false,
+@Command(name = "eval", sortOptions = false, mixinStandardHelpOptions = true,
         description = "A model's loss and perplexity on a text, overall and by position in the sequence.")
 final class EvalCommand implements Callable<Integer> {
 

@@ -42,16 +42,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "train", sortOptions = false,
+@Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Train a GLA language model on the cpu (fp32): MQAR by default, or your text.",
                 "Writes checkpoints, loss.png and the final model (a Hugging Face model directory) to --out."})
 final class TrainCommand implements Callable<Integer> {
 
-    /** Defaults of the MQAR run `gla train` makes without options: a tiny GLA learns it in a few minutes. */
-    static final int MQAR_SEQ_LEN = 64, MQAR_PAIRS = 8, MQAR_VOCAB = 64, MQAR_STEPS = 1000;
-    static final double MQAR_LR = 3e-3;
+    /**
+     * Defaults of the MQAR run `gla train` makes without options: 8 key-value pairs in 32 tokens over a vocabulary
+     * of 32, batches of 32. The tiny preset (seed 1) passes from guessing (≈ 13%) to 93% accuracy by step 1400 and
+     * 100% at step 2000: a few minutes on 2 cores.
+     */
+    static final int MQAR_SEQ_LEN = 32, MQAR_PAIRS = 8, MQAR_VOCAB = 32, MQAR_BATCH = 32, MQAR_STEPS = 2000;
+    static final double MQAR_LR = 1e-3;
     /** Defaults for text. */
-    static final int TEXT_SEQ_LEN = 256, TEXT_STEPS = 2000;
+    static final int TEXT_SEQ_LEN = 256, TEXT_BATCH = 16, TEXT_STEPS = 2000;
     static final double TEXT_LR = 1e-3;
 
     @Spec
@@ -90,9 +94,9 @@ final class TrainCommand implements Callable<Integer> {
             + " for text)")
     Long steps;
 
-    @Option(names = {"--batch-size", "-b"}, defaultValue = "16", description = "sequences per micro-batch "
-            + "(default: ${DEFAULT-VALUE})")
-    int batchSize;
+    @Option(names = {"--batch-size", "-b"}, description = "sequences per micro-batch (default: " + MQAR_BATCH
+            + " for MQAR, " + TEXT_BATCH + " for text)")
+    Integer batchSize;
 
     @Option(names = "--seq-len", description = "tokens per sequence (default: " + MQAR_SEQ_LEN + " for MQAR, "
             + TEXT_SEQ_LEN + " for text)")
@@ -215,13 +219,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tokenizer applies to text (--data) only");
         }
         boolean mqar = kind == TrainOptions.Data.MQAR;
-        int batch = batchSize;
+        int batch = batchSize != null ? batchSize : mqar ? MQAR_BATCH : TEXT_BATCH;
         int length = seqLen != null ? seqLen : mqar ? MQAR_SEQ_LEN : TEXT_SEQ_LEN;
         if (kind == TrainOptions.Data.INPUT_IDS) {
             int[] shape = inputIdsShape(inputIds);
-            if (seqLen != null && seqLen != shape[1]) {
-                throw new IllegalArgumentException("--seq-len " + seqLen + " differs from the " + shape[1]
-                        + " tokens per row of " + inputIds);
+            if ((seqLen != null && seqLen != shape[1]) || (batchSize != null && batchSize != shape[0])) {
+                throw new IllegalArgumentException("--batch-size and --seq-len must match the " + shape[0] + " × "
+                        + shape[1] + " batch of " + inputIds + " (or be left out)");
             }
             batch = shape[0];
             length = shape[1];
