@@ -3,6 +3,8 @@
  *   gla info                      versions, backends, devices, CPU features
  *   gla check [--backend cpu|cuda] the kernel self-test (exit status 1 on any failure)
  *   gla demo                      chunkwise vs recurrent, then prefill + constant-memory decoding
+ *   gla train                     train a GLA language model on the cpu (MQAR by default, or text)
+ *   gla eval                      a model's loss and perplexity on a text, by position
  *   gla forward --model DIR ...   a checkpoint on a batch: logits, loss and (--backward) every gradient
  *   gla generate --model DIR ...  continue a prompt, streaming the new text (prefill + recurrent decoding)
  * Exit status: 0 success, 1 a failed check, 2 bad usage or an error.
@@ -15,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gla", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gated Linear Attention for the JVM: kernels, self-test and tools.",
         subcommands = {InfoCommand.class, CheckCommand.class, DemoCommand.class, ForwardCommand.class,
-                GenerateCommand.class, CommandLine.HelpCommand.class})
+                GenerateCommand.class, TrainCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
