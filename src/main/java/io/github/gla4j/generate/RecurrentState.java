@@ -47,11 +47,6 @@ public final class RecurrentState implements AutoCloseable {
         return layers[i];
     }
 
-    /** Floats a state holds per sequence, all layers together (the decoding memory per sequence). */
-    public long floatsPerSequence() {
-        return rowElements * layers.length;
-    }
-
     /** Layer i's state as a Java array (host memory only; for tests and inspection). */
     public float[] toFloatArray(int i) {
         return host(layers[i]).toFloatArray();
