@@ -8,7 +8,7 @@
  * Weight decay applies to every parameter, as torch's AdamW over model.parameters() does, unless norms and biases
  * (the rank-1 parameters) are exempted. The moments m (exp_avg) and v (exp_avg_sq) are Parameters of the same
  * layout, so they are saved and loaded by name like the weights. Elementwise, so parallel blocks give the same bits
- * at any thread count. Tested by AdamWTest (one step against a double reference) and GoldenTrainingTest.
+ * at any thread count. Tested by AdamWTest (three steps against the update in double) and GoldenTrainingTest.
  */
 package io.github.gla4j.train;
 

@@ -1,5 +1,5 @@
 /*
- * LossPlot.java — the loss curve of a run as a PNG (XChart, headless): training loss per step, its running mean,
+ * LossPlot.java — the loss curve of a run as a PNG (XChart, headless): training loss per step, its moving mean,
  * and validation loss at each validation. Written atomically next to the checkpoints (OUT/loss.png). Needs no
  * display: java.awt.headless is set before any chart is made. Tested by LossPlotTest.
  */
@@ -40,12 +40,14 @@ public final class LossPlot {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(true);
         chart.getStyler().setMarkerSize(5);
+        chart.getStyler().setXAxisDecimalPattern("#");
+        chart.getStyler().setXAxisTickMarkSpacingHint(120);
         XYSeries train = chart.addSeries("train", history.steps, finite(history.losses));
         train.setMarker(SeriesMarkers.NONE);
         train.setLineColor(new Color(0x9ecae1));
         if (history.steps.size() >= 20) {
-            XYSeries smooth = chart.addSeries("train (mean of " + window(history) + ")", history.steps,
-                    runningMean(finite(history.losses), window(history)));
+            XYSeries smooth = chart.addSeries("train (mean of " + window(history) + " steps)", history.steps,
+                    centredMean(finite(history.losses), window(history)));
             smooth.setMarker(SeriesMarkers.NONE);
             smooth.setLineColor(new Color(0x08519c));
         }
@@ -73,24 +75,22 @@ public final class LossPlot {
         return out;
     }
 
-    private static List<Double> runningMean(List<Double> values, int window) {
-        List<Double> out = new ArrayList<>(values.size());
-        double sum = 0;
-        int count = 0;
-        for (int i = 0; i < values.size(); i++) {
+    /** The mean of the finite values in a window centred on each step (shorter at the ends), so it does not lag. */
+    private static List<Double> centredMean(List<Double> values, int window) {
+        int n = values.size(), half = window / 2;
+        double[] prefix = new double[n + 1];
+        int[] count = new int[n + 1];
+        for (int i = 0; i < n; i++) {
             double v = values.get(i);
-            if (Double.isFinite(v)) {
-                sum += v;
-                count++;
-            }
-            if (i >= window) {
-                double old = values.get(i - window);
-                if (Double.isFinite(old)) {
-                    sum -= old;
-                    count--;
-                }
-            }
-            out.add(count == 0 ? Double.NaN : sum / count);
+            boolean ok = Double.isFinite(v);
+            prefix[i + 1] = prefix[i] + (ok ? v : 0);
+            count[i + 1] = count[i] + (ok ? 1 : 0);
+        }
+        List<Double> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int from = Math.max(0, i - half), to = Math.min(n, i + half + 1);
+            int c = count[to] - count[from];
+            out.add(c == 0 ? Double.NaN : (prefix[to] - prefix[from]) / c);
         }
         return out;
     }

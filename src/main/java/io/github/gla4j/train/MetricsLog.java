@@ -3,7 +3,7 @@
  *   {"step": 12, "loss": 2.31, "lr": 0.001, "grad_norm": 0.84, "tokens_per_s": 5120.3}
  * with "val_loss" and "val_accuracy" added on the steps that ran a validation. A resumed run first drops the lines
  * of steps after its checkpoint (they are about to be computed again), so the file always describes one run.
- * Lines are flushed as they are written. Tested by TrainingRunTest.
+ * Lines are flushed as they are written. Tested by CheckpointResumeTest and TrainCommandTest.
  */
 package io.github.gla4j.train;
 

@@ -1,8 +1,8 @@
 /*
  * TrainOptions.java — everything that decides what a training run computes: model, data, batch shape, optimizer,
  * schedule, seed; plus the intervals of validation and checkpoints. Saved in every checkpoint (trainer_state.json),
- * so that a resumed run can check it continues the same computation. Paths are stored absolute. Defaults: the
- * values of `gla train` without options (a tiny GLA learning MQAR). Tested by TrainOptionsTest.
+ * so that a resumed run can check it continues the same computation. Paths are stored absolute (the defaults are
+ * those of `gla train`, in TrainCommand). Tested through CheckpointResumeTest.
  */
 package io.github.gla4j.train;
 
@@ -69,7 +69,6 @@ public record TrainOptions(
                 "≥ 0");
         require(checkpointEvery >= 0, "checkpoint every", checkpointEvery, "≥ 0");
         require(keepCheckpoints >= 1, "checkpoints kept", keepCheckpoints, "≥ 1");
-        LearningRateSchedule.Kind.parse(schedule);
         new LearningRateSchedule(LearningRateSchedule.Kind.parse(schedule), lr, minLr, warmup, steps);
         new AdamW.Settings(beta1, beta2, eps, weightDecay, decayNormsAndBiases);
         switch (data) {
@@ -128,13 +127,5 @@ public record TrainOptions(
             }
         }
         return out;
-    }
-
-    /** The same options with another number of steps (and the intervals that may change on resume). */
-    public TrainOptions withSchedule(long newSteps, long newEvalEvery, int newEvalBatches, long newCheckpointEvery,
-                                     int newKeep) {
-        return new TrainOptions(model, data, text, tokenizer, valFraction, inputIds, mqarVocab, mqarPairs, batchSize,
-                seqLen, gradAccum, newSteps, lr, minLr, schedule, warmup, beta1, beta2, eps, weightDecay,
-                decayNormsAndBiases, clip, seed, newEvalEvery, newEvalBatches, newCheckpointEvery, newKeep);
     }
 }

@@ -8,7 +8,7 @@
  *   Trainer trainer = new Trainer(params, ops, adamw, schedule, clip, gradAccum, source);
  *   Trainer.Step s = trainer.step(0);   // s.loss() is the loss before the update
  *
- * Tested by GoldenTrainingTest (the reference's AdamW losses) and TrainingRunTest.
+ * Tested by GoldenTrainingTest (the reference's AdamW losses), MqarTrainingTest and CheckpointResumeTest.
  */
 package io.github.gla4j.train;
 

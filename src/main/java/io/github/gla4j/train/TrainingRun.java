@@ -8,7 +8,7 @@
  *
  *   TrainingRun.Outcome o = new TrainingRun(options, Path.of("runs/mqar"), false, null, listener).run();
  *
- * Tested by TrainingRunTest, CheckpointResumeTest and MqarTrainingTest.
+ * Tested by CheckpointResumeTest and TrainCommandTest.
  */
 package io.github.gla4j.train;
 
