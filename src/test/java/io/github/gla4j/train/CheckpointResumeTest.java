@@ -28,21 +28,31 @@ class CheckpointResumeTest {
     @TempDir
     Path dir;
 
+    /** Holds the uninterrupted run, made once for the class. */
+    @TempDir
+    static Path referenceDir;
+
+    static Reference reference;
+
     static final TrainOptions OPTIONS = TestRuns.mqar(12, 4, 3e-3);
 
     /** The uninterrupted run: its outcome, metrics lines and final weights. */
     record Reference(TestRuns.Recorder recorder, List<String> metrics, byte[] weights) {
     }
 
-    Reference uninterrupted() throws IOException {
-        Path out = dir.resolve("reference");
+    static synchronized Reference uninterrupted() throws IOException {
+        if (reference != null) {
+            return reference;
+        }
+        Path out = referenceDir.resolve("reference");
         TestRuns.Recorder r = new TestRuns.Recorder();
         TrainingRun.Outcome o = new TrainingRun(OPTIONS, out, false, out.resolve("metrics.jsonl"), r).run();
         assertFalse(o.diverged());
         assertEquals(12, r.steps.size());
         assertEquals(List.of(4L, 8L, 12L), r.checkpoints.stream().map(TrainingCheckpoints::stepOf).toList());
-        return new Reference(r, Files.readAllLines(out.resolve("metrics.jsonl")),
+        reference = new Reference(r, Files.readAllLines(out.resolve("metrics.jsonl")),
                 Files.readAllBytes(out.resolve(Checkpoint.WEIGHTS_FILE)));
+        return reference;
     }
 
     /** Runs until the kill after checkpoint killAfter, then lets test damage the run before it is resumed. */
