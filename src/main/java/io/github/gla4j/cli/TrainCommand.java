@@ -52,11 +52,9 @@ final class TrainCommand implements Callable<Integer> {
      * of 32, batches of 32. The tiny preset (seed 1) passes from guessing (≈ 13%) to 93% accuracy by step 1400 and
      * 100% at step 2000: a few minutes on 2 cores.
      */
-    static final int MQAR_SEQ_LEN = 32, MQAR_PAIRS = 8, MQAR_VOCAB = 32, MQAR_BATCH = 32, MQAR_STEPS = 2000;
-    static final double MQAR_LR = 1e-3;
+    static final int MQAR_SEQ_LEN = 32, MQAR_PAIRS = 8, MQAR_VOCAB = 32, MQAR_BATCH = 32;
     /** Defaults for text. */
-    static final int TEXT_SEQ_LEN = 256, TEXT_BATCH = 16, TEXT_STEPS = 2000;
-    static final double TEXT_LR = 1e-3;
+    static final int TEXT_SEQ_LEN = 256, TEXT_BATCH = 16;
 
     @Spec
     CommandSpec spec;
@@ -90,9 +88,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "MQAR vocabulary: keys in the lower half, values in the upper (default: ${DEFAULT-VALUE})")
     int mqarVocab;
 
-    @Option(names = "--steps", description = "optimizer steps (default: " + MQAR_STEPS + " for MQAR, " + TEXT_STEPS
-            + " for text)")
-    Long steps;
+    @Option(names = "--steps", defaultValue = "2000", description = "optimizer steps (default: ${DEFAULT-VALUE})")
+    long steps;
 
     @Option(names = {"--batch-size", "-b"}, description = "sequences per micro-batch (default: " + MQAR_BATCH
             + " for MQAR, " + TEXT_BATCH + " for text)")
@@ -106,9 +103,8 @@ final class TrainCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE})")
     int gradAccum;
 
-    @Option(names = "--lr", description = "peak learning rate (default: " + MQAR_LR + " for MQAR, " + TEXT_LR
-            + " for text)")
-    Double lr;
+    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
 
     @Option(names = "--min-lr", description = "final learning rate of the cosine schedule (default: lr / 10)")
     Double minLr;
@@ -117,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE})")
     String schedule;
 
-    @Option(names = "--warmup", description = "linear warm-up steps (default: 5% of the steps)")
+    @Option(names = "--warmup", description = "linear warm-up steps (default: 5%% of the steps)")
     Long warmup;
 
     @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW β1 (default: ${DEFAULT-VALUE})")
@@ -230,8 +226,6 @@ final class TrainCommand implements Callable<Integer> {
             batch = shape[0];
             length = shape[1];
         }
-        long totalSteps = steps != null ? steps : mqar ? MQAR_STEPS : TEXT_STEPS;
-        double peak = lr != null ? lr : mqar ? MQAR_LR : TEXT_LR;
         Path tokenizerFile = tokenizer;
         if (tokenizerFile == null && kind == TrainOptions.Data.TEXT) {
             Path fromModel = Path.of(model).resolve(TextTokenizer.TOKENIZER_FILE);
@@ -243,9 +237,9 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainOptions(modelSpec, kind, data.stream().map(TrainCommand::absolute).toList(),
                 tokenizerFile == null ? null : absolute(tokenizerFile), valFraction,
                 inputIds == null ? null : absolute(inputIds), mqarVocab, mqarPairs, batch, length, gradAccum,
-                totalSteps, peak, minLr != null ? minLr : LearningRateSchedule.Kind.parse(schedule)
-                == LearningRateSchedule.Kind.CONSTANT ? peak : peak / 10, schedule.toLowerCase(Locale.ROOT),
-                warmup != null ? warmup : totalSteps / 20, beta1, beta2, eps, weightDecay, !noDecayNormsBiases, clip,
+                steps, lr, minLr != null ? minLr : LearningRateSchedule.Kind.parse(schedule)
+                == LearningRateSchedule.Kind.CONSTANT ? lr : lr / 10, schedule.toLowerCase(Locale.ROOT),
+                warmup != null ? warmup : steps / 20, beta1, beta2, eps, weightDecay, !noDecayNormsBiases, clip,
                 seed, evalEvery, evalBatches, checkpointEvery, keep);
     }
 
