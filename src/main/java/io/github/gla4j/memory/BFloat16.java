@@ -13,6 +13,7 @@ public final class BFloat16 {
     public static short fromFloat(float f) {
         int bits = Float.floatToRawIntBits(f);
         if ((bits & 0x7fffffff) > 0x7f800000) {
+            // Truncating could clear every payload bit left (NaN → inf); setting the quiet bit prevents that.
             return (short) ((bits >>> 16) | 0x0040);
         }
         int roundingBias = 0x7fff + ((bits >>> 16) & 1);

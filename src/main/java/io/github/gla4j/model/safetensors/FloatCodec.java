@@ -5,6 +5,8 @@
  */
 package io.github.gla4j.model.safetensors;
 
+import io.github.gla4j.memory.BFloat16;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -21,18 +23,12 @@ public final class FloatCodec {
 
     /** bf16 bits → float (exact: bf16 is the top half of an fp32). */
     public static float bf16ToFloat(short bits) {
-        return Float.intBitsToFloat((bits & 0xffff) << 16);
+        return BFloat16.toFloat(bits);
     }
 
     /** float → bf16 bits, round to nearest, ties to even; overflow rounds to ±inf; NaN stays a quiet NaN. */
     public static short floatToBf16(float value) {
-        int bits = Float.floatToRawIntBits(value);
-        if ((bits & 0x7fffffff) > 0x7f800000) {
-            // Truncating could clear every payload bit left (NaN → inf); setting the quiet bit prevents that.
-            return (short) ((bits >>> 16) | 0x0040);
-        }
-        int roundingBias = 0x7fff + ((bits >>> 16) & 1);
-        return (short) ((bits + roundingBias) >>> 16);
+        return BFloat16.fromFloat(value);
     }
 
     /** f16 bits → float (exact). */
