@@ -108,6 +108,11 @@ public final class NativeLibrary {
                 throw notFound(searched);
             }
             bytes = in.readAllBytes();
+            if (bytes.length == 0) {
+                // An empty resource is a library being rebuilt under a running JVM's class path: never cache it.
+                searched.add("class path resource " + resource + ": empty (was the library being rebuilt?)");
+                throw notFound(searched);
+            }
         } catch (IOException e) {
             searched.add("class path resource " + resource + ": " + e);
             throw notFound(searched);

@@ -49,6 +49,15 @@ class NativeLibraryTest {
     }
 
     @Test
+    void anEmptyBundledLibraryIsRefusedAndNotCached() {
+        // src/test/resources/native/test-empty/libgla4j.so is empty, as a library being relinked can be.
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
+                () -> NativeLibrary.locate(null, Map.of("XDG_CACHE_HOME", tmp.toString()), "test-empty"));
+        assertTrue(e.getMessage().contains("/native/test-empty/libgla4j.so: empty"), e.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("gla4j")), "nothing may be cached");
+    }
+
+    @Test
     void aPlatformWithoutABundledLibrarySaysWhatWasSearched() {
         UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
                 () -> NativeLibrary.locate(null, Map.of("XDG_CACHE_HOME", tmp.toString()), "plan9-mips"));
