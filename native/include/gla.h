@@ -193,6 +193,113 @@ GLA_API gla_status gla_decode_step(gla_context* context, const gla_dims* dims,
                                    const void* q, const void* k, const void* v, const float* g,
                                    float* state, void* o);
 
+/* ---- layer ops: the rest of the GLA Transformer (GUIDE §3), so that a whole model runs on one backend ----
+ * Tensors are contiguous row-major fp32 in the context's memory (device memory on cuda) unless stated; "rows ×
+ * width" means rows of width elements. Pointers need element alignment only (4 bytes fp32, 2 bytes bf16) on
+ * every backend. Every count may be 0 (nothing happens; pointers may then be NULL). Outputs may not overlap inputs
+ * unless stated. Sums over rows (weight gradients, norms) are deterministic on every backend: fixed partitions
+ * added in a fixed order, so equal inputs give equal bits at any thread count. Integer index arrays (ids,
+ * targets) are host memory and validated (each id in range) before anything runs, as cu_seqlens is. */
+
+typedef enum gla_transpose {
+    GLA_TRANSPOSE_NONE = 0,
+    GLA_TRANSPOSE = 1
+} gla_transpose;
+
+/* C = alpha·op(A)·op(B) + beta·C, row-major: op(A) [M,K], op(B) [K,N], C [M,N] with ldc >= N. A is [M,K] with
+ * lda >= K, or with trans_a [K,M] with lda >= M; B likewise ([K,N], or [N,K] with trans_b). ab_dtype: the type of A
+ * and B (F32 or BF16); c_dtype: the type of C (F32 or BF16). Accumulation is fp32; fp32 inputs are multiplied in
+ * full fp32 (no TF32). beta == 0: C is only written (NaN there does not propagate).
+ * cuda: cuBLAS, loaded at run time on first use (libcublas.so.13 or .12, or the file named by GLA4J_CUBLAS);
+ * GLA_ERROR_BACKEND_UNAVAILABLE names the files tried when it is missing. M, N, K and the leading dims must fit
+ * in int32 there. cpu: blocked loops. */
+GLA_API gla_status gla_gemm(gla_context* context, int32_t trans_a, int32_t trans_b,
+                            int64_t m, int64_t n, int64_t k, float alpha,
+                            const void* a, int64_t lda, const void* b, int64_t ldb, int32_t ab_dtype,
+                            float beta, void* c, int64_t ldc, int32_t c_dtype);
+
+/* y = x / rms(x) · weight per row, rms = sqrt(mean(x²) + eps); rstd [rows] = 1 / rms (saved for backward). */
+GLA_API gla_status gla_rms_norm_fwd(gla_context* context, int64_t rows, int64_t width, const float* x,
+                                    const float* weight, float eps, float* y, float* rstd);
+/* dx = (or += with accumulate_dx) d/dx; dweight += Σ_rows dy·x·rstd. */
+GLA_API gla_status gla_rms_norm_bwd(gla_context* context, int64_t rows, int64_t width, const float* dy,
+                                    const float* x, const float* weight, const float* rstd,
+                                    float* dx, int32_t accumulate_dx, float* dweight);
+
+/* The output gate of GLA: y = x / rms(x) · weight · swish(z), swish(z) = z·sigmoid(z); rstd as above. */
+GLA_API gla_status gla_gated_rms_norm_fwd(gla_context* context, int64_t rows, int64_t width, const float* x,
+                                          const float* z, const float* weight, float eps, float* y, float* rstd);
+/* dx, dz written; dweight += Σ_rows. */
+GLA_API gla_status gla_gated_rms_norm_bwd(gla_context* context, int64_t rows, int64_t width, const float* dy,
+                                          const float* x, const float* z, const float* weight, const float* rstd,
+                                          float* dx, float* dz, float* dweight);
+
+/* y = silu(a)·b elementwise (the SwiGLU MLP); backward writes da, db. */
+GLA_API gla_status gla_swiglu_fwd(gla_context* context, int64_t count, const float* a, const float* b, float* y);
+GLA_API gla_status gla_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const float* a,
+                                  const float* b, float* da, float* db);
+
+/* The forget gate: g = max(logsigmoid(z) / normalizer, clamp_min) (clamp_min = -INFINITY for none; normalizer
+ * finite and > 0). Backward: dz = dg / normalizer · sigmoid(-z) where the clamp is not active, else 0. */
+GLA_API gla_status gla_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const float* z, float normalizer,
+                                            float clamp_min, float* g);
+GLA_API gla_status gla_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const float* z,
+                                            float normalizer, float clamp_min, float* dz);
+
+/* Grouped-query heads: in [rows, kv_heads·head_dim] → out [rows, kv_heads·groups·head_dim], out head h = in head
+ * h / groups. Backward: din = Σ over each head's groups of dout. */
+GLA_API gla_status gla_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
+                                        int64_t head_dim, const float* in, float* out);
+GLA_API gla_status gla_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
+                                        int64_t head_dim, const float* dout, float* din);
+
+/* out[r] = table[ids[r]]: ids [rows] int32 host memory, each in [0, vocab); table [vocab, width]. */
+GLA_API gla_status gla_embedding_fwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab,
+                                     const int32_t* ids, const float* table, float* out);
+/* dtable[ids[r]] += dout[r] for every r with ids[r] != padding_idx (-1: none), rows of one id added in order. */
+GLA_API gla_status gla_embedding_bwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab,
+                                     const int32_t* ids, const float* dout, int32_t padding_idx, float* dtable);
+
+/* Softmax cross-entropy per row: losses[r] = logsumexp(logits[r]) - logits[r, targets[r]], 0 where targets[r] is
+ * -100 (ignored). targets [rows] int32 host memory, each -100 or in [0, vocab). With dlogits (may equal logits:
+ * in place) also dlogits[r] = grad_scale · (softmax(logits[r]) - onehot(targets[r])), zero rows where ignored. */
+GLA_API gla_status gla_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
+                                     const int32_t* targets, float grad_scale, float* losses, float* dlogits);
+
+/* out = a + b elementwise (out may equal a or b). */
+GLA_API gla_status gla_add(gla_context* context, int64_t count, const float* a, const float* b, float* out);
+/* y[r] += bias for every row r of y [rows, width]. */
+GLA_API gla_status gla_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y);
+/* dbias += Σ_rows dy. */
+GLA_API gla_status gla_bias_grad(gla_context* context, int64_t rows, int64_t width, const float* dy, float* dbias);
+/* x = x · factor. */
+GLA_API gla_status gla_scale(gla_context* context, int64_t count, float factor, float* x);
+/* *sum = Σ x² accumulated in double (host result; waits for the context's stream). */
+GLA_API gla_status gla_sum_squares(gla_context* context, int64_t count, const float* x, double* sum);
+/* dst = src converted (F32 ↔ BF16, round to nearest even; equal types copy). */
+GLA_API gla_status gla_cast(gla_context* context, int64_t count, const void* src, int32_t src_dtype, void* dst,
+                            int32_t dst_dtype);
+
+/* One AdamW update, elementwise, torch's arithmetic (the caller computes the scalars in double):
+ *   m += one_minus_beta1·(g − m);  v = v·beta2 + one_minus_beta2·g²;
+ *   param = param·decay − step_size · m / (√v / bias2_sqrt + eps)
+ * with step_size = lr / (1 − β1ᵗ), bias2_sqrt = √(1 − β2ᵗ), decay = 1 − lr·weight_decay (1 for none). */
+GLA_API gla_status gla_adamw(gla_context* context, int64_t count, float* param, const float* grad, float* exp_avg,
+                             float* exp_avg_sq, float step_size, float bias2_sqrt, float one_minus_beta1,
+                             float beta2, float one_minus_beta2, float eps, float decay);
+
+/* ---- graphs: record a sequence of ops once, replay it with one launch (cuda: CUDA graphs) ----
+ * Between begin and end, ops are recorded on the context's stream, not run; the context must have a stream of its
+ * own (gla_context_set_stream with a non-NULL stream, or the one gla_graph_begin creates when it has none). Ops
+ * that read host arrays (ids, targets, cu_seqlens), allocate scratch or wait for results (gla_sum_squares,
+ * gla_synchronize, workspace-less chunk ops) are refused while recording. A replay reads and writes the same
+ * pointers as the recording. cpu: GLA_ERROR_UNSUPPORTED. */
+typedef struct gla_graph gla_graph;
+GLA_API gla_status gla_graph_begin(gla_context* context);
+GLA_API gla_status gla_graph_end(gla_context* context, gla_graph** graph);
+GLA_API gla_status gla_graph_launch(gla_context* context, const gla_graph* graph);
+GLA_API gla_status gla_graph_destroy(gla_graph* graph);
+
 #ifdef __cplusplus
 }
 #endif
