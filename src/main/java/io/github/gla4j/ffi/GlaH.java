@@ -1990,4 +1990,1664 @@ public class GlaH {
         }
     }
 
+    private static final int GLA_TRANSPOSE_NONE = (int)0L;
+
+    /**
+     * {@snippet lang=c :
+     * enum gla_transpose.GLA_TRANSPOSE_NONE = 0
+     * }
+     */
+    public static int GLA_TRANSPOSE_NONE() {
+        return GLA_TRANSPOSE_NONE;
+    }
+
+    private static final int GLA_TRANSPOSE = (int)1L;
+
+    /**
+     * {@snippet lang=c :
+     * enum gla_transpose.GLA_TRANSPOSE = 1
+     * }
+     */
+    public static int GLA_TRANSPOSE() {
+        return GLA_TRANSPOSE;
+    }
+
+    private static class gla_gemm {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_INT,
+            GlaH.C_INT,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_FLOAT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_INT,
+            GlaH.C_FLOAT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_INT
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_gemm");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_gemm(gla_context *context, int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t k, float alpha, const void *a, int64_t lda, const void *b, int64_t ldb, int32_t ab_dtype, float beta, void *c, int64_t ldc, int32_t c_dtype)
+     * }
+     */
+    public static FunctionDescriptor gla_gemm$descriptor() {
+        return gla_gemm.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_gemm(gla_context *context, int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t k, float alpha, const void *a, int64_t lda, const void *b, int64_t ldb, int32_t ab_dtype, float beta, void *c, int64_t ldc, int32_t c_dtype)
+     * }
+     */
+    public static MethodHandle gla_gemm$handle() {
+        return gla_gemm.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_gemm(gla_context *context, int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t k, float alpha, const void *a, int64_t lda, const void *b, int64_t ldb, int32_t ab_dtype, float beta, void *c, int64_t ldc, int32_t c_dtype)
+     * }
+     */
+    public static MemorySegment gla_gemm$address() {
+        return gla_gemm.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_gemm(gla_context *context, int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t k, float alpha, const void *a, int64_t lda, const void *b, int64_t ldb, int32_t ab_dtype, float beta, void *c, int64_t ldc, int32_t c_dtype)
+     * }
+     */
+    public static int gla_gemm(MemorySegment context, int trans_a, int trans_b, long m, long n, long k, float alpha, MemorySegment a, long lda, MemorySegment b, long ldb, int ab_dtype, float beta, MemorySegment c, long ldc, int c_dtype) {
+        var mh$ = gla_gemm.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_gemm", context, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, ab_dtype, beta, c, ldc, c_dtype);
+            }
+            return (int) mh$.invokeExact(context, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, ab_dtype, beta, c, ldc, c_dtype);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_rms_norm_fwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_FLOAT,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_rms_norm_fwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, float *y, float *rstd)
+     * }
+     */
+    public static FunctionDescriptor gla_rms_norm_fwd$descriptor() {
+        return gla_rms_norm_fwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, float *y, float *rstd)
+     * }
+     */
+    public static MethodHandle gla_rms_norm_fwd$handle() {
+        return gla_rms_norm_fwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, float *y, float *rstd)
+     * }
+     */
+    public static MemorySegment gla_rms_norm_fwd$address() {
+        return gla_rms_norm_fwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, float *y, float *rstd)
+     * }
+     */
+    public static int gla_rms_norm_fwd(MemorySegment context, long rows, long width, MemorySegment x, MemorySegment weight, float eps, MemorySegment y, MemorySegment rstd) {
+        var mh$ = gla_rms_norm_fwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_rms_norm_fwd", context, rows, width, x, weight, eps, y, rstd);
+            }
+            return (int) mh$.invokeExact(context, rows, width, x, weight, eps, y, rstd);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_rms_norm_bwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_INT,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_rms_norm_bwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *weight, const float *rstd, float *dx, int32_t accumulate_dx, float *dweight)
+     * }
+     */
+    public static FunctionDescriptor gla_rms_norm_bwd$descriptor() {
+        return gla_rms_norm_bwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *weight, const float *rstd, float *dx, int32_t accumulate_dx, float *dweight)
+     * }
+     */
+    public static MethodHandle gla_rms_norm_bwd$handle() {
+        return gla_rms_norm_bwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *weight, const float *rstd, float *dx, int32_t accumulate_dx, float *dweight)
+     * }
+     */
+    public static MemorySegment gla_rms_norm_bwd$address() {
+        return gla_rms_norm_bwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *weight, const float *rstd, float *dx, int32_t accumulate_dx, float *dweight)
+     * }
+     */
+    public static int gla_rms_norm_bwd(MemorySegment context, long rows, long width, MemorySegment dy, MemorySegment x, MemorySegment weight, MemorySegment rstd, MemorySegment dx, int accumulate_dx, MemorySegment dweight) {
+        var mh$ = gla_rms_norm_bwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_rms_norm_bwd", context, rows, width, dy, x, weight, rstd, dx, accumulate_dx, dweight);
+            }
+            return (int) mh$.invokeExact(context, rows, width, dy, x, weight, rstd, dx, accumulate_dx, dweight);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_gated_rms_norm_fwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_FLOAT,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_gated_rms_norm_fwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *z, const float *weight, float eps, float *y, float *rstd)
+     * }
+     */
+    public static FunctionDescriptor gla_gated_rms_norm_fwd$descriptor() {
+        return gla_gated_rms_norm_fwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *z, const float *weight, float eps, float *y, float *rstd)
+     * }
+     */
+    public static MethodHandle gla_gated_rms_norm_fwd$handle() {
+        return gla_gated_rms_norm_fwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *z, const float *weight, float eps, float *y, float *rstd)
+     * }
+     */
+    public static MemorySegment gla_gated_rms_norm_fwd$address() {
+        return gla_gated_rms_norm_fwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *z, const float *weight, float eps, float *y, float *rstd)
+     * }
+     */
+    public static int gla_gated_rms_norm_fwd(MemorySegment context, long rows, long width, MemorySegment x, MemorySegment z, MemorySegment weight, float eps, MemorySegment y, MemorySegment rstd) {
+        var mh$ = gla_gated_rms_norm_fwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_gated_rms_norm_fwd", context, rows, width, x, z, weight, eps, y, rstd);
+            }
+            return (int) mh$.invokeExact(context, rows, width, x, z, weight, eps, y, rstd);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_gated_rms_norm_bwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_gated_rms_norm_bwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *z, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * }
+     */
+    public static FunctionDescriptor gla_gated_rms_norm_bwd$descriptor() {
+        return gla_gated_rms_norm_bwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *z, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * }
+     */
+    public static MethodHandle gla_gated_rms_norm_bwd$handle() {
+        return gla_gated_rms_norm_bwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *z, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * }
+     */
+    public static MemorySegment gla_gated_rms_norm_bwd$address() {
+        return gla_gated_rms_norm_bwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *z, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * }
+     */
+    public static int gla_gated_rms_norm_bwd(MemorySegment context, long rows, long width, MemorySegment dy, MemorySegment x, MemorySegment z, MemorySegment weight, MemorySegment rstd, MemorySegment dx, MemorySegment dz, MemorySegment dweight) {
+        var mh$ = gla_gated_rms_norm_bwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_gated_rms_norm_bwd", context, rows, width, dy, x, z, weight, rstd, dx, dz, dweight);
+            }
+            return (int) mh$.invokeExact(context, rows, width, dy, x, z, weight, rstd, dx, dz, dweight);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_swiglu_fwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_swiglu_fwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const float *a, const float *b, float *y)
+     * }
+     */
+    public static FunctionDescriptor gla_swiglu_fwd$descriptor() {
+        return gla_swiglu_fwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const float *a, const float *b, float *y)
+     * }
+     */
+    public static MethodHandle gla_swiglu_fwd$handle() {
+        return gla_swiglu_fwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const float *a, const float *b, float *y)
+     * }
+     */
+    public static MemorySegment gla_swiglu_fwd$address() {
+        return gla_swiglu_fwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const float *a, const float *b, float *y)
+     * }
+     */
+    public static int gla_swiglu_fwd(MemorySegment context, long count, MemorySegment a, MemorySegment b, MemorySegment y) {
+        var mh$ = gla_swiglu_fwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_swiglu_fwd", context, count, a, b, y);
+            }
+            return (int) mh$.invokeExact(context, count, a, b, y);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_swiglu_bwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_swiglu_bwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const float *a, const float *b, float *da, float *db)
+     * }
+     */
+    public static FunctionDescriptor gla_swiglu_bwd$descriptor() {
+        return gla_swiglu_bwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const float *a, const float *b, float *da, float *db)
+     * }
+     */
+    public static MethodHandle gla_swiglu_bwd$handle() {
+        return gla_swiglu_bwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const float *a, const float *b, float *da, float *db)
+     * }
+     */
+    public static MemorySegment gla_swiglu_bwd$address() {
+        return gla_swiglu_bwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const float *a, const float *b, float *da, float *db)
+     * }
+     */
+    public static int gla_swiglu_bwd(MemorySegment context, long count, MemorySegment dy, MemorySegment a, MemorySegment b, MemorySegment da, MemorySegment db) {
+        var mh$ = gla_swiglu_bwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_swiglu_bwd", context, count, dy, a, b, da, db);
+            }
+            return (int) mh$.invokeExact(context, count, dy, a, b, da, db);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_log_sigmoid_gate_fwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_FLOAT,
+            GlaH.C_FLOAT,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_log_sigmoid_gate_fwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const float *z, float normalizer, float clamp_min, float *g)
+     * }
+     */
+    public static FunctionDescriptor gla_log_sigmoid_gate_fwd$descriptor() {
+        return gla_log_sigmoid_gate_fwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const float *z, float normalizer, float clamp_min, float *g)
+     * }
+     */
+    public static MethodHandle gla_log_sigmoid_gate_fwd$handle() {
+        return gla_log_sigmoid_gate_fwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const float *z, float normalizer, float clamp_min, float *g)
+     * }
+     */
+    public static MemorySegment gla_log_sigmoid_gate_fwd$address() {
+        return gla_log_sigmoid_gate_fwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const float *z, float normalizer, float clamp_min, float *g)
+     * }
+     */
+    public static int gla_log_sigmoid_gate_fwd(MemorySegment context, long count, MemorySegment z, float normalizer, float clamp_min, MemorySegment g) {
+        var mh$ = gla_log_sigmoid_gate_fwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_log_sigmoid_gate_fwd", context, count, z, normalizer, clamp_min, g);
+            }
+            return (int) mh$.invokeExact(context, count, z, normalizer, clamp_min, g);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_log_sigmoid_gate_bwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_FLOAT,
+            GlaH.C_FLOAT,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_log_sigmoid_gate_bwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const float *z, float normalizer, float clamp_min, float *dz)
+     * }
+     */
+    public static FunctionDescriptor gla_log_sigmoid_gate_bwd$descriptor() {
+        return gla_log_sigmoid_gate_bwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const float *z, float normalizer, float clamp_min, float *dz)
+     * }
+     */
+    public static MethodHandle gla_log_sigmoid_gate_bwd$handle() {
+        return gla_log_sigmoid_gate_bwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const float *z, float normalizer, float clamp_min, float *dz)
+     * }
+     */
+    public static MemorySegment gla_log_sigmoid_gate_bwd$address() {
+        return gla_log_sigmoid_gate_bwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const float *z, float normalizer, float clamp_min, float *dz)
+     * }
+     */
+    public static int gla_log_sigmoid_gate_bwd(MemorySegment context, long count, MemorySegment dg, MemorySegment z, float normalizer, float clamp_min, MemorySegment dz) {
+        var mh$ = gla_log_sigmoid_gate_bwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_log_sigmoid_gate_bwd", context, count, dg, z, normalizer, clamp_min, dz);
+            }
+            return (int) mh$.invokeExact(context, count, dg, z, normalizer, clamp_min, dz);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_repeat_heads_fwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_repeat_heads_fwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *in, float *out)
+     * }
+     */
+    public static FunctionDescriptor gla_repeat_heads_fwd$descriptor() {
+        return gla_repeat_heads_fwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *in, float *out)
+     * }
+     */
+    public static MethodHandle gla_repeat_heads_fwd$handle() {
+        return gla_repeat_heads_fwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *in, float *out)
+     * }
+     */
+    public static MemorySegment gla_repeat_heads_fwd$address() {
+        return gla_repeat_heads_fwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *in, float *out)
+     * }
+     */
+    public static int gla_repeat_heads_fwd(MemorySegment context, long rows, long kv_heads, long groups, long head_dim, MemorySegment in, MemorySegment out) {
+        var mh$ = gla_repeat_heads_fwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_repeat_heads_fwd", context, rows, kv_heads, groups, head_dim, in, out);
+            }
+            return (int) mh$.invokeExact(context, rows, kv_heads, groups, head_dim, in, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_repeat_heads_bwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_repeat_heads_bwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_repeat_heads_bwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *dout, float *din)
+     * }
+     */
+    public static FunctionDescriptor gla_repeat_heads_bwd$descriptor() {
+        return gla_repeat_heads_bwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_repeat_heads_bwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *dout, float *din)
+     * }
+     */
+    public static MethodHandle gla_repeat_heads_bwd$handle() {
+        return gla_repeat_heads_bwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_repeat_heads_bwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *dout, float *din)
+     * }
+     */
+    public static MemorySegment gla_repeat_heads_bwd$address() {
+        return gla_repeat_heads_bwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_repeat_heads_bwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *dout, float *din)
+     * }
+     */
+    public static int gla_repeat_heads_bwd(MemorySegment context, long rows, long kv_heads, long groups, long head_dim, MemorySegment dout, MemorySegment din) {
+        var mh$ = gla_repeat_heads_bwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_repeat_heads_bwd", context, rows, kv_heads, groups, head_dim, dout, din);
+            }
+            return (int) mh$.invokeExact(context, rows, kv_heads, groups, head_dim, dout, din);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_embedding_fwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_embedding_fwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_embedding_fwd(gla_context *context, int64_t rows, int64_t width, int64_t vocab, const int32_t *ids, const float *table, float *out)
+     * }
+     */
+    public static FunctionDescriptor gla_embedding_fwd$descriptor() {
+        return gla_embedding_fwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_embedding_fwd(gla_context *context, int64_t rows, int64_t width, int64_t vocab, const int32_t *ids, const float *table, float *out)
+     * }
+     */
+    public static MethodHandle gla_embedding_fwd$handle() {
+        return gla_embedding_fwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_embedding_fwd(gla_context *context, int64_t rows, int64_t width, int64_t vocab, const int32_t *ids, const float *table, float *out)
+     * }
+     */
+    public static MemorySegment gla_embedding_fwd$address() {
+        return gla_embedding_fwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_embedding_fwd(gla_context *context, int64_t rows, int64_t width, int64_t vocab, const int32_t *ids, const float *table, float *out)
+     * }
+     */
+    public static int gla_embedding_fwd(MemorySegment context, long rows, long width, long vocab, MemorySegment ids, MemorySegment table, MemorySegment out) {
+        var mh$ = gla_embedding_fwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_embedding_fwd", context, rows, width, vocab, ids, table, out);
+            }
+            return (int) mh$.invokeExact(context, rows, width, vocab, ids, table, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_embedding_bwd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_INT,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_embedding_bwd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_embedding_bwd(gla_context *context, int64_t rows, int64_t width, int64_t vocab, const int32_t *ids, const float *dout, int32_t padding_idx, float *dtable)
+     * }
+     */
+    public static FunctionDescriptor gla_embedding_bwd$descriptor() {
+        return gla_embedding_bwd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_embedding_bwd(gla_context *context, int64_t rows, int64_t width, int64_t vocab, const int32_t *ids, const float *dout, int32_t padding_idx, float *dtable)
+     * }
+     */
+    public static MethodHandle gla_embedding_bwd$handle() {
+        return gla_embedding_bwd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_embedding_bwd(gla_context *context, int64_t rows, int64_t width, int64_t vocab, const int32_t *ids, const float *dout, int32_t padding_idx, float *dtable)
+     * }
+     */
+    public static MemorySegment gla_embedding_bwd$address() {
+        return gla_embedding_bwd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_embedding_bwd(gla_context *context, int64_t rows, int64_t width, int64_t vocab, const int32_t *ids, const float *dout, int32_t padding_idx, float *dtable)
+     * }
+     */
+    public static int gla_embedding_bwd(MemorySegment context, long rows, long width, long vocab, MemorySegment ids, MemorySegment dout, int padding_idx, MemorySegment dtable) {
+        var mh$ = gla_embedding_bwd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_embedding_bwd", context, rows, width, vocab, ids, dout, padding_idx, dtable);
+            }
+            return (int) mh$.invokeExact(context, rows, width, vocab, ids, dout, padding_idx, dtable);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_cross_entropy {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_FLOAT,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_cross_entropy");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const float *logits, const int32_t *targets, float grad_scale, float *losses, float *dlogits)
+     * }
+     */
+    public static FunctionDescriptor gla_cross_entropy$descriptor() {
+        return gla_cross_entropy.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const float *logits, const int32_t *targets, float grad_scale, float *losses, float *dlogits)
+     * }
+     */
+    public static MethodHandle gla_cross_entropy$handle() {
+        return gla_cross_entropy.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const float *logits, const int32_t *targets, float grad_scale, float *losses, float *dlogits)
+     * }
+     */
+    public static MemorySegment gla_cross_entropy$address() {
+        return gla_cross_entropy.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const float *logits, const int32_t *targets, float grad_scale, float *losses, float *dlogits)
+     * }
+     */
+    public static int gla_cross_entropy(MemorySegment context, long rows, long vocab, MemorySegment logits, MemorySegment targets, float grad_scale, MemorySegment losses, MemorySegment dlogits) {
+        var mh$ = gla_cross_entropy.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_cross_entropy", context, rows, vocab, logits, targets, grad_scale, losses, dlogits);
+            }
+            return (int) mh$.invokeExact(context, rows, vocab, logits, targets, grad_scale, losses, dlogits);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_add {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_add");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_add(gla_context *context, int64_t count, const float *a, const float *b, float *out)
+     * }
+     */
+    public static FunctionDescriptor gla_add$descriptor() {
+        return gla_add.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_add(gla_context *context, int64_t count, const float *a, const float *b, float *out)
+     * }
+     */
+    public static MethodHandle gla_add$handle() {
+        return gla_add.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_add(gla_context *context, int64_t count, const float *a, const float *b, float *out)
+     * }
+     */
+    public static MemorySegment gla_add$address() {
+        return gla_add.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_add(gla_context *context, int64_t count, const float *a, const float *b, float *out)
+     * }
+     */
+    public static int gla_add(MemorySegment context, long count, MemorySegment a, MemorySegment b, MemorySegment out) {
+        var mh$ = gla_add.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_add", context, count, a, b, out);
+            }
+            return (int) mh$.invokeExact(context, count, a, b, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_bias_add {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_bias_add");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, float *y)
+     * }
+     */
+    public static FunctionDescriptor gla_bias_add$descriptor() {
+        return gla_bias_add.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, float *y)
+     * }
+     */
+    public static MethodHandle gla_bias_add$handle() {
+        return gla_bias_add.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, float *y)
+     * }
+     */
+    public static MemorySegment gla_bias_add$address() {
+        return gla_bias_add.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, float *y)
+     * }
+     */
+    public static int gla_bias_add(MemorySegment context, long rows, long width, MemorySegment bias, MemorySegment y) {
+        var mh$ = gla_bias_add.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_bias_add", context, rows, width, bias, y);
+            }
+            return (int) mh$.invokeExact(context, rows, width, bias, y);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_bias_grad {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_bias_grad");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_bias_grad(gla_context *context, int64_t rows, int64_t width, const float *dy, float *dbias)
+     * }
+     */
+    public static FunctionDescriptor gla_bias_grad$descriptor() {
+        return gla_bias_grad.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_bias_grad(gla_context *context, int64_t rows, int64_t width, const float *dy, float *dbias)
+     * }
+     */
+    public static MethodHandle gla_bias_grad$handle() {
+        return gla_bias_grad.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_bias_grad(gla_context *context, int64_t rows, int64_t width, const float *dy, float *dbias)
+     * }
+     */
+    public static MemorySegment gla_bias_grad$address() {
+        return gla_bias_grad.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_bias_grad(gla_context *context, int64_t rows, int64_t width, const float *dy, float *dbias)
+     * }
+     */
+    public static int gla_bias_grad(MemorySegment context, long rows, long width, MemorySegment dy, MemorySegment dbias) {
+        var mh$ = gla_bias_grad.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_bias_grad", context, rows, width, dy, dbias);
+            }
+            return (int) mh$.invokeExact(context, rows, width, dy, dbias);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_scale {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_FLOAT,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_scale");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_scale(gla_context *context, int64_t count, float factor, float *x)
+     * }
+     */
+    public static FunctionDescriptor gla_scale$descriptor() {
+        return gla_scale.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_scale(gla_context *context, int64_t count, float factor, float *x)
+     * }
+     */
+    public static MethodHandle gla_scale$handle() {
+        return gla_scale.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_scale(gla_context *context, int64_t count, float factor, float *x)
+     * }
+     */
+    public static MemorySegment gla_scale$address() {
+        return gla_scale.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_scale(gla_context *context, int64_t count, float factor, float *x)
+     * }
+     */
+    public static int gla_scale(MemorySegment context, long count, float factor, MemorySegment x) {
+        var mh$ = gla_scale.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_scale", context, count, factor, x);
+            }
+            return (int) mh$.invokeExact(context, count, factor, x);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_sum_squares {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_sum_squares");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_sum_squares(gla_context *context, int64_t count, const float *x, double *sum)
+     * }
+     */
+    public static FunctionDescriptor gla_sum_squares$descriptor() {
+        return gla_sum_squares.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_sum_squares(gla_context *context, int64_t count, const float *x, double *sum)
+     * }
+     */
+    public static MethodHandle gla_sum_squares$handle() {
+        return gla_sum_squares.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_sum_squares(gla_context *context, int64_t count, const float *x, double *sum)
+     * }
+     */
+    public static MemorySegment gla_sum_squares$address() {
+        return gla_sum_squares.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_sum_squares(gla_context *context, int64_t count, const float *x, double *sum)
+     * }
+     */
+    public static int gla_sum_squares(MemorySegment context, long count, MemorySegment x, MemorySegment sum) {
+        var mh$ = gla_sum_squares.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_sum_squares", context, count, x, sum);
+            }
+            return (int) mh$.invokeExact(context, count, x, sum);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_cast {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_INT
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_cast");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_cast(gla_context *context, int64_t count, const void *src, int32_t src_dtype, void *dst, int32_t dst_dtype)
+     * }
+     */
+    public static FunctionDescriptor gla_cast$descriptor() {
+        return gla_cast.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_cast(gla_context *context, int64_t count, const void *src, int32_t src_dtype, void *dst, int32_t dst_dtype)
+     * }
+     */
+    public static MethodHandle gla_cast$handle() {
+        return gla_cast.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_cast(gla_context *context, int64_t count, const void *src, int32_t src_dtype, void *dst, int32_t dst_dtype)
+     * }
+     */
+    public static MemorySegment gla_cast$address() {
+        return gla_cast.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_cast(gla_context *context, int64_t count, const void *src, int32_t src_dtype, void *dst, int32_t dst_dtype)
+     * }
+     */
+    public static int gla_cast(MemorySegment context, long count, MemorySegment src, int src_dtype, MemorySegment dst, int dst_dtype) {
+        var mh$ = gla_cast.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_cast", context, count, src, src_dtype, dst, dst_dtype);
+            }
+            return (int) mh$.invokeExact(context, count, src, src_dtype, dst, dst_dtype);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_adamw {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_LONG,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_FLOAT,
+            GlaH.C_FLOAT,
+            GlaH.C_FLOAT,
+            GlaH.C_FLOAT,
+            GlaH.C_FLOAT,
+            GlaH.C_FLOAT,
+            GlaH.C_FLOAT
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_adamw");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_adamw(gla_context *context, int64_t count, float *param, const float *grad, float *exp_avg, float *exp_avg_sq, float step_size, float bias2_sqrt, float one_minus_beta1, float beta2, float one_minus_beta2, float eps, float decay)
+     * }
+     */
+    public static FunctionDescriptor gla_adamw$descriptor() {
+        return gla_adamw.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_adamw(gla_context *context, int64_t count, float *param, const float *grad, float *exp_avg, float *exp_avg_sq, float step_size, float bias2_sqrt, float one_minus_beta1, float beta2, float one_minus_beta2, float eps, float decay)
+     * }
+     */
+    public static MethodHandle gla_adamw$handle() {
+        return gla_adamw.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_adamw(gla_context *context, int64_t count, float *param, const float *grad, float *exp_avg, float *exp_avg_sq, float step_size, float bias2_sqrt, float one_minus_beta1, float beta2, float one_minus_beta2, float eps, float decay)
+     * }
+     */
+    public static MemorySegment gla_adamw$address() {
+        return gla_adamw.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_adamw(gla_context *context, int64_t count, float *param, const float *grad, float *exp_avg, float *exp_avg_sq, float step_size, float bias2_sqrt, float one_minus_beta1, float beta2, float one_minus_beta2, float eps, float decay)
+     * }
+     */
+    public static int gla_adamw(MemorySegment context, long count, MemorySegment param, MemorySegment grad, MemorySegment exp_avg, MemorySegment exp_avg_sq, float step_size, float bias2_sqrt, float one_minus_beta1, float beta2, float one_minus_beta2, float eps, float decay) {
+        var mh$ = gla_adamw.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_adamw", context, count, param, grad, exp_avg, exp_avg_sq, step_size, bias2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps, decay);
+            }
+            return (int) mh$.invokeExact(context, count, param, grad, exp_avg, exp_avg_sq, step_size, bias2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps, decay);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_graph_begin {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_graph_begin");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_begin(gla_context *context)
+     * }
+     */
+    public static FunctionDescriptor gla_graph_begin$descriptor() {
+        return gla_graph_begin.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_begin(gla_context *context)
+     * }
+     */
+    public static MethodHandle gla_graph_begin$handle() {
+        return gla_graph_begin.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_begin(gla_context *context)
+     * }
+     */
+    public static MemorySegment gla_graph_begin$address() {
+        return gla_graph_begin.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_graph_begin(gla_context *context)
+     * }
+     */
+    public static int gla_graph_begin(MemorySegment context) {
+        var mh$ = gla_graph_begin.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_graph_begin", context);
+            }
+            return (int) mh$.invokeExact(context);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_graph_end {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_graph_end");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_end(gla_context *context, gla_graph **graph)
+     * }
+     */
+    public static FunctionDescriptor gla_graph_end$descriptor() {
+        return gla_graph_end.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_end(gla_context *context, gla_graph **graph)
+     * }
+     */
+    public static MethodHandle gla_graph_end$handle() {
+        return gla_graph_end.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_end(gla_context *context, gla_graph **graph)
+     * }
+     */
+    public static MemorySegment gla_graph_end$address() {
+        return gla_graph_end.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_graph_end(gla_context *context, gla_graph **graph)
+     * }
+     */
+    public static int gla_graph_end(MemorySegment context, MemorySegment graph) {
+        var mh$ = gla_graph_end.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_graph_end", context, graph);
+            }
+            return (int) mh$.invokeExact(context, graph);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_graph_launch {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_graph_launch");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_launch(gla_context *context, const gla_graph *graph)
+     * }
+     */
+    public static FunctionDescriptor gla_graph_launch$descriptor() {
+        return gla_graph_launch.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_launch(gla_context *context, const gla_graph *graph)
+     * }
+     */
+    public static MethodHandle gla_graph_launch$handle() {
+        return gla_graph_launch.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_launch(gla_context *context, const gla_graph *graph)
+     * }
+     */
+    public static MemorySegment gla_graph_launch$address() {
+        return gla_graph_launch.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_graph_launch(gla_context *context, const gla_graph *graph)
+     * }
+     */
+    public static int gla_graph_launch(MemorySegment context, MemorySegment graph) {
+        var mh$ = gla_graph_launch.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_graph_launch", context, graph);
+            }
+            return (int) mh$.invokeExact(context, graph);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_graph_destroy {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_graph_destroy");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_destroy(gla_graph *graph)
+     * }
+     */
+    public static FunctionDescriptor gla_graph_destroy$descriptor() {
+        return gla_graph_destroy.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_destroy(gla_graph *graph)
+     * }
+     */
+    public static MethodHandle gla_graph_destroy$handle() {
+        return gla_graph_destroy.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_graph_destroy(gla_graph *graph)
+     * }
+     */
+    public static MemorySegment gla_graph_destroy$address() {
+        return gla_graph_destroy.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_graph_destroy(gla_graph *graph)
+     * }
+     */
+    public static int gla_graph_destroy(MemorySegment graph) {
+        var mh$ = gla_graph_destroy.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_graph_destroy", graph);
+            }
+            return (int) mh$.invokeExact(graph);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
