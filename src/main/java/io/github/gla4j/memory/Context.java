@@ -24,6 +24,8 @@ public final class Context implements AutoCloseable {
     private final MemorySegment handle;
     private final Set<DeviceTensor> live = new LinkedHashSet<>();
     private boolean closed;
+    private long allocatedBytes;
+    private long peakAllocatedBytes;
 
     private Context(Device device, MemorySegment handle) {
         this.device = device;
@@ -75,6 +77,8 @@ public final class Context implements AutoCloseable {
             Gla.check("gla_malloc", GlaH.gla_malloc(handle(), bytes, slot));
             DeviceTensor t = new DeviceTensor(this, dtype, shape, slot.get(ADDRESS, 0), true);
             live.add(t);
+            allocatedBytes += bytes;
+            peakAllocatedBytes = Math.max(peakAllocatedBytes, allocatedBytes);
             return t;
         }
     }
@@ -95,6 +99,44 @@ public final class Context implements AutoCloseable {
         Gla.check("gla_memset", GlaH.gla_memset(handle(), t.pointer(), value, t.byteSize()));
     }
 
+    /** Bytes of the tensors allocated through this context and not yet freed. */
+    public long allocatedBytes() {
+        return allocatedBytes;
+    }
+
+    /**
+     * The most bytes allocated through this context at any one time (the library's own per-call scratch, e.g. the
+     * chunk ops' workspace, is not counted: it is stream-ordered and short-lived).
+     */
+    public long peakAllocatedBytes() {
+        return peakAllocatedBytes;
+    }
+
+    /**
+     * Records what ops does on this context as a Graph instead of running it (cuda only). Ops that read host arrays,
+     * allocate or wait are refused while recording (GlaException); the recording is then abandoned.
+     */
+    public Graph record(Runnable ops) {
+        Gla.check("gla_graph_begin", GlaH.gla_graph_begin(handle()));
+        MemorySegment graph;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = arena.allocate(ADDRESS);
+            try {
+                ops.run();
+            } catch (RuntimeException | Error e) {
+                GlaH.gla_graph_end(handle(), slot);   // ends the capture; its own status would hide e
+                MemorySegment partial = slot.get(ADDRESS, 0);
+                if (!partial.equals(MemorySegment.NULL)) {
+                    GlaH.gla_graph_destroy(partial);
+                }
+                throw e;
+            }
+            Gla.check("gla_graph_end", GlaH.gla_graph_end(handle(), slot));
+            graph = slot.get(ADDRESS, 0);
+        }
+        return new Graph(this, graph);
+    }
+
     /** A DeviceArena: allocations freed together, in reverse order, when it closes. */
     public DeviceArena arena() {
         return new DeviceArena(this);
@@ -102,6 +144,7 @@ public final class Context implements AutoCloseable {
 
     void free(DeviceTensor t) {
         if (live.remove(t)) {
+            allocatedBytes -= t.byteSize();
             Gla.check("gla_free", GlaH.gla_free(handle, t.rawAddress()));
         }
     }

@@ -38,7 +38,7 @@ final class GlaBlock {
         this.headV = config.headV();
     }
 
-    private Tensor w(Parameters p, String name) {
+    private Tensor w(ParameterSet p, String name) {
         return p.get(prefix + name);
     }
 
@@ -47,7 +47,7 @@ final class GlaBlock {
     }
 
     /** out = this layer applied to x, its GLA op run by glaOp; a keeps what backward needs. */
-    void forward(Parameters p, Activations acts, Activations.Layer a, Tensor x, Tensor out, GlaModel.GlaOp glaOp) {
+    void forward(ParameterSet p, Activations acts, Activations.Layer a, Tensor x, Tensor out, GlaModel.GlaOp glaOp) {
         ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, a.h, a.attnRstd);
         ops.linear(a.h, w(p, "attn.q_proj.weight"), null, a.q);
         ops.linear(a.h, w(p, "attn.k_proj.weight"), null, a.k);
@@ -80,7 +80,7 @@ final class GlaBlock {
      * On entry s.residual holds d loss / d out; on return d loss / d x. Weight gradients are added to grads.
      * x is the layer's input as given to forward.
      */
-    void backward(Parameters p, Parameters grads, Activations acts, Activations.Layer a, Tensor x,
+    void backward(ParameterSet p, ParameterSet grads, Activations acts, Activations.Layer a, Tensor x,
                   Activations.Gradients s, boolean recurrent) {
         // MLP: out = mid + down(silu(gate(m)) · up(m)), m = mlp_norm(mid)
         ops.linearBackwardWeight(s.residual, a.act, w(grads, "mlp.down_proj.weight"), null);

@@ -4,7 +4,7 @@
  *   loss = mean over targets ≠ −100 of cross-entropy(logits[b, t], labels[b, t + 1])   (the shift happens here)
  * lm_head is model.embeddings.weight when tie_word_embeddings. The embedding's pad_token_id row, if any, receives
  * no gradient from the lookup (the reference's padding_idx). Layer code runs on Ops + GlaKernels, so the same code
- * serves any backend; parameters and gradients are Parameters (one allocation each). forwardWith(acts, ids, GlaOp)
+ * serves any backend; parameters and gradients are ParameterSets (host Parameters or DeviceParameters). forwardWith(acts, ids, GlaOp)
  * is the inference forward whose GLA op the caller supplies (prefill and decoding with recurrent state: generate/).
  *
  *   try (Parameters params = Parameters.load(checkpoint); Parameters grads = Parameters.zeros(params.config());
@@ -32,16 +32,16 @@ public final class GlaModel {
     private static final String FINAL_NORM = "model.norm.weight";
 
     private final GlaConfig config;
-    private final Parameters params;
+    private final ParameterSet params;
     private final Ops ops;
     private final GlaBlock[] blocks;
     private final AttentionMode mode;
 
-    public GlaModel(Parameters params, Ops ops) {
+    public GlaModel(ParameterSet params, Ops ops) {
         this(params, ops, AttentionMode.AUTO);
     }
 
-    public GlaModel(Parameters params, Ops ops, AttentionMode mode) {
+    public GlaModel(ParameterSet params, Ops ops, AttentionMode mode) {
         this.config = params.config();
         this.params = params;
         this.ops = ops;
@@ -56,7 +56,7 @@ public final class GlaModel {
         return config;
     }
 
-    public Parameters parameters() {
+    public ParameterSet parameters() {
         return params;
     }
 
@@ -111,16 +111,29 @@ public final class GlaModel {
      * may read and write recurrent state). No loss; backward is not available after it.
      */
     public void forwardWith(Activations acts, int[] inputIds, GlaOp glaOp) {
+        embed(acts, inputIds);
+        forwardEmbedded(acts, glaOp);
+    }
+
+    /** The first part of forwardWith: the embeddings of inputIds [B·T] into acts (the only step that reads ids). */
+    public void embed(Activations acts, int[] inputIds) {
         checkBatch(acts, inputIds, "inputIds");
         acts.logitsValid = false;
         ops.embedding(inputIds, params.get(EMBEDDINGS), acts.hidden[0]);
+        acts.inputIds = inputIds.clone();
+    }
+
+    /**
+     * The rest of forwardWith after embed: every layer, the final norm and the head, reading only device memory, so
+     * that it can be recorded once as a graph and replayed (decoding).
+     */
+    public void forwardEmbedded(Activations acts, GlaOp glaOp) {
         for (int i = 0; i < blocks.length; i++) {
             blocks[i].forward(params, acts, acts.layers[i], acts.hidden[i], acts.hidden[i + 1], glaOp);
         }
         ops.rmsNorm(acts.hidden[blocks.length], params.get(FINAL_NORM), (float) config.normEps(), acts.normed,
                 acts.normRstd);
         ops.linear(acts.normed, head(params), null, acts.logits);
-        acts.inputIds = inputIds.clone();
         acts.targets = null;
         acts.logitsValid = true;
         acts.loss = Double.NaN;
@@ -130,7 +143,7 @@ public final class GlaModel {
      * Adds d loss / d parameter of the last forward (which must have had labels) to grads. The logits in acts are
      * overwritten by their gradient. Without any target (all −100) the loss is NaN and the gradients are zero.
      */
-    public void backward(Activations acts, Parameters grads) {
+    public void backward(Activations acts, ParameterSet grads) {
         if (acts.targets == null) {
             throw new IllegalStateException("backward needs a forward with labels first");
         }
@@ -160,7 +173,7 @@ public final class GlaModel {
     }
 
     /** lm_head.weight, or the embeddings when tied. */
-    private Tensor head(Parameters p) {
+    private Tensor head(ParameterSet p) {
         return p.get(config.tieWordEmbeddings() ? EMBEDDINGS : "lm_head.weight");
     }
 

@@ -26,7 +26,7 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.Set;
 
-public final class Parameters implements AutoCloseable {
+public final class Parameters implements ParameterSet {
 
     private static final ValueLayout.OfFloat LITTLE_ENDIAN_F32 =
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -96,16 +96,19 @@ public final class Parameters implements AutoCloseable {
         return p;
     }
 
+    @Override
     public GlaConfig config() {
         return config;
     }
 
     /** Parameter names in the reference order. */
+    @Override
     public Set<String> names() {
         return views.keySet();
     }
 
     /** The view of one parameter, e.g. get("model.layers.0.attn.q_proj.weight") [key_dim, hidden_size]. */
+    @Override
     public HostTensor get(String name) {
         HostTensor t = views.get(name);
         if (t == null) {
@@ -116,10 +119,12 @@ public final class Parameters implements AutoCloseable {
     }
 
     /** All parameters as one vector [parameterCount()], in the reference order. */
+    @Override
     public HostTensor flat() {
         return flat;
     }
 
+    @Override
     public void zero() {
         flat.segment().fill((byte) 0);
     }

@@ -49,15 +49,11 @@ public final class CrossEntropy {
         return n;
     }
 
-    private static double run(String op, HostTensor logits, int[] targets, float gradScale, HostTensor dlogits) {
+    /** One target per row of logits, each IGNORE_INDEX or in [0, vocabSize). */
+    static void checkTargets(String op, int[] targets, long rows, long vocabSize) {
         if (targets == null) {
             throw new IllegalArgumentException(op + ": targets must not be null");
         }
-        if (logits == null || logits.shape().rank() == 0) {
-            throw new IllegalArgumentException(op + ": logits must be [rows, V], got " + logits);
-        }
-        long vocabSize = logits.shape().dim(logits.shape().rank() - 1);
-        int rows = Rows.count(op, "logits", logits, vocabSize);
         if (rows != targets.length) {
             throw new IllegalArgumentException(op + ": " + targets.length + " targets for " + rows + " rows of logits");
         }
@@ -67,6 +63,18 @@ public final class CrossEntropy {
                         + " is outside [0, " + vocabSize + ") and is not the ignore index " + IGNORE_INDEX);
             }
         }
+    }
+
+    private static double run(String op, HostTensor logits, int[] targets, float gradScale, HostTensor dlogits) {
+        if (targets == null) {
+            throw new IllegalArgumentException(op + ": targets must not be null");
+        }
+        if (logits == null || logits.shape().rank() == 0) {
+            throw new IllegalArgumentException(op + ": logits must be [rows, V], got " + logits);
+        }
+        long vocabSize = logits.shape().dim(logits.shape().rank() - 1);
+        int rows = Rows.count(op, "logits", logits, vocabSize);
+        checkTargets(op, targets, rows, vocabSize);
         if (dlogits != null) {
             Rows.require(op, "dlogits", dlogits, rows, vocabSize);
         }

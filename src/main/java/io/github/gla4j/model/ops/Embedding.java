@@ -80,7 +80,7 @@ public final class Embedding {
         return d;
     }
 
-    private static void checkIds(String op, int[] ids, long vocab) {
+    static void checkIds(String op, int[] ids, long vocab) {
         if (ids == null) {
             throw new IllegalArgumentException(op + ": ids must not be null");
         }

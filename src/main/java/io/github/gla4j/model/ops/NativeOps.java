@@ -1,0 +1,335 @@
+/*
+ * NativeOps.java — Ops on libgla4j's layer ops (gla.h: gla_gemm, gla_rms_norm_fwd, ...) in the memory of one
+ * NativeKernels context: device memory on cuda, host memory on the cpu backend. The same layer code then trains and
+ * decodes on the GPU. Precision.FP32 runs everything in fp32; Precision.BF16 keeps fp32 tensors (activations,
+ * master weights, gradients) but feeds the matrix products and the GLA kernels bf16 copies of their inputs, with
+ * fp32 accumulation (the casts go through reused scratch buffers). Not thread-safe (one context, one stream).
+ * Tested by NativeOpsTest (cpu backend against CpuOps) and GpuModelTest (the golden model on cuda).
+ */
+package io.github.gla4j.model.ops;
+
+import io.github.gla4j.ffi.Gla;
+import io.github.gla4j.ffi.GlaH;
+import io.github.gla4j.kernels.GlaKernels;
+import io.github.gla4j.kernels.NativeKernels;
+import io.github.gla4j.memory.Context;
+import io.github.gla4j.memory.DType;
+import io.github.gla4j.memory.DeviceTensor;
+import io.github.gla4j.memory.HostTensor;
+import io.github.gla4j.memory.Tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+public final class NativeOps implements Ops, AutoCloseable {
+
+    /** How the matrix products and GLA kernels see their inputs. */
+    public enum Precision {
+        FP32, BF16;
+
+        /** "fp32" or "bf16" (case-insensitive). */
+        public static Precision parse(String name) {
+            return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "fp32", "f32", "float32" -> FP32;
+                case "bf16", "bfloat16" -> BF16;
+                default -> throw new IllegalArgumentException("unknown precision '" + name + "' (fp32 or bf16)");
+            };
+        }
+    }
+
+    private final NativeKernels kernels;
+    private final Context context;
+    private final Precision precision;
+    private final GlaKernels glaKernels;
+    /** Slots 0 and 1: the bf16 operands of gemm. */
+    private final CastBuffers casts;
+    /** gla_cross_entropy's per-row losses in device memory (cuda only), grown on demand. */
+    private DeviceTensor losses;
+
+    /** Ops on the context of kernels (the caller keeps ownership of kernels; close this before them). */
+    public NativeOps(NativeKernels kernels, Precision precision) {
+        this.kernels = kernels;
+        this.context = kernels.context();
+        this.precision = precision;
+        this.casts = new CastBuffers(context, 2);
+        this.glaKernels = precision == Precision.BF16 ? new Bf16Kernels(kernels) : kernels;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    @Override
+    public GlaKernels kernels() {
+        return glaKernels;
+    }
+
+    @Override
+    public Scope newScope() {
+        if (context.device().isHost()) {
+            Arena arena = Arena.ofShared();
+            return new Scope() {
+                @Override
+                public Tensor allocate(long... dims) {
+                    return HostTensor.allocate(arena, DType.F32, dims);
+                }
+
+                @Override
+                public void close() {
+                    arena.close();
+                }
+            };
+        }
+        var arena = context.arena();
+        return new Scope() {
+            @Override
+            public Tensor allocate(long... dims) {
+                DeviceTensor t = arena.allocate(DType.F32, dims);
+                context.memset(t, 0);
+                return t;
+            }
+
+            @Override
+            public void close() {
+                arena.close();
+            }
+        };
+    }
+
+    // ---- matrix products: row-major, y [M, out] = x [M, in] · w [out, in]ᵀ ----
+
+    @Override
+    public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
+        long in = width(w), out = rows(w), m = rows(x);
+        check(width(x) == in && width(y) == out && rows(y) == m, "linear", x, w, y);
+        gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE(), m, out, in, x, in, w, in, 0f, y, out);
+        if (bias != null) {
+            Gla.check("gla_bias_add", GlaH.gla_bias_add(ctx(), m, out, ptr(bias), ptr(y)));
+        }
+    }
+
+    @Override
+    public void linearBackwardInput(Tensor dy, Tensor w, Tensor dx, boolean accumulate) {
+        long in = width(w), out = rows(w), m = rows(dy);
+        check(width(dy) == out && width(dx) == in && rows(dx) == m, "linearBackwardInput", dy, w, dx);
+        gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE_NONE(), m, in, out, dy, out, w, in, accumulate ? 1f : 0f,
+                dx, in);
+    }
+
+    @Override
+    public void linearBackwardWeight(Tensor dy, Tensor x, Tensor dw, Tensor dbias) {
+        long in = width(dw), out = rows(dw), m = rows(dy);
+        check(width(dy) == out && width(x) == in && rows(x) == m, "linearBackwardWeight", dy, x, dw);
+        gemm(GlaH.GLA_TRANSPOSE(), GlaH.GLA_TRANSPOSE_NONE(), out, in, m, dy, out, x, in, 1f, dw, in);
+        if (dbias != null) {
+            Gla.check("gla_bias_grad", GlaH.gla_bias_grad(ctx(), m, out, ptr(dy), ptr(dbias)));
+        }
+    }
+
+    /** C = op(A)·op(B) + beta·C with A and B as bf16 copies under Precision.BF16. */
+    private void gemm(int transA, int transB, long m, long n, long k, Tensor a, long lda, Tensor b, long ldb,
+                      float beta, Tensor c, long ldc) {
+        MemorySegment pa = ptr(a), pb = ptr(b);
+        int abType = DType.F32.code();
+        if (precision == Precision.BF16) {
+            pa = casts.bf16Copy(0, a).pointer();
+            pb = casts.bf16Copy(1, b).pointer();
+            abType = DType.BF16.code();
+        }
+        Gla.check("gla_gemm", GlaH.gla_gemm(ctx(), transA, transB, m, n, k, 1f, pa, lda, pb, ldb, abType, beta,
+                ptr(c), ldc, DType.F32.code()));
+    }
+
+    // ---- the rest, one native call each ----
+
+    @Override
+    public void rmsNorm(Tensor x, Tensor w, float eps, Tensor y, Tensor rstd) {
+        Gla.check("gla_rms_norm_fwd", GlaH.gla_rms_norm_fwd(ctx(), rows(x), width(x), ptr(x), ptr(w), eps, ptr(y),
+                ptr(rstd)));
+    }
+
+    @Override
+    public void rmsNormBackward(Tensor dy, Tensor x, Tensor w, Tensor rstd, Tensor dx, boolean accumulate,
+                                Tensor dw) {
+        Gla.check("gla_rms_norm_bwd", GlaH.gla_rms_norm_bwd(ctx(), rows(x), width(x), ptr(dy), ptr(x), ptr(w),
+                ptr(rstd), ptr(dx), accumulate ? 1 : 0, ptr(dw)));
+    }
+
+    @Override
+    public void gatedRmsNorm(Tensor x, Tensor z, Tensor w, float eps, Tensor y, Tensor rstd) {
+        long width = w.elementCount();
+        Gla.check("gla_gated_rms_norm_fwd", GlaH.gla_gated_rms_norm_fwd(ctx(), x.elementCount() / width, width,
+                ptr(x), ptr(z), ptr(w), eps, ptr(y), ptr(rstd)));
+    }
+
+    @Override
+    public void gatedRmsNormBackward(Tensor dy, Tensor x, Tensor z, Tensor w, Tensor rstd, Tensor dx, Tensor dz,
+                                     Tensor dw) {
+        long width = w.elementCount();
+        Gla.check("gla_gated_rms_norm_bwd", GlaH.gla_gated_rms_norm_bwd(ctx(), x.elementCount() / width, width,
+                ptr(dy), ptr(x), ptr(z), ptr(w), ptr(rstd), ptr(dx), ptr(dz), ptr(dw)));
+    }
+
+    @Override
+    public void swiGlu(Tensor a, Tensor b, Tensor y) {
+        Gla.check("gla_swiglu_fwd", GlaH.gla_swiglu_fwd(ctx(), a.elementCount(), ptr(a), ptr(b), ptr(y)));
+    }
+
+    @Override
+    public void swiGluBackward(Tensor dy, Tensor a, Tensor b, Tensor da, Tensor db) {
+        Gla.check("gla_swiglu_bwd", GlaH.gla_swiglu_bwd(ctx(), a.elementCount(), ptr(dy), ptr(a), ptr(b), ptr(da),
+                ptr(db)));
+    }
+
+    @Override
+    public void logSigmoidGate(Tensor z, float normalizer, float clampMin, Tensor g) {
+        Gla.check("gla_log_sigmoid_gate_fwd", GlaH.gla_log_sigmoid_gate_fwd(ctx(), z.elementCount(), ptr(z),
+                normalizer, clampMin, ptr(g)));
+    }
+
+    @Override
+    public void logSigmoidGateBackward(Tensor dg, Tensor z, float normalizer, float clampMin, Tensor dz) {
+        Gla.check("gla_log_sigmoid_gate_bwd", GlaH.gla_log_sigmoid_gate_bwd(ctx(), z.elementCount(), ptr(dg), ptr(z),
+                normalizer, clampMin, ptr(dz)));
+    }
+
+    @Override
+    public void repeatHeads(Tensor in, int kvHeads, int groups, int headDim, Tensor out) {
+        long rows = in.elementCount() / ((long) kvHeads * headDim);
+        Gla.check("gla_repeat_heads_fwd", GlaH.gla_repeat_heads_fwd(ctx(), rows, kvHeads, groups, headDim, ptr(in),
+                ptr(out)));
+    }
+
+    @Override
+    public void repeatHeadsBackward(Tensor dout, int kvHeads, int groups, int headDim, Tensor din) {
+        long rows = din.elementCount() / ((long) kvHeads * headDim);
+        Gla.check("gla_repeat_heads_bwd", GlaH.gla_repeat_heads_bwd(ctx(), rows, kvHeads, groups, headDim,
+                ptr(dout), ptr(din)));
+    }
+
+    @Override
+    public void embedding(int[] ids, Tensor table, Tensor out) {
+        Embedding.checkIds("Embedding.forward", ids, rows(table));
+        try (Arena arena = Arena.ofConfined()) {
+            Gla.check("gla_embedding_fwd", GlaH.gla_embedding_fwd(ctx(), ids.length, width(table), rows(table),
+                    arena.allocateFrom(ValueLayout.JAVA_INT, ids), ptr(table), ptr(out)));
+        }
+    }
+
+    @Override
+    public void embeddingBackward(int[] ids, Tensor dout, int paddingIdx, Tensor dtable) {
+        Embedding.checkIds("Embedding.backward", ids, rows(dtable));
+        try (Arena arena = Arena.ofConfined()) {
+            Gla.check("gla_embedding_bwd", GlaH.gla_embedding_bwd(ctx(), ids.length, width(dtable), rows(dtable),
+                    arena.allocateFrom(ValueLayout.JAVA_INT, ids), ptr(dout), paddingIdx, ptr(dtable)));
+        }
+    }
+
+    @Override
+    public double crossEntropy(Tensor logits, int[] targets, float gradScale, Tensor dlogits) {
+        long vocab = width(logits), rows = rows(logits);
+        CrossEntropy.checkTargets("CrossEntropy.forward", targets, rows, vocab);
+        if (dlogits != null && dlogits.elementCount() != logits.elementCount()) {
+            throw new IllegalArgumentException("CrossEntropy.forwardBackward: dlogits " + dlogits.shape()
+                    + " does not match logits " + logits.shape());
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            HostTensor hostLosses = HostTensor.allocate(arena, DType.F32, rows);
+            MemorySegment lossPtr = hostLosses.segment();
+            DeviceTensor deviceLosses = null;
+            if (!context.device().isHost()) {
+                if (losses == null || losses.elementCount() < rows) {
+                    closeLosses();
+                    losses = context.allocate(DType.F32, Math.max(1, rows));
+                }
+                deviceLosses = losses.slice(0, rows);
+                lossPtr = deviceLosses.pointer();
+            }
+            Gla.check("gla_cross_entropy", GlaH.gla_cross_entropy(ctx(), rows, vocab, ptr(logits),
+                    arena.allocateFrom(ValueLayout.JAVA_INT, targets), gradScale, lossPtr,
+                    dlogits == null ? MemorySegment.NULL : ptr(dlogits)));
+            if (deviceLosses != null) {
+                deviceLosses.copyTo(hostLosses);
+            }
+            double sum = 0;
+            for (long r = 0; r < rows; r++) {
+                sum += hostLosses.get(r);
+            }
+            return sum;
+        }
+    }
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        Gla.check("gla_add", GlaH.gla_add(ctx(), a.elementCount(), ptr(a), ptr(b), ptr(out)));
+    }
+
+    /** dst = src converted to dst's dtype (F32 ↔ BF16). */
+    public void cast(Tensor src, Tensor dst) {
+        if (src.elementCount() != dst.elementCount()) {
+            throw new IllegalArgumentException("NativeOps.cast: " + src + " and " + dst + " differ in size");
+        }
+        Gla.check("gla_cast", GlaH.gla_cast(ctx(), src.elementCount(), ptr(src), src.dtype().code(), ptr(dst),
+                dst.dtype().code()));
+    }
+
+    /** Σ x² in double (waits for the stream). */
+    public double sumSquares(Tensor x) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sum = arena.allocate(ValueLayout.JAVA_DOUBLE);
+            Gla.check("gla_sum_squares", GlaH.gla_sum_squares(ctx(), x.elementCount(), ptr(x), sum));
+            return sum.get(ValueLayout.JAVA_DOUBLE, 0);
+        }
+    }
+
+    /** x ← x · factor. */
+    public void scale(Tensor x, float factor) {
+        Gla.check("gla_scale", GlaH.gla_scale(ctx(), x.elementCount(), factor, ptr(x)));
+    }
+
+    MemorySegment ctx() {
+        return context.handle();
+    }
+
+    static MemorySegment ptr(Tensor t) {
+        return t.pointer();
+    }
+
+    /** The last dim of t (1 for a scalar). */
+    private static long width(Tensor t) {
+        return t.shape().rank() == 0 ? 1 : t.shape().dim(t.shape().rank() - 1);
+    }
+
+    private static long rows(Tensor t) {
+        long w = width(t);
+        return w == 0 ? 0 : t.elementCount() / w;
+    }
+
+    private static void check(boolean ok, String op, Tensor a, Tensor b, Tensor c) {
+        if (!ok) {
+            throw new IllegalArgumentException("NativeOps." + op + ": shapes do not fit: " + a.shape() + ", "
+                    + b.shape() + ", " + c.shape());
+        }
+    }
+
+    private void closeLosses() {
+        if (losses != null) {
+            losses.close();
+            losses = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        casts.close();
+        closeLosses();
+        if (glaKernels instanceof Bf16Kernels b) {
+            b.close();
+        }
+    }
+}
