@@ -1,7 +1,7 @@
 /*
- * ForwardCommand.java — `gla forward --model DIR --input-ids IN.safetensors [--backward] [--device cpu]
- * [--mode auto|chunk|recurrent] --output OUT.safetensors`: runs a checkpoint on a batch, as the reference's
- * GLAForCausalLM(input_ids, labels=input_ids) does, and writes
+ * ForwardCommand.java — `gla forward --model DIR --input-ids IN.safetensors [--backward] [--device cpu|cuda[:N]]
+ * [--dtype fp32|bf16] [--mode auto|chunk|recurrent] --output OUT.safetensors`: runs a checkpoint on a batch, as the
+ * reference's GLAForCausalLM(input_ids, labels=input_ids) does, and writes
  *   logits [B, T, V] and loss [1] (fp32; the mean next-token cross-entropy, labels shifted inside),
  *   with --backward also grad.<parameter name> for every parameter (fp32, the reference's names).
  * IN holds input_ids [B, T] (int64 or int32) and optionally labels [B, T] (−100 = ignored; default: input_ids).
@@ -9,15 +9,13 @@
  */
 package io.github.gla4j.cli;
 
-import io.github.gla4j.kernels.Kernels;
-import io.github.gla4j.kernels.NativeKernels;
-import io.github.gla4j.memory.HostTensor;
 import io.github.gla4j.model.Activations;
 import io.github.gla4j.model.AttentionMode;
 import io.github.gla4j.model.Checkpoint;
 import io.github.gla4j.model.GlaModel;
+import io.github.gla4j.model.ModelRuntime;
+import io.github.gla4j.model.ParameterSet;
 import io.github.gla4j.model.Parameters;
-import io.github.gla4j.model.ops.CpuOps;
 import io.github.gla4j.model.safetensors.SafeTensor;
 import io.github.gla4j.model.safetensors.SafeTensors;
 import io.github.gla4j.model.safetensors.SafeTensorsDType;
@@ -58,8 +56,14 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--backward", description = "also write grad.<name> for every parameter")
     boolean backward;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "where the model runs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "where the model runs: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
     String device;
+
+    @Option(names = "--dtype", defaultValue = "fp32",
+            description = "fp32, or bf16 on cuda (bf16 matrix-product and GLA inputs, fp32 accumulation and weights; "
+                    + "default: ${DEFAULT-VALUE})")
+    String dtype;
 
     @Option(names = "--mode", defaultValue = "auto",
             description = "GLA kernel form: auto (recurrent up to 64 tokens, as the reference), chunk or recurrent "
@@ -68,9 +72,6 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!device.equalsIgnoreCase("cpu")) {
-            throw new IllegalArgumentException("--device " + device + ": the model runs on cpu only so far");
-        }
         AttentionMode attention = switch (mode.toLowerCase(Locale.ROOT)) {
             case "auto" -> AttentionMode.AUTO;
             case "chunk" -> AttentionMode.CHUNK;
@@ -94,22 +95,28 @@ final class ForwardCommand implements Callable<Integer> {
             List<SafeTensor> results = new ArrayList<>();
             double loss;
             try (Parameters params = Parameters.load(checkpoint);
-                 NativeKernels kernels = Kernels.cpu();
-                 Parameters grads = backward ? Parameters.zeros(params.config()) : null) {
-                GlaModel glaModel = new GlaModel(params, new CpuOps(kernels), attention);
+                 ModelRuntime runtime = ModelRuntime.open(device, dtype);
+                 ParameterSet placed = runtime.place(params);
+                 ParameterSet grads = backward ? runtime.zeros(params.config()) : null) {
+                GlaModel glaModel = new GlaModel(placed, runtime.ops(), attention);
                 try (Activations acts = glaModel.newActivations(batch, seqLen)) {
                     loss = glaModel.forward(acts, ids, labels);
-                    float[] logits = ((HostTensor) acts.logits()).toFloatArray();
+                    float[] logits = ModelRuntime.toFloats(acts.logits());
                     results.add(SafeTensor.ofFloats("logits", SafeTensorsDType.F32,
                             new long[]{batch, seqLen, params.config().vocabSize()}, logits));
                     results.add(SafeTensor.ofFloats("loss", SafeTensorsDType.F32, new long[]{1},
                             new float[]{(float) loss}));
                     if (backward) {
                         glaModel.backward(acts, grads);
-                        results.addAll(grads.toSafeTensors("grad."));
                     }
                 }
-                SafeTensorsWriter.write(output, results, Checkpoint.METADATA);
+                try (Parameters hostGrads = backward ? Parameters.zeros(params.config()) : null) {
+                    if (backward) {
+                        ModelRuntime.copyToHost(grads, hostGrads);
+                        results.addAll(hostGrads.toSafeTensors("grad."));
+                    }
+                    SafeTensorsWriter.write(output, results, Checkpoint.METADATA);
+                }
             }
             out.printf(Locale.ROOT, "loss %.6f on %d × %d tokens; wrote logits%s to %s in %.2f s%n", loss, batch,
                     seqLen, backward ? " and " + (results.size() - 2) + " gradients" : "", output,

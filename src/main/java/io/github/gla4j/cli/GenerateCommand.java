@@ -1,12 +1,12 @@
 /*
  * GenerateCommand.java — `gla generate --model DIR (--prompt TEXT | --prompt-ids 1,2,3) [--max-new-tokens N]
  * [--greedy | --temperature T --top-k K --top-p P --seed S] [--repetition-penalty R] [--stop-ids 2,3]
- * [--ignore-eos] [--print-ids] [--stats] [--device cpu]`: continues a prompt with a checkpoint and streams the new
+ * [--ignore-eos] [--print-ids] [--stats] [--device cpu|cuda[:N]] [--dtype fp32|bf16]`: continues a prompt with a checkpoint and streams the new
  * text to stdout as it is generated (with --print-ids the new token ids, comma-separated). Text ↔ ids with the
  * model directory's tokenizer.json, else the byte-level tokenizer. Generation stops at max-new-tokens, at the
  * config's eos_token_id (unless --ignore-eos) or a --stop-ids token, or on Ctrl-C (the text so far is kept).
  * The prompt is prefilled with the chunk kernel, then tokens are decoded with the recurrent step in constant memory
- * (io.github.gla4j.generate). Tested by GenerateCommandTest.
+ * (io.github.gla4j.generate); on cuda each decoding step is one replayed graph. Tested by GenerateCommandTest.
  */
 package io.github.gla4j.cli;
 
@@ -16,13 +16,13 @@ import io.github.gla4j.generate.GenerationConfig;
 import io.github.gla4j.generate.Generator;
 import io.github.gla4j.generate.Sampling;
 import io.github.gla4j.generate.TextStream;
-import io.github.gla4j.kernels.Kernels;
-import io.github.gla4j.kernels.NativeKernels;
 import io.github.gla4j.model.Checkpoint;
 import io.github.gla4j.model.GlaConfig;
 import io.github.gla4j.model.GlaModel;
+import io.github.gla4j.model.ModelRuntime;
+import io.github.gla4j.model.ParameterSet;
 import io.github.gla4j.model.Parameters;
-import io.github.gla4j.model.ops.CpuOps;
+import io.github.gla4j.model.ops.NativeOps;
 import io.github.gla4j.train.TextTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -47,7 +47,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "generate", mixinStandardHelpOptions = true, description = {"Continue a prompt with a model, streaming the new text to stdout.",
         "The prompt is prefilled with the chunk kernel, then each token is decoded with the recurrent step "
-                + "(constant memory, whatever the length). Runs on the cpu; --device cuda is not supported yet."})
+                + "(constant memory, whatever the length). Runs on the cpu or a CUDA device (--device)."})
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
@@ -113,19 +113,18 @@ final class GenerateCommand implements Callable<Integer> {
             + "forward pass of the prefill: bounds its memory (default: ${DEFAULT-VALUE})")
     int prefillChunk;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu; cuda is not supported yet (the model runs "
-            + "on the cpu only so far) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "where the model runs: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
     String device;
+
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, or bf16 on cuda (bf16 matrix products "
+            + "and GLA kernels, fp32 weights, states and accumulation; default: ${DEFAULT-VALUE})")
+    String dtype;
 
     @Override
     public Integer call() throws IOException {
-        switch (device.toLowerCase(Locale.ROOT)) {
-            case "cpu" -> {
-            }
-            case "cuda" -> throw new IllegalArgumentException("--device cuda is not supported yet: the model runs on "
-                    + "the cpu only so far; use --device cpu");
-            default -> throw new IllegalArgumentException("--device must be cpu or cuda, got " + device);
-        }
+        ModelRuntime.parseDevice(device);
+        NativeOps.Precision.parse(dtype);
         Sampling sampling = sampling();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try (Arena arena = Arena.ofConfined();
@@ -143,8 +142,9 @@ final class GenerateCommand implements Callable<Integer> {
             GenerationConfig generation = GenerationConfig.sampling(sampling, maxNewTokens).withSeed(sampleSeed)
                     .withStopTokens(stopTokens(config)).withPrefillChunk(prefillChunk);
             try (Parameters params = Parameters.load(checkpoint);
-                 NativeKernels kernels = Kernels.cpu()) {
-                Generator generator = new Generator(new GlaModel(params, new CpuOps(kernels)));
+                 ModelRuntime runtime = ModelRuntime.open(device, dtype);
+                 ParameterSet placed = runtime.place(params)) {
+                Generator generator = new Generator(new GlaModel(placed, runtime.ops()));
                 return run(generator, promptIds, generation, tokenizer, out, err);
             }
         }

@@ -1,5 +1,6 @@
 /*
- * TrainCommand.java — `gla train`: trains a GLA language model on the cpu in fp32 (TrainingRun does the work).
+ * TrainCommand.java — `gla train`: trains a GLA language model on the cpu in fp32, or on a CUDA device in fp32 or
+ * bf16 mixed precision (--device, --dtype; TrainingRun does the work).
  *
  *   gla train                                            a tiny GLA learns MQAR (needs no data) → runs/mqar
  *   gla train --data book.txt                            byte-level language model of a text → runs/book
@@ -166,6 +167,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE", description = "write one JSON object per step to FILE")
     Path metrics;
 
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "where to train: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, or bf16 on cuda (bf16 matrix products "
+            + "and GLA kernels, fp32 master weights and accumulation; default: ${DEFAULT-VALUE})")
+    String dtype;
+
     @Option(names = "--no-progress", description = "no progress bar; plain lines only")
     boolean noProgress;
 
@@ -180,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
         out.println("gla train → " + dir);
         out.flush();
         try {
-            outcome = new TrainingRun(options, dir, resume, metrics, progress).run();
+            outcome = new TrainingRun(options, dir, resume, metrics, progress).on(device, dtype).run();
         } finally {
             progress.close();
         }

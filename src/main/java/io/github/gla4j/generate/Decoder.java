@@ -21,12 +21,19 @@ package io.github.gla4j.generate;
 
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.Options;
+import io.github.gla4j.memory.Context;
+import io.github.gla4j.memory.DType;
+import io.github.gla4j.memory.DeviceTensor;
+import io.github.gla4j.memory.Graph;
 import io.github.gla4j.memory.HostTensor;
-import io.github.gla4j.memory.Tensor;
+import io.github.gla4j.memory.Shape;
 import io.github.gla4j.model.Activations;
 import io.github.gla4j.model.GlaConfig;
 import io.github.gla4j.model.GlaModel;
+import io.github.gla4j.model.ModelRuntime;
+import io.github.gla4j.model.ops.NativeOps;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -48,6 +55,10 @@ public final class Decoder implements AutoCloseable {
     private RecurrentState state, next;
     /** Activations of the last shape used, kept for the next call of that shape (decoding reuses one). */
     private Activations acts;
+    /** Device decoding: the recorded step, and the activations and states it reads (graphStep). */
+    private Graph graph;
+    private Activations graphActs;
+    private RecurrentState graphState;
 
     public Decoder(GlaModel model) {
         this(model, DEFAULT_PREFILL_CHUNK);
@@ -157,14 +168,53 @@ public final class Decoder implements AutoCloseable {
         }
         checkIds("Decoder.step", tokens);
         Activations a = activations(tokens.length, 1);
-        Options options = Options.defaults();
-        model.forwardWith(a, tokens, (layer, q, k, v, g, o) ->
-                kernels.decodeStep(options, q, k, v, g, state.layer(layer), o));
-        float[][] logits = new float[tokens.length][];
-        for (int b = 0; b < tokens.length; b++) {
-            logits[b] = logitsRow(a, b);
+        model.embed(a, tokens);
+        if (!kernels.device().isHost()) {
+            graphStep(a);
+        } else {
+            model.forwardEmbedded(a, decodeOp(state));
         }
-        return logits;
+        return logitsRows(a, tokens.length);
+    }
+
+    /** Every layer's GLA op as one recurrent step on the states s. */
+    private GlaModel.GlaOp decodeOp(RecurrentState s) {
+        Options options = Options.defaults();
+        return (layer, q, k, v, g, o) -> kernels.decodeStep(options, q, k, v, g, s.layer(layer), o);
+    }
+
+    /**
+     * A decoding step on a device: the layers run as a recorded graph (one launch instead of hundreds). The first
+     * step of a batch runs directly (it sizes the scratch buffers) and the second records; the graph is replayed
+     * for as long as the activations and states it read stay the same.
+     */
+    private void graphStep(Activations a) {
+        if (graph != null && (graphActs != a || graphState != state)) {
+            closeGraph();
+        }
+        if (graph == null && graphActs == a && graphState == state) {
+            graph = context().record(() -> model.forwardEmbedded(a, decodeOp(state)));
+        }
+        if (graph != null) {
+            graph.launch();
+        } else {
+            model.forwardEmbedded(a, decodeOp(state));
+            graphActs = a;
+            graphState = state;
+        }
+    }
+
+    private Context context() {
+        return ((NativeOps) model.ops()).context();
+    }
+
+    private void closeGraph() {
+        if (graph != null) {
+            graph.close();
+            graph = null;
+        }
+        graphActs = null;
+        graphState = null;
     }
 
     /** Keeps sequences rows[0], rows[1], ... (distinct, in that order) as the new batch 0, 1, ... */
@@ -206,17 +256,33 @@ public final class Decoder implements AutoCloseable {
         return acts;
     }
 
-    /** Row r of the logits [N, vocab] as a Java array. */
+    /** Row r of the logits [N, vocab] as a Java array (one row copied from the device when they live there). */
     private float[] logitsRow(Activations a, long r) {
-        Tensor logits = a.logits();
-        if (!(logits instanceof HostTensor h)) {
-            throw new UnsupportedOperationException("Decoder: logits on " + logits.device() + "; only the cpu "
-                    + "generation path exists so far");
-        }
         int vocab = config.vocabSize();
         float[] row = new float[vocab];
-        MemorySegment.copy(h.segment(), ValueLayout.JAVA_FLOAT_UNALIGNED, r * vocab * Float.BYTES, row, 0, vocab);
+        switch (a.logits()) {
+            case HostTensor h -> MemorySegment.copy(h.segment(), ValueLayout.JAVA_FLOAT_UNALIGNED,
+                    r * vocab * Float.BYTES, row, 0, vocab);
+            case DeviceTensor d -> {
+                try (Arena arena = Arena.ofConfined()) {
+                    HostTensor host = HostTensor.allocate(arena, DType.F32, 1, vocab);
+                    d.reshape(Shape.of(d.elementCount() / vocab, vocab)).slice(r, 1).copyTo(host);
+                    MemorySegment.copy(host.segment(), ValueLayout.JAVA_FLOAT, 0, row, 0, vocab);
+                }
+            }
+        }
         return row;
+    }
+
+    /** Every row of the logits [N, vocab] (one copy from the device when they live there). */
+    private float[][] logitsRows(Activations a, int rows) {
+        int vocab = config.vocabSize();
+        float[] all = ModelRuntime.toFloats(a.logits());
+        float[][] out = new float[rows][];
+        for (int b = 0; b < rows; b++) {
+            out[b] = Arrays.copyOfRange(all, b * vocab, (b + 1) * vocab);
+        }
+        return out;
     }
 
     private void checkIds(String op, int[] ids) {
@@ -248,6 +314,7 @@ public final class Decoder implements AutoCloseable {
 
     @Override
     public void close() {
+        closeGraph();
         closeStates();
         if (acts != null) {
             acts.close();

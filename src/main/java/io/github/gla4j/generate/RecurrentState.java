@@ -6,12 +6,12 @@
  */
 package io.github.gla4j.generate;
 
+import io.github.gla4j.memory.DeviceTensor;
 import io.github.gla4j.memory.HostTensor;
 import io.github.gla4j.memory.Tensor;
 import io.github.gla4j.model.GlaConfig;
+import io.github.gla4j.model.ModelRuntime;
 import io.github.gla4j.model.ops.Ops;
-
-import java.lang.foreign.MemorySegment;
 
 public final class RecurrentState implements AutoCloseable {
 
@@ -47,37 +47,32 @@ public final class RecurrentState implements AutoCloseable {
         return layers[i];
     }
 
-    /** Layer i's state as a Java array (host memory only; for tests and inspection). */
+    /** Layer i's state as a Java array (copied from the device when it lives there). */
     public float[] toFloatArray(int i) {
-        return host(layers[i]).toFloatArray();
+        return ModelRuntime.toFloats(layers[i]);
     }
 
-    /** this[j] = from[rows[j]] for every layer; rows.length must equal this batch (host memory only). */
+    /** this[j] = from[rows[j]] for every layer; rows.length must equal this batch. */
     public void copyRows(RecurrentState from, int[] rows) {
         if (rows.length != batch || from.layers.length != layers.length || from.rowElements != rowElements) {
             throw new IllegalArgumentException("RecurrentState.copyRows: " + rows.length + " rows into a batch of "
                     + batch + " (states of " + layers.length + " × " + rowElements + " and " + from.layers.length
                     + " × " + from.rowElements + " floats)");
         }
-        long rowBytes = rowElements * Float.BYTES;
-        for (int i = 0; i < layers.length; i++) {
-            MemorySegment src = host(from.layers[i]).segment(), dst = host(layers[i]).segment();
-            for (int j = 0; j < rows.length; j++) {
-                if (rows[j] < 0 || rows[j] >= from.batch) {
-                    throw new IllegalArgumentException("RecurrentState.copyRows: row " + rows[j] + " is outside a "
-                            + "batch of " + from.batch);
-                }
-                MemorySegment.copy(src, rows[j] * rowBytes, dst, j * rowBytes, rowBytes);
+        for (int row : rows) {
+            if (row < 0 || row >= from.batch) {
+                throw new IllegalArgumentException("RecurrentState.copyRows: row " + row + " is outside a batch of "
+                        + from.batch);
             }
         }
-    }
-
-    private static HostTensor host(Tensor t) {
-        if (t instanceof HostTensor h) {
-            return h;
+        for (int i = 0; i < layers.length; i++) {
+            for (int j = 0; j < rows.length; j++) {
+                switch (layers[i]) {
+                    case HostTensor dst -> dst.slice(j, 1).copyFrom(((HostTensor) from.layers[i]).slice(rows[j], 1));
+                    case DeviceTensor dst -> dst.slice(j, 1).copyFrom(((DeviceTensor) from.layers[i]).slice(rows[j], 1));
+                }
+            }
         }
-        throw new UnsupportedOperationException("RecurrentState: " + t + " is not in host memory; only the cpu "
-                + "generation path exists so far");
     }
 
     @Override

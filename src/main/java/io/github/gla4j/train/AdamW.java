@@ -8,12 +8,18 @@
  * Weight decay applies to every parameter, as torch's AdamW over model.parameters() does, unless norms and biases
  * (the rank-1 parameters) are exempted. The moments m (exp_avg) and v (exp_avg_sq) are Parameters of the same
  * layout, so they are saved and loaded by name like the weights. Elementwise, so parallel blocks give the same bits
- * at any thread count. Tested by AdamWTest (three steps against the update in double) and GoldenTrainingTest.
+ * at any thread count. DeviceParameters are updated on their device (gla_adamw) with device copies of the moments,
+ * made from expAvg()/expAvgSq() at the first device update; syncToHost() copies them back (for checkpoints).
+ * Tested by AdamWTest (three steps against the update in double) and GoldenTrainingTest.
  */
 package io.github.gla4j.train;
 
+import io.github.gla4j.ffi.Gla;
+import io.github.gla4j.ffi.GlaH;
 import io.github.gla4j.memory.HostTensor;
+import io.github.gla4j.model.DeviceParameters;
 import io.github.gla4j.model.GlaConfig;
+import io.github.gla4j.model.ParameterSet;
 import io.github.gla4j.model.Parameters;
 
 import java.lang.foreign.MemorySegment;
@@ -46,6 +52,8 @@ public final class AdamW implements AutoCloseable {
     private final Settings settings;
     private final Parameters expAvg;
     private final Parameters expAvgSq;
+    /** The moments on the device of the parameters last updated there, or null. */
+    private DeviceParameters deviceExpAvg, deviceExpAvgSq;
     private long step;
 
     /** An optimizer with zero moments for the parameters of a model of config. */
@@ -74,12 +82,24 @@ public final class AdamW implements AutoCloseable {
         return expAvgSq;
     }
 
-    /** Restores the step count that goes with moments loaded into expAvg() and expAvgSq(). */
+    /**
+     * Restores the step count that goes with moments loaded into expAvg() and expAvgSq(); device copies of the old
+     * moments are dropped (the next device update uploads the restored ones).
+     */
     public void restoreStep(long step) {
         if (step < 0) {
             throw new IllegalArgumentException("AdamW: step " + step + " must be ≥ 0");
         }
         this.step = step;
+        closeDeviceMoments();
+    }
+
+    /** Copies the device moments, if the parameters are updated on a device, into expAvg() and expAvgSq(). */
+    public void syncToHost() {
+        if (deviceExpAvg != null) {
+            deviceExpAvg.downloadTo(expAvg);
+            deviceExpAvgSq.downloadTo(expAvgSq);
+        }
     }
 
     /** Whether a parameter of this rank is decayed: the rank-1 parameters are exactly the norms and biases. */
@@ -87,8 +107,8 @@ public final class AdamW implements AutoCloseable {
         return settings.decayNormsAndBiases || rank != 1;
     }
 
-    /** One update of params with grads at learning rate lr. */
-    public void update(Parameters params, Parameters grads, double lr) {
+    /** One update of params with grads (both host Parameters or both DeviceParameters) at learning rate lr. */
+    public void update(ParameterSet params, ParameterSet grads, double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("AdamW: learning rate " + lr + " must be a finite number ≥ 0");
         }
@@ -101,10 +121,15 @@ public final class AdamW implements AutoCloseable {
         float oneMinusBeta1 = (float) (1 - settings.beta1);
         float beta2 = (float) settings.beta2;
         float oneMinusBeta2 = (float) (1 - settings.beta2);
+        if (params instanceof DeviceParameters dp) {
+            updateOnDevice(dp, (DeviceParameters) grads, lr, stepSize, bias2Sqrt, eps, oneMinusBeta1, beta2,
+                    oneMinusBeta2);
+            return;
+        }
         for (String name : params.names()) {
-            HostTensor p = params.get(name);
+            HostTensor p = (HostTensor) params.get(name);
             float decay = decays(p.shape().rank()) ? (float) (1 - lr * settings.weightDecay) : 1f;
-            MemorySegment ps = p.segment(), gs = grads.get(name).segment(), ms = expAvg.get(name).segment(),
+            MemorySegment ps = p.segment(), gs = ((HostTensor) grads.get(name)).segment(), ms = expAvg.get(name).segment(),
                     vs = expAvgSq.get(name).segment();
             long n = p.elementCount();
             int blocks = Math.toIntExact((n + BLOCK - 1) / BLOCK);
@@ -126,8 +151,34 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    private void updateOnDevice(DeviceParameters params, DeviceParameters grads, double lr, float stepSize,
+                                float bias2Sqrt, float eps, float oneMinusBeta1, float beta2, float oneMinusBeta2) {
+        if (deviceExpAvg == null || deviceExpAvg.context() != params.context()) {
+            closeDeviceMoments();
+            deviceExpAvg = DeviceParameters.upload(expAvg, params.context());
+            deviceExpAvgSq = DeviceParameters.upload(expAvgSq, params.context());
+        }
+        var ctx = params.context().handle();
+        for (String name : params.names()) {
+            var p = params.get(name);
+            float decay = decays(p.shape().rank()) ? (float) (1 - lr * settings.weightDecay) : 1f;
+            Gla.check("gla_adamw", GlaH.gla_adamw(ctx, p.elementCount(), p.pointer(), grads.get(name).pointer(),
+                    deviceExpAvg.get(name).pointer(), deviceExpAvgSq.get(name).pointer(), stepSize, bias2Sqrt,
+                    oneMinusBeta1, beta2, oneMinusBeta2, eps, decay));
+        }
+    }
+
+    private void closeDeviceMoments() {
+        if (deviceExpAvg != null) {
+            deviceExpAvg.close();
+            deviceExpAvgSq.close();
+            deviceExpAvg = deviceExpAvgSq = null;
+        }
+    }
+
     @Override
     public void close() {
+        closeDeviceMoments();
         expAvg.close();
         expAvgSq.close();
     }

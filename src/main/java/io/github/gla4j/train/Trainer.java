@@ -12,10 +12,17 @@
  */
 package io.github.gla4j.train;
 
+import io.github.gla4j.memory.DType;
+import io.github.gla4j.memory.DeviceTensor;
 import io.github.gla4j.memory.HostTensor;
+import io.github.gla4j.memory.Tensor;
 import io.github.gla4j.model.Activations;
+import io.github.gla4j.model.DeviceParameters;
 import io.github.gla4j.model.GlaModel;
+import io.github.gla4j.model.ParameterSet;
 import io.github.gla4j.model.Parameters;
+
+import java.lang.foreign.Arena;
 import io.github.gla4j.model.ops.Ops;
 
 import java.util.List;
@@ -38,8 +45,8 @@ public final class Trainer implements AutoCloseable {
     public record Evaluation(double loss, double accuracy, long targets) {
     }
 
-    private final Parameters params;
-    private final Parameters grads;
+    private final ParameterSet params;
+    private final ParameterSet grads;
     private final GlaModel model;
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
@@ -54,7 +61,7 @@ public final class Trainer implements AutoCloseable {
      *
      * @param clip maximal global gradient norm, 0 for no clipping
      */
-    public Trainer(Parameters params, Ops ops, AdamW optimizer, LearningRateSchedule schedule, double clip,
+    public Trainer(ParameterSet params, Ops ops, AdamW optimizer, LearningRateSchedule schedule, double clip,
                    int gradAccum, BatchSource source) {
         if (gradAccum < 1) {
             throw new IllegalArgumentException("gradient accumulation " + gradAccum + " must be ≥ 1");
@@ -67,7 +74,8 @@ public final class Trainer implements AutoCloseable {
                     + " but the model's vocab_size is " + params.config().vocabSize());
         }
         this.params = params;
-        this.grads = Parameters.zeros(params.config());
+        this.grads = params instanceof DeviceParameters d ? DeviceParameters.zeros(params.config(), d.context())
+                : Parameters.zeros(params.config());
         this.model = new GlaModel(params, ops);
         this.optimizer = optimizer;
         this.schedule = schedule;
@@ -135,12 +143,24 @@ public final class Trainer implements AutoCloseable {
     private TokenScores forward(Batch batch) {
         if (batch.batch() == acts.batch() && batch.seqLen() == acts.seqLen()) {
             model.forward(acts, batch.inputIds(), (int[]) null);
-            return TokenScores.of((HostTensor) acts.logits(), batch);
+            return scores(acts.logits(), batch);
         }
         try (Activations other = model.newActivations(batch.batch(), batch.seqLen())) {
             model.forward(other, batch.inputIds(), (int[]) null);
-            return TokenScores.of((HostTensor) other.logits(), batch);
+            return scores(other.logits(), batch);
         }
+    }
+
+    /** TokenScores of logits in host or device memory (device logits are copied to the host first). */
+    private static TokenScores scores(Tensor logits, Batch batch) {
+        if (logits instanceof DeviceTensor d) {
+            try (Arena arena = Arena.ofConfined()) {
+                HostTensor host = HostTensor.allocate(arena, DType.F32, d.shape());
+                d.copyTo(host);
+                return TokenScores.of(host, batch);
+            }
+        }
+        return TokenScores.of((HostTensor) logits, batch);
     }
 
     @Override

@@ -12,12 +12,14 @@
  */
 package io.github.gla4j.train;
 
-import io.github.gla4j.kernels.Kernels;
-import io.github.gla4j.kernels.NativeKernels;
+import io.github.gla4j.ffi.Gla;
+import io.github.gla4j.ffi.GlaH;
 import io.github.gla4j.model.Checkpoint;
 import io.github.gla4j.model.GlaConfig;
+import io.github.gla4j.model.ModelRuntime;
+import io.github.gla4j.model.ParameterSet;
 import io.github.gla4j.model.Parameters;
-import io.github.gla4j.model.ops.CpuOps;
+import io.github.gla4j.model.ops.NativeOps;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -64,6 +66,8 @@ public final class TrainingRun {
     private final boolean resume;
     private final Path metricsFile;
     private final Listener listener;
+    private String device = "cpu";
+    private String dtype = "fp32";
 
     /**
      * @param out         the output directory: checkpoints, loss.png and, at the end, the trained model
@@ -76,6 +80,16 @@ public final class TrainingRun {
         this.resume = resume;
         this.metricsFile = metricsFile;
         this.listener = listener;
+    }
+
+    /**
+     * Runs on device ("cpu", "cuda", "cuda:N") in dtype ("fp32"; "bf16" on cuda: bf16 matrix-product and GLA inputs
+     * with fp32 accumulation and fp32 master weights). Default: the cpu in fp32. Checkpoints are the same either way.
+     */
+    public TrainingRun on(String device, String dtype) {
+        this.device = device;
+        this.dtype = dtype;
+        return this;
     }
 
     public Outcome run() throws IOException {
@@ -129,7 +143,7 @@ public final class TrainingRun {
                     ? GlaConfig.read(state.get().directory().resolve(Checkpoint.CONFIG_FILE))
                     : null;
             Parameters params = null;
-            try (NativeKernels kernels = Kernels.cpu()) {
+            try (ModelRuntime runtime = ModelRuntime.open(device, dtype)) {
                 if (config == null) {
                     params = initialModel(options.model(), source.vocabSize(), options.seed(), description);
                     config = params.config();
@@ -149,10 +163,20 @@ public final class TrainingRun {
                             options.beta2(), options.weightDecay(),
                             options.decayNormsAndBiases() ? "" : " (not on norms and biases)",
                             options.clip() == 0 ? "off" : options.clip(), options.seed()));
-                    try (Trainer trainer = new Trainer(params, new CpuOps(kernels), adamw,
-                            options.learningRateSchedule(), options.clip(), options.gradAccum(), source)) {
-                        return loop(trainer, params, adamw, validation, history, startStep, elapsedBefore,
-                                description, tokenizer == null ? null : tokenizer.file());
+                    if (!runtime.device().isHost()) {
+                        description.add("device: " + runtime.device() + ", " + runtime.precision().name()
+                                .toLowerCase(Locale.ROOT) + (runtime.precision() == NativeOps.Precision.BF16
+                                ? " (bf16 matrix products and GLA kernels, fp32 weights and accumulation)" : ""));
+                    }
+                    try (ParameterSet placed = runtime.place(params);
+                         Trainer trainer = new Trainer(placed, runtime.ops(), adamw,
+                                 options.learningRateSchedule(), options.clip(), options.gradAccum(), source)) {
+                        Outcome outcome = loop(trainer, new Placement(params, placed, adamw), validation, history,
+                                startStep, elapsedBefore, description, tokenizer == null ? null : tokenizer.file());
+                        if (!runtime.device().isHost()) {
+                            listener.message(memoryReport(runtime));
+                        }
+                        return outcome;
                     }
                 }
             } finally {
@@ -163,9 +187,21 @@ public final class TrainingRun {
         }
     }
 
-    private Outcome loop(Trainer trainer, Parameters params, AdamW adamw, List<Batch> validation, History history,
+    /** The host parameters (what checkpoints write), the ones training updates, and the optimizer. */
+    private record Placement(Parameters params, ParameterSet placed, AdamW adamw) {
+        /** Brings params and the optimizer's moments up to date with the training copies (device runs). */
+        Parameters syncedParams() {
+            ModelRuntime.copyToHost(placed, params);
+            adamw.syncToHost();
+            return params;
+        }
+    }
+
+    private Outcome loop(Trainer trainer, Placement placement, List<Batch> validation, History history,
                          long startStep, double elapsedBefore, List<String> description, Path tokenizerFile)
             throws IOException {
+        Parameters params = placement.params();
+        AdamW adamw = placement.adamw();
         long steps = options.steps();
         listener.started(description, startStep, steps, elapsedBefore);
         String title = plotTitle(params.config());
@@ -201,7 +237,8 @@ public final class TrainingRun {
                 elapsed += (System.nanoTime() - t0) / 1e9;
                 listener.step(step, evaluation);
                 if (end || (options.checkpointEvery() > 0 && step.step() % options.checkpointEvery() == 0)) {
-                    lastCheckpoint = TrainingCheckpoints.save(out, step.step(), options, params, adamw, history,
+                    lastCheckpoint = TrainingCheckpoints.save(out, step.step(), options, placement.syncedParams(),
+                            adamw, history,
                             elapsed, tokenizerFile, options.keepCheckpoints());
                     plot(history, title);
                     listener.checkpoint(step.step(), lastCheckpoint);
@@ -212,13 +249,23 @@ public final class TrainingRun {
             listener.message("the run in " + out + " already reached step " + startStep + " of " + steps
                     + "; nothing to train (raise --steps to train longer)");
         }
-        Checkpoint.save(out, params.config(), params.toSafeTensors());
+        Checkpoint.save(out, params.config(), placement.syncedParams().toSafeTensors());
         if (tokenizerFile != null) {
             Files.copy(tokenizerFile, out.resolve(TextTokenizer.TOKENIZER_FILE), StandardCopyOption.REPLACE_EXISTING);
         }
         plot(history, title);
         return new Outcome(Math.max(startStep, steps), false, lastCheckpoint, last, lastEvaluation,
                 "trained model saved in " + out);
+    }
+
+    /** Device memory: the most gla4j's tensors held at once, and what the device has in use now (all of it). */
+    private static String memoryReport(ModelRuntime runtime) {
+        var context = runtime.kernels().context();
+        Gla.DeviceInfo info = Gla.deviceInfo(GlaH.GLA_BACKEND_CUDA(),
+                runtime.device().index());
+        return String.format(Locale.ROOT, "device memory: peak %.2f GiB in gla4j tensors; %.2f GiB in use on %s now",
+                context.peakAllocatedBytes() / 1073741824.0,
+                (info.totalMemory() - info.freeMemory()) / 1073741824.0, runtime.device());
     }
 
     private String divergence(Trainer.Step step, Path lastCheckpoint) {

@@ -97,10 +97,14 @@ class ForwardCommandTest {
         CliTest.Run r = CliTest.gla("forward", "--model", model, "--input-ids", in.toString(), "--output", out);
         assertEquals(2, r.status());
         assertTrue(r.err().contains("999"), r.err());
-        r = CliTest.gla("forward", "--model", model, "--input-ids", in.toString(), "--device", "cuda",
+        r = CliTest.gla("forward", "--model", model, "--input-ids", in.toString(), "--device", "tpu",
                 "--output", out);
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("cpu only"), r.err());
+        assertTrue(r.err().contains("unknown device 'tpu'"), r.err());
+        r = CliTest.gla("forward", "--model", model, "--input-ids", in.toString(), "--dtype", "bf16",
+                "--output", out);
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("fp32 only"), r.err());
         r = CliTest.gla("forward", "--model", model, "--input-ids", model + "/model.safetensors", "--output", out);
         assertEquals(2, r.status());
         assertTrue(r.err().contains("input_ids"), r.err());

@@ -2,7 +2,7 @@
  * GenerateCommandTest: `gla generate` end to end on the reference's tiny-public model: greedy --print-ids gives the
  * golden continuation, text prompts go through the byte tokenizer both ways, a seed reproduces a sampled run,
  * --stop-ids and the config's eos_token_id stop it (not with --ignore-eos), --stats reports speed, --help works, and
- * bad usage (including --device cuda, which is not supported yet) exits with status 2 and a message.
+ * bad usage (an unknown device, bf16 on the cpu) exits with status 2 and a message.
  * Run: ./mvnw -o -q test -Dtest='io.github.gla4j.generate.GenerateCommandTest' -Dnative.asan.skip=true
  */
 package io.github.gla4j.generate;
@@ -116,10 +116,10 @@ class GenerateCommandTest {
     }
 
     @Test
-    void helpSaysCudaIsNotSupportedYetAndStatsCoverAnEmptyRun() {
+    void helpNamesTheDevicesAndStatsCoverAnEmptyRun() {
         Run help = gla("generate", "--help");
         assertEquals(0, help.status(), help.err());
-        assertTrue(help.out().contains("--device cuda is not supported yet"), help.out());
+        assertTrue(help.out().contains("cpu, cuda or cuda:N"), help.out());
         Run none = gla("generate", "--model", model(), "--prompt", "a", "--greedy", "--max-new-tokens", "0",
                 "--stats");
         assertEquals(0, none.status(), none.err());
@@ -129,9 +129,12 @@ class GenerateCommandTest {
 
     @Test
     void badUsageExitsWithStatus2() {
-        Run cuda = gla("generate", "--model", model(), "--prompt", "a", "--device", "cuda");
-        assertEquals(2, cuda.status());
-        assertTrue(cuda.err().contains("not supported yet"), cuda.err());
+        Run tpu = gla("generate", "--model", model(), "--prompt", "a", "--device", "tpu");
+        assertEquals(2, tpu.status());
+        assertTrue(tpu.err().contains("unknown device 'tpu'"), tpu.err());
+        Run bf16 = gla("generate", "--model", model(), "--prompt", "a", "--dtype", "bf16");
+        assertEquals(2, bf16.status());
+        assertTrue(bf16.err().contains("fp32 only"), bf16.err());
         assertEquals(2, gla("generate", "--model", model(), "--prompt", "a", "--prompt-ids", "1").status());
         assertEquals(2, gla("generate", "--model", model()).status());
         Run both = gla("generate", "--model", model(), "--prompt", "a", "--greedy", "--temperature", "0.5");

@@ -1,0 +1,96 @@
+/*
+ * NativeTrainingTest — training on the native layer ops (NativeOps, DeviceParameters, AdamW and clipping on the
+ * device): the reference's 5 AdamW losses of tiny-public on every native runtime (the cpu backend everywhere, cuda
+ * fp32 and bf16 where a device is present), and a clipped, accumulated run that must follow the Java cpu trainer
+ * step by step.
+ * Run: ./mvnw -o -q test -Dtest=NativeTrainingTest -Dnative.asan.skip=true
+ */
+package io.github.gla4j.train;
+
+import io.github.gla4j.kernels.Kernels;
+import io.github.gla4j.kernels.NativeKernels;
+import io.github.gla4j.model.Checkpoint;
+import io.github.gla4j.model.GlaConfig;
+import io.github.gla4j.model.ModelRuntime;
+import io.github.gla4j.model.NativeRuntimes;
+import io.github.gla4j.model.ParameterSet;
+import io.github.gla4j.model.Parameters;
+import io.github.gla4j.model.ops.CpuOps;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NativeTrainingTest {
+
+    @ParameterizedTest
+    @EnumSource(NativeRuntimes.class)
+    void reproducesTheReferenceAdamWLosses(NativeRuntimes runtime) throws IOException {
+        float[] expected = Golden.adamwLosses();
+        FixedBatch batch = FixedBatch.read(Golden.file());
+        LearningRateSchedule constant = new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT, 1e-3, 1e-3, 0,
+                expected.length);
+        try (Arena arena = Arena.ofConfined();
+             NativeRuntimes.Open rt = runtime.open();
+             Parameters params = Parameters.load(Checkpoint.open(Golden.model(), arena));
+             ParameterSet placed = rt.place(params);
+             AdamW adamw = new AdamW(GoldenTrainingTest.REFERENCE, params.config());
+             Trainer trainer = new Trainer(placed, rt.ops(), adamw, constant, 0, 1, batch)) {
+            double worst = 0;
+            for (int s = 0; s < expected.length; s++) {
+                double loss = trainer.step(s).loss();
+                worst = Math.max(worst, Math.abs(loss - expected[s]) / expected[s]);
+            }
+            System.out.printf("AdamW losses on %s: worst relative error %.2e%n", runtime, worst);
+            assertTrue(worst < runtime.logitsTolerance, "worst relative error " + worst);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NativeRuntimes.class)
+    void followsTheCpuTrainerWithClippingAccumulationAndCheckpointSync(NativeRuntimes runtime) {
+        GlaConfig config = GlaConfig.builder().hiddenSize(32).numHiddenLayers(2).numHeads(2).vocabSize(40)
+                .intermediateSize(24).build();
+        AdamW.Settings settings = new AdamW.Settings(0.9, 0.95, 1e-8, 0.1, false);
+        LearningRateSchedule cosine = new LearningRateSchedule(LearningRateSchedule.Kind.COSINE, 3e-3, 3e-4, 2, 6);
+        Mqar data = new Mqar(new Mqar.Settings(40, 4, 32, 2), 7, Mqar.TRAIN_STREAM);
+        try (NativeKernels cpu = Kernels.cpu();
+             NativeRuntimes.Open rt = runtime.open();
+             Parameters expectedParams = Parameters.initialized(config, 3);
+             Parameters params = Parameters.initialized(config, 3);
+             ParameterSet placed = rt.place(params);
+             AdamW expectedAdamW = new AdamW(settings, config);
+             AdamW adamw = new AdamW(settings, config);
+             Trainer expected = new Trainer(expectedParams, new CpuOps(cpu), expectedAdamW, cosine, 0.5, 2, data);
+             Trainer actual = new Trainer(placed, rt.ops(), adamw, cosine, 0.5, 2, data)) {
+            for (int s = 0; s < 6; s++) {
+                Trainer.Step e = expected.step(s), a = actual.step(s);
+                System.out.printf("%s step %d: loss %.6f vs %.6f, grad norm %.6f vs %.6f%n", runtime, s, a.loss(),
+                        e.loss(), a.gradNorm(), e.gradNorm());
+                assertTrue(Math.abs(a.loss() - e.loss()) <= runtime.logitsTolerance * e.loss(), "loss at " + s);
+                assertTrue(Math.abs(a.gradNorm() - e.gradNorm()) <= runtime.gradientTolerance * e.gradNorm(),
+                        "gradient norm at " + s);
+            }
+            ModelRuntime.copyToHost(placed, params);
+            adamw.syncToHost();
+            double weights = relRms(params.flat().toFloatArray(), expectedParams.flat().toFloatArray());
+            double moments = relRms(adamw.expAvgSq().flat().toFloatArray(),
+                    expectedAdamW.expAvgSq().flat().toFloatArray());
+            System.out.printf("%s after 6 steps: weights %.2e, second moments %.2e%n", runtime, weights, moments);
+            assertTrue(weights < runtime.gradientTolerance, "weights " + weights);
+            assertTrue(moments < 10 * runtime.gradientTolerance, "second moments " + moments);
+        }
+    }
+
+    private static double relRms(float[] a, float[] b) {
+        double num = 0, den = 0;
+        for (int i = 0; i < a.length; i++) {
+            num += (double) (a[i] - b[i]) * (a[i] - b[i]);
+            den += (double) b[i] * b[i];
+        }
+        return Math.sqrt(num / Math.max(den, 1e-300));
+    }
+}
