@@ -38,6 +38,8 @@ tr ':' '\n' < target/test-classpath.txt | grep -Ev '/(tokenizers|api|jazzer[^/]*
 cp target/junit-console/*.jar "$stage/junit-console.jar"
 (cd target && tar cf - test-classes) | (cd "$stage" && tar xf -)
 cp "$lib" "$stage/native/"
+# The kernel lab (parity grid against the double reference, timing grid, a small case for compute-sanitizer).
+cp target/native/bench/cuda/gla_cuda_lab "$stage/native/"
 
 cat > "$stage/gla" <<'SH'
 #!/usr/bin/env bash
@@ -48,9 +50,9 @@ exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED -Dgla4j.library
 SH
 cat > "$stage/run-tests.sh" <<'SH'
 #!/usr/bin/env bash
-# run-tests.sh [REPORT_DIR] — the GPU suite: the ffi, memory and kernels tests and CliTest (their cuda cases run
-# where a CUDA device is present; the fuzz tests and the cpu-only model/train/generate suites stay with CI),
-# then `gla check --backend cuda`. JUnit XML reports go to REPORT_DIR (default ./junit-reports). Run it from the
+# run-tests.sh [REPORT_DIR] — the GPU suite: the ffi, memory and kernels tests, CliTest, and the model, training
+# and decoding tests on the native layer ops (their cuda cases run where a CUDA device is present; the fuzz tests
+# and the cpu-only model/train/generate suites stay with CI), then `gla check --backend cuda`. JUnit XML reports go to REPORT_DIR (default ./junit-reports). Run it from the
 # project root where tests read project files (README.md); it works from anywhere else too.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,6 +63,8 @@ mkdir -p "$reports"
   --class-path "$here/classes:$here/test-classes:$(echo "$here"/lib/*.jar | tr ' ' ':')" \
   --select-package io.github.gla4j.ffi --select-package io.github.gla4j.memory \
   --select-package io.github.gla4j.kernels --select-class io.github.gla4j.cli.CliTest \
+  --select-class io.github.gla4j.model.NativeModelTest --select-class io.github.gla4j.train.NativeTrainingTest \
+  --select-class io.github.gla4j.generate.NativeDecoderTest \
   --exclude-classname '.*FuzzTest' --reports-dir "$reports" --details=summary --disable-banner
 tests=$?
 "$here/gla" info

@@ -8,7 +8,9 @@
  * for at most prefillChunk tokens per sequence at a time (longer inputs are fed in windows, carrying the state).
  * A window packs the sequences of the batch back to back (batch 1, cu_seqlens: the FlashAttention convention), so
  * prompts of different lengths need no padding; a sequence with no tokens left passes its state through.
- * The layer math is GlaModel's: this class only supplies the GLA op of each layer (GlaModel.GlaOp). Not thread-safe.
+ * The layer math is GlaModel's: this class only supplies the GLA op of each layer (GlaModel.GlaOp). On a CUDA device
+ * each decoding step after the first is one replayed graph (Context.record) instead of hundreds of launches.
+ * Not thread-safe.
  *
  *   try (Decoder d = new Decoder(model)) {
  *       float[][] logits = d.prefill(new int[][]{{1, 2, 3}, {4, 5}});   // [2][vocab]
