@@ -118,6 +118,7 @@ public final class Trainer implements AutoCloseable {
         if (finite) {
             GradientClipping.clip(grads, norm, clip);
             optimizer.update(params, grads, lr);
+            model.ops().parametersChanged();
         }
         return new Step(step + 1, loss, lr, norm, tokensPerStep(), (System.nanoTime() - start) / 1e9);
     }

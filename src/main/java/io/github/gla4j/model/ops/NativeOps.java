@@ -3,7 +3,9 @@
  * NativeKernels context: device memory on cuda, host memory on the cpu backend. The same layer code then trains and
  * decodes on the GPU. Precision.FP32 runs everything in fp32; Precision.BF16 keeps fp32 tensors (activations,
  * master weights, gradients) but feeds the matrix products and the GLA kernels bf16 copies of their inputs, with
- * fp32 accumulation (the casts go through reused scratch buffers). Not thread-safe (one context, one stream).
+ * fp32 accumulation (the casts go through reused scratch buffers; the bf16 copy of each weight is kept until
+ * parametersChanged(), so decoding reads bf16 weights and a training step converts each weight once). Not
+ * thread-safe (one context, one stream).
  * Tested by NativeOpsTest (cpu backend against CpuOps) and GpuModelTest (the golden model on cuda).
  */
 package io.github.gla4j.model.ops;
@@ -21,6 +23,8 @@ import io.github.gla4j.memory.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 public final class NativeOps implements Ops, AutoCloseable {
 
@@ -42,8 +46,10 @@ public final class NativeOps implements Ops, AutoCloseable {
     private final Context context;
     private final Precision precision;
     private final GlaKernels glaKernels;
-    /** Slots 0 and 1: the bf16 operands of gemm. */
+    /** Slots 0 and 1: the bf16 operands of gemm; 2: a host weight's copy (cpu backend, not cached). */
     private final CastBuffers casts;
+    /** Precision.BF16: bf16 copies of the weights seen by linear, by weight tensor (identity). */
+    private final Map<Tensor, Tensor> bf16Weights = new IdentityHashMap<>();
     /** gla_cross_entropy's per-row losses in device memory (cuda only), grown on demand. */
     private DeviceTensor losses;
 
@@ -52,7 +58,7 @@ public final class NativeOps implements Ops, AutoCloseable {
         this.kernels = kernels;
         this.context = kernels.context();
         this.precision = precision;
-        this.casts = new CastBuffers(context, 2);
+        this.casts = new CastBuffers(context, 3);
         this.glaKernels = precision == Precision.BF16 ? new Bf16Kernels(kernels) : kernels;
     }
 
@@ -107,7 +113,7 @@ public final class NativeOps implements Ops, AutoCloseable {
     public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
         long in = width(w), out = rows(w), m = rows(x);
         check(width(x) == in && width(y) == out && rows(y) == m, "linear", x, w, y);
-        gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE(), m, out, in, x, in, w, in, 0f, y, out);
+        gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE(), m, out, in, x, in, weight(w), in, 0f, y, out);
         if (bias != null) {
             Gla.check("gla_bias_add", GlaH.gla_bias_add(ctx(), m, out, ptr(bias), ptr(y)));
         }
@@ -117,8 +123,8 @@ public final class NativeOps implements Ops, AutoCloseable {
     public void linearBackwardInput(Tensor dy, Tensor w, Tensor dx, boolean accumulate) {
         long in = width(w), out = rows(w), m = rows(dy);
         check(width(dy) == out && width(dx) == in && rows(dx) == m, "linearBackwardInput", dy, w, dx);
-        gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE_NONE(), m, in, out, dy, out, w, in, accumulate ? 1f : 0f,
-                dx, in);
+        gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE_NONE(), m, in, out, dy, out, weight(w), in,
+                accumulate ? 1f : 0f, dx, in);
     }
 
     @Override
@@ -129,6 +135,45 @@ public final class NativeOps implements Ops, AutoCloseable {
         if (dbias != null) {
             Gla.check("gla_bias_grad", GlaH.gla_bias_grad(ctx(), m, out, ptr(dy), ptr(dbias)));
         }
+    }
+
+    /** w as gemm takes it: under Precision.BF16 its cached bf16 copy (made on first use), else w itself. */
+    private Tensor weight(Tensor w) {
+        if (precision != Precision.BF16 || w.dtype() == DType.BF16) {
+            return w;
+        }
+        if (!(w instanceof DeviceTensor)) {
+            return casts.bf16Copy(2, w);
+        }
+        Tensor copy = bf16Weights.get(w);
+        if (copy == null) {
+            dropClosedWeights();
+            copy = context.allocate(DType.BF16, w.shape());
+            casts.cast(w, copy);
+            bf16Weights.put(w, copy);
+        }
+        return copy;
+    }
+
+    /** Forgets the copies of weights that were freed (their tensors closed), so the cache does not outlive them. */
+    private void dropClosedWeights() {
+        bf16Weights.entrySet().removeIf(e -> {
+            if (e.getKey() instanceof DeviceTensor d && !d.isOpen()) {
+                ((DeviceTensor) e.getValue()).close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public void parametersChanged() {
+        for (Tensor copy : bf16Weights.values()) {
+            if (copy instanceof DeviceTensor d) {
+                d.close();
+            }
+        }
+        bf16Weights.clear();
     }
 
     /** C = op(A)·op(B) + beta·C with A and B as bf16 copies under Precision.BF16. */
@@ -326,6 +371,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void close() {
+        parametersChanged();
         casts.close();
         closeLosses();
         if (glaKernels instanceof Bf16Kernels b) {

@@ -89,4 +89,11 @@ public interface Ops {
 
     /** out = a + b. */
     void add(Tensor a, Tensor b, Tensor out);
+
+    /**
+     * Says that weights passed to linear before have changed in place (an optimizer step): a backend that keeps
+     * converted copies of weights (NativeOps in bf16) drops them. A no-op by default.
+     */
+    default void parametersChanged() {
+    }
 }
