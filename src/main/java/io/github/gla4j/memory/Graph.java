@@ -5,7 +5,7 @@
  *   Graph g = context.record(() -> model.forwardEmbedded(acts, op));   // nothing runs yet
  *   g.launch();                                                        // runs it all; again and again
  *
- * Tested by GraphTest (cuda only).
+ * Tested by NativeDecoderTest (decoding on cuda replays graphs) and native/tests (test_layers_cuda).
  */
 package io.github.gla4j.memory;
 
