@@ -24,13 +24,13 @@
  *   - enum values known (transpose, dtype); leading dims at least the row widths; cuda: m, n, k and the leading
  *     dims <= INT32_MAX; eps and normalizer finite and > 0; clamp_min finite or -INFINITY;
  *   - ids (host) each in [0, vocab); targets (host) each -100 or in [0, vocab); padding_idx -1 or in [0, vocab);
- *   - gemm: k may be 0 (C = beta·C; beta == 0 writes zeros without reading C), then a and b may be NULL; so may
- *     alpha, with a and b given (BLAS: they are not read);
+ *   - gemm: k may be 0 (C = beta·C; beta == 0 writes zeros without reading C; a and b may then be NULL); alpha
+ *     may be 0 (the same, a and b not read, as in BLAS);
  *   - while context->recording, only ops that neither read host arrays, nor allocate with a host sync, nor wait
  *     are called: no embedding, cross_entropy, sum_squares, synchronize, set_stream, malloc/free, host_alloc/free,
  *     host-side memcpy, graph_begin/launch, and chunk or recurrent ops only with a workspace and without
- *     cu_seqlens. Backends may allocate stream-ordered scratch
- *     (cudaMallocAsync / cudaFreeAsync), which CUDA records as graph memory nodes.
+ *     cu_seqlens. Backends may allocate stream-ordered scratch (cudaMallocAsync / cudaFreeAsync), which CUDA
+ *     records as graph memory nodes.
  * A backend reports a failure with gla_error(), naming the public function, and returns its status.
  */
 #ifndef GLA_INTERNAL_H
