@@ -290,10 +290,12 @@ GLA_API gla_status gla_adamw(gla_context* context, int64_t count, float* param, 
 
 /* ---- graphs: record a sequence of ops once, replay it with one launch (cuda: CUDA graphs) ----
  * Between begin and end, ops are recorded on the context's stream, not run; the context must have a stream of its
- * own (gla_context_set_stream with a non-NULL stream, or the one gla_graph_begin creates when it has none). Ops
- * that read host arrays (ids, targets, cu_seqlens), allocate scratch or wait for results (gla_sum_squares,
- * gla_synchronize, workspace-less chunk ops) are refused while recording. A replay reads and writes the same
- * pointers as the recording. cpu: GLA_ERROR_UNSUPPORTED. */
+ * own (gla_context_set_stream with a non-NULL stream, or the one gla_graph_begin creates when it has none; the
+ * context then keeps using it). Calls that read host arrays (ids, targets, cu_seqlens), allocate or free
+ * (gla_malloc, gla_free, gla_host_alloc, gla_host_free, workspace-less chunk ops), copy to or from the host, change
+ * the stream, or wait for results (gla_sum_squares, gla_synchronize) are refused while recording; the layer ops'
+ * own stream-ordered scratch is recorded with the graph. Begin and end on the same thread. A replay reads and
+ * writes the same pointers as the recording. cpu: GLA_ERROR_UNSUPPORTED. */
 typedef struct gla_graph gla_graph;
 GLA_API gla_status gla_graph_begin(gla_context* context);
 GLA_API gla_status gla_graph_end(gla_context* context, gla_graph** graph);

@@ -4,6 +4,7 @@
  * Every gla.h function follows the same shape: clear this thread's error, validate every argument with one
  * small check_* helper per rule (each message names the function and the argument), then call the backend
  * table of the context (gla_internal.h). Backends therefore never see invalid input. Nothing here aborts.
+ * The layer ops and graphs have their entry points in gla_layers.c, with the same shape.
  * Tested by native/tests/test_bad_args.c (every rule) and the parity tests (the happy paths).
  */
 #include "gla_internal.h"
@@ -31,7 +32,7 @@ gla_status gla_error(gla_status status, const char* format, ...) {
     return status;
 }
 
-static void clear_error(void) { last_error[0] = '\0'; }
+void gla_clear_error(void) { last_error[0] = '\0'; }
 
 GLA_API gla_status gla_get_last_error(const char** message) {
     if (message == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "gla_get_last_error: message must not be NULL");
@@ -43,7 +44,7 @@ GLA_API gla_status gla_status_name(int32_t status, const char** name) {
     static const char* const names[] = {
         "GLA_OK", "GLA_ERROR_INVALID_ARGUMENT", "GLA_ERROR_UNSUPPORTED", "GLA_ERROR_OUT_OF_MEMORY",
         "GLA_ERROR_BACKEND_UNAVAILABLE", "GLA_ERROR_DEVICE", "GLA_ERROR_INTERNAL"};
-    clear_error();
+    gla_clear_error();
     if (name == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "gla_status_name: name must not be NULL");
     if (status < 0 || status >= (int32_t)(sizeof names / sizeof names[0])) {
         *name = NULL;
@@ -67,7 +68,7 @@ const char* gla_op_function_name(int32_t op) {
 /* ---- library ---- */
 
 GLA_API gla_status gla_version(int32_t* major, int32_t* minor, int32_t* patch) {
-    clear_error();
+    gla_clear_error();
     if (major == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "gla_version: major must not be NULL");
     if (minor == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "gla_version: minor must not be NULL");
     if (patch == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "gla_version: patch must not be NULL");
@@ -78,7 +79,7 @@ GLA_API gla_status gla_version(int32_t* major, int32_t* minor, int32_t* patch) {
 }
 
 GLA_API gla_status gla_cpu_features(uint32_t* features) {
-    clear_error();
+    gla_clear_error();
     if (features == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "gla_cpu_features: features must not be NULL");
     *features = gla_cpu_feature_bits();
     return GLA_OK;
@@ -93,6 +94,11 @@ static const gla_backend_ops cpu_backend = {
     gla_cpu_malloc, gla_cpu_free, gla_cpu_memset, gla_cpu_memcpy, gla_cpu_host_alloc, gla_cpu_host_free,
     gla_cpu_workspace_size, gla_cpu_chunk_fwd, gla_cpu_chunk_bwd, gla_cpu_recurrent_fwd, gla_cpu_recurrent_bwd,
     gla_cpu_decode_step,
+    gla_cpu_gemm, gla_cpu_norm_fwd, gla_cpu_norm_bwd, gla_cpu_swiglu_fwd, gla_cpu_swiglu_bwd,
+    gla_cpu_log_sigmoid_gate_fwd, gla_cpu_log_sigmoid_gate_bwd, gla_cpu_repeat_heads_fwd, gla_cpu_repeat_heads_bwd,
+    gla_cpu_embedding_fwd, gla_cpu_embedding_bwd, gla_cpu_cross_entropy, gla_cpu_add, gla_cpu_bias_add,
+    gla_cpu_bias_grad, gla_cpu_scale, gla_cpu_sum_squares, gla_cpu_cast, gla_cpu_adamw,
+    gla_cpu_graph_begin, gla_cpu_graph_end, gla_cpu_graph_launch, gla_cpu_graph_destroy,
 };
 
 #ifdef GLA_HAVE_CUDA
@@ -103,11 +109,16 @@ static const gla_backend_ops cuda_backend = {
     gla_cuda_malloc, gla_cuda_free, gla_cuda_memset, gla_cuda_memcpy, gla_cuda_host_alloc, gla_cuda_host_free,
     gla_cuda_workspace_size, gla_cuda_chunk_fwd, gla_cuda_chunk_bwd, gla_cuda_recurrent_fwd, gla_cuda_recurrent_bwd,
     gla_cuda_decode_step,
+    gla_cuda_gemm, gla_cuda_norm_fwd, gla_cuda_norm_bwd, gla_cuda_swiglu_fwd, gla_cuda_swiglu_bwd,
+    gla_cuda_log_sigmoid_gate_fwd, gla_cuda_log_sigmoid_gate_bwd, gla_cuda_repeat_heads_fwd,
+    gla_cuda_repeat_heads_bwd, gla_cuda_embedding_fwd, gla_cuda_embedding_bwd, gla_cuda_cross_entropy, gla_cuda_add,
+    gla_cuda_bias_add, gla_cuda_bias_grad, gla_cuda_scale, gla_cuda_sum_squares, gla_cuda_cast, gla_cuda_adamw,
+    gla_cuda_graph_begin, gla_cuda_graph_end, gla_cuda_graph_launch, gla_cuda_graph_destroy,
 };
 #endif
 
 /* The backend table for a gla_backend value: NULL with the error set when unknown or not built. */
-static const gla_backend_ops* backend_ops(const char* fn, int32_t backend) {
+const gla_backend_ops* gla_backend_table(const char* fn, int32_t backend) {
     if (backend == GLA_BACKEND_CPU) return &cpu_backend;
     if (backend == GLA_BACKEND_CUDA) {
 #ifdef GLA_HAVE_CUDA
@@ -131,7 +142,7 @@ static gla_status check_backend_value(const char* fn, int32_t backend) {
 }
 
 GLA_API gla_status gla_backend_available(int32_t backend, int32_t* available) {
-    clear_error();
+    gla_clear_error();
     gla_status s = check_backend_value("gla_backend_available", backend);
     if (s != GLA_OK) return s;
     if (available == NULL)
@@ -140,7 +151,7 @@ GLA_API gla_status gla_backend_available(int32_t backend, int32_t* available) {
 #ifndef GLA_HAVE_CUDA
     if (backend == GLA_BACKEND_CUDA) return GLA_OK;
 #endif
-    const gla_backend_ops* ops = backend_ops("gla_backend_available", backend);
+    const gla_backend_ops* ops = gla_backend_table("gla_backend_available", backend);
     int32_t count = 0;
     if ((s = ops->device_count(&count)) != GLA_OK) return s;
     *available = count > 0;
@@ -148,7 +159,7 @@ GLA_API gla_status gla_backend_available(int32_t backend, int32_t* available) {
 }
 
 GLA_API gla_status gla_device_count(int32_t backend, int32_t* count) {
-    clear_error();
+    gla_clear_error();
     gla_status s = check_backend_value("gla_device_count", backend);
     if (s != GLA_OK) return s;
     if (count == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "gla_device_count: count must not be NULL");
@@ -156,7 +167,7 @@ GLA_API gla_status gla_device_count(int32_t backend, int32_t* count) {
 #ifndef GLA_HAVE_CUDA
     if (backend == GLA_BACKEND_CUDA) return GLA_OK; /* not built: no devices */
 #endif
-    return backend_ops("gla_device_count", backend)->device_count(count);
+    return gla_backend_table("gla_device_count", backend)->device_count(count);
 }
 
 /* Checks that device is an existing device of the backend. */
@@ -176,8 +187,8 @@ static gla_status check_device(const char* fn, const gla_backend_ops* ops, int32
 
 GLA_API gla_status gla_device_info_get(int32_t backend, int32_t device, gla_device_info* info) {
     static const char fn[] = "gla_device_info_get";
-    clear_error();
-    const gla_backend_ops* ops = backend_ops(fn, backend);
+    gla_clear_error();
+    const gla_backend_ops* ops = gla_backend_table(fn, backend);
     if (ops == NULL) return backend == GLA_BACKEND_CUDA ? GLA_ERROR_BACKEND_UNAVAILABLE : GLA_ERROR_INVALID_ARGUMENT;
     if (info == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: info must not be NULL", fn);
     gla_status s = check_device(fn, ops, device);
@@ -188,15 +199,23 @@ GLA_API gla_status gla_device_info_get(int32_t backend, int32_t device, gla_devi
 
 /* ---- context ---- */
 
-static gla_status check_context(const char* fn, const gla_context* context) {
+gla_status gla_check_context(const char* fn, const gla_context* context) {
     if (context == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: context must not be NULL", fn);
     if (context->backend != GLA_BACKEND_CPU && context->backend != GLA_BACKEND_CUDA)
         return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: context is not a live gla_context", fn);
     return GLA_OK;
 }
 
+/* While a context records a graph, calls that read host memory, allocate or wait cannot be recorded. */
+gla_status gla_check_not_recording(const char* fn, const gla_context* context, const char* why) {
+    if (context->recording)
+        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: not allowed while the context is recording a graph "
+                         "(between gla_graph_begin and gla_graph_end): %s", fn, why);
+    return GLA_OK;
+}
+
 /* The backend table of a checked context (a context is only ever created for a built backend). */
-static const gla_backend_ops* context_ops(const gla_context* context) {
+const gla_backend_ops* gla_context_ops(const gla_context* context) {
 #ifdef GLA_HAVE_CUDA
     if (context->backend == GLA_BACKEND_CUDA) return &cuda_backend;
 #endif
@@ -205,10 +224,10 @@ static const gla_backend_ops* context_ops(const gla_context* context) {
 
 GLA_API gla_status gla_context_create(int32_t backend, int32_t device, gla_context** context) {
     static const char fn[] = "gla_context_create";
-    clear_error();
+    gla_clear_error();
     if (context == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: context must not be NULL", fn);
     *context = NULL;
-    const gla_backend_ops* ops = backend_ops(fn, backend);
+    const gla_backend_ops* ops = gla_backend_table(fn, backend);
     if (ops == NULL) return backend == GLA_BACKEND_CUDA ? GLA_ERROR_BACKEND_UNAVAILABLE : GLA_ERROR_INVALID_ARGUMENT;
     gla_status s = check_device(fn, ops, device);
     if (s != GLA_OK) return s;
@@ -225,18 +244,18 @@ GLA_API gla_status gla_context_create(int32_t backend, int32_t device, gla_conte
 }
 
 GLA_API gla_status gla_context_destroy(gla_context* context) {
-    clear_error();
+    gla_clear_error();
     if (context == NULL) return GLA_OK; /* like free(NULL) */
-    gla_status s = check_context("gla_context_destroy", context);
+    gla_status s = gla_check_context("gla_context_destroy", context);
     if (s != GLA_OK) return s;
-    s = context_ops(context)->context_release(context);
+    s = gla_context_ops(context)->context_release(context);
     free(context);
     return s;
 }
 
 GLA_API gla_status gla_context_backend(const gla_context* context, int32_t* backend) {
-    clear_error();
-    gla_status s = check_context("gla_context_backend", context);
+    gla_clear_error();
+    gla_status s = gla_check_context("gla_context_backend", context);
     if (s != GLA_OK) return s;
     if (backend == NULL) return gla_error(GLA_ERROR_INVALID_ARGUMENT, "gla_context_backend: backend must not be NULL");
     *backend = context->backend;
@@ -244,15 +263,17 @@ GLA_API gla_status gla_context_backend(const gla_context* context, int32_t* back
 }
 
 GLA_API gla_status gla_context_set_stream(gla_context* context, void* stream) {
-    clear_error();
-    gla_status s = check_context("gla_context_set_stream", context);
+    gla_clear_error();
+    gla_status s = gla_check_context("gla_context_set_stream", context);
     if (s != GLA_OK) return s;
-    return context_ops(context)->set_stream(context, stream);
+    if ((s = gla_check_not_recording("gla_context_set_stream", context, "the recording stream cannot change")) != GLA_OK)
+        return s;
+    return gla_context_ops(context)->set_stream(context, stream);
 }
 
 GLA_API gla_status gla_context_set_threads(gla_context* context, int32_t threads) {
-    clear_error();
-    gla_status s = check_context("gla_context_set_threads", context);
+    gla_clear_error();
+    gla_status s = gla_check_context("gla_context_set_threads", context);
     if (s != GLA_OK) return s;
     if (threads < 0 || threads > GLA_MAX_THREADS)
         return gla_error(GLA_ERROR_INVALID_ARGUMENT, "gla_context_set_threads: threads must be in [0, %d], got %" PRId32,
@@ -262,10 +283,13 @@ GLA_API gla_status gla_context_set_threads(gla_context* context, int32_t threads
 }
 
 GLA_API gla_status gla_synchronize(gla_context* context) {
-    clear_error();
-    gla_status s = check_context("gla_synchronize", context);
+    gla_clear_error();
+    gla_status s = gla_check_context("gla_synchronize", context);
     if (s != GLA_OK) return s;
-    return context_ops(context)->synchronize(context);
+    if ((s = gla_check_not_recording("gla_synchronize", context, "recorded work does not run until the graph is launched"))
+        != GLA_OK)
+        return s;
+    return gla_context_ops(context)->synchronize(context);
 }
 
 /* ---- memory ---- */
@@ -282,55 +306,58 @@ static gla_status check_not_null(const char* fn, const char* name, const void* p
 
 /* gla_malloc and gla_host_alloc: 0 bytes gives NULL. */
 static gla_status allocate(const char* fn, gla_context* context, int64_t bytes, void** ptr, int host) {
-    gla_status s = check_context(fn, context);
+    gla_status s = gla_check_context(fn, context);
     if (s != GLA_OK) return s;
     if ((s = check_not_null(fn, "ptr", ptr)) != GLA_OK) return s;
     *ptr = NULL;
+    if ((s = gla_check_not_recording(fn, context, "allocation synchronizes with the device")) != GLA_OK) return s;
     if ((s = check_bytes(fn, bytes)) != GLA_OK) return s;
     if (bytes == 0) return GLA_OK;
-    const gla_backend_ops* ops = context_ops(context);
+    const gla_backend_ops* ops = gla_context_ops(context);
     return host ? ops->host_alloc(context, bytes, ptr) : ops->malloc_fn(context, bytes, ptr);
 }
 
 GLA_API gla_status gla_malloc(gla_context* context, int64_t bytes, void** ptr) {
-    clear_error();
+    gla_clear_error();
     return allocate("gla_malloc", context, bytes, ptr, 0);
 }
 
 GLA_API gla_status gla_host_alloc(gla_context* context, int64_t bytes, void** ptr) {
-    clear_error();
+    gla_clear_error();
     return allocate("gla_host_alloc", context, bytes, ptr, 1);
 }
 
 GLA_API gla_status gla_free(gla_context* context, void* ptr) {
-    clear_error();
-    gla_status s = check_context("gla_free", context);
+    gla_clear_error();
+    gla_status s = gla_check_context("gla_free", context);
     if (s != GLA_OK) return s;
-    return ptr == NULL ? GLA_OK : context_ops(context)->free_fn(context, ptr);
+    if ((s = gla_check_not_recording("gla_free", context, "freeing synchronizes with the device")) != GLA_OK) return s;
+    return ptr == NULL ? GLA_OK : gla_context_ops(context)->free_fn(context, ptr);
 }
 
 GLA_API gla_status gla_host_free(gla_context* context, void* ptr) {
-    clear_error();
-    gla_status s = check_context("gla_host_free", context);
+    gla_clear_error();
+    gla_status s = gla_check_context("gla_host_free", context);
     if (s != GLA_OK) return s;
-    return ptr == NULL ? GLA_OK : context_ops(context)->host_free(context, ptr);
+    if ((s = gla_check_not_recording("gla_host_free", context, "freeing synchronizes with the device")) != GLA_OK) return s;
+    return ptr == NULL ? GLA_OK : gla_context_ops(context)->host_free(context, ptr);
 }
 
 GLA_API gla_status gla_memset(gla_context* context, void* ptr, int32_t value, int64_t bytes) {
     static const char fn[] = "gla_memset";
-    clear_error();
-    gla_status s = check_context(fn, context);
+    gla_clear_error();
+    gla_status s = gla_check_context(fn, context);
     if (s != GLA_OK) return s;
     if ((s = check_bytes(fn, bytes)) != GLA_OK) return s;
     if (bytes == 0) return GLA_OK;
     if ((s = check_not_null(fn, "ptr", ptr)) != GLA_OK) return s;
-    return context_ops(context)->memset_fn(context, ptr, value, bytes);
+    return gla_context_ops(context)->memset_fn(context, ptr, value, bytes);
 }
 
 GLA_API gla_status gla_memcpy(gla_context* context, void* dst, const void* src, int64_t bytes, int32_t kind) {
     static const char fn[] = "gla_memcpy";
-    clear_error();
-    gla_status s = check_context(fn, context);
+    gla_clear_error();
+    gla_status s = gla_check_context(fn, context);
     if (s != GLA_OK) return s;
     if (kind < GLA_COPY_HOST_TO_DEVICE || kind > GLA_COPY_HOST_TO_HOST)
         return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: kind must be a gla_copy in [0, 3], got %" PRId32, fn, kind);
@@ -338,7 +365,11 @@ GLA_API gla_status gla_memcpy(gla_context* context, void* dst, const void* src, 
     if (bytes == 0) return GLA_OK;
     if ((s = check_not_null(fn, "dst", dst)) != GLA_OK) return s;
     if ((s = check_not_null(fn, "src", src)) != GLA_OK) return s;
-    return context_ops(context)->memcpy_fn(context, dst, src, bytes, kind);
+    if (kind != GLA_COPY_DEVICE_TO_DEVICE &&
+        (s = gla_check_not_recording(fn, context, "a copy with a host side cannot be recorded (only device to device)"))
+            != GLA_OK)
+        return s;
+    return gla_context_ops(context)->memcpy_fn(context, dst, src, bytes, kind);
 }
 
 /* ---- op validation ---- */
@@ -479,7 +510,7 @@ static gla_status check_workspace(const char* fn, const gla_context* context, in
         return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: workspace (%p) must be aligned to %d bytes", fn, workspace,
                          GLA_WORKSPACE_ALIGN);
     int64_t need = 0;
-    gla_status s = context_ops(context)->workspace_size(context, op, dims, &need);
+    gla_status s = gla_context_ops(context)->workspace_size(context, op, dims, &need);
     if (s != GLA_OK) return s;
     if (workspace_bytes < need)
         return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: workspace_bytes must be >= %" PRId64
@@ -487,11 +518,25 @@ static gla_status check_workspace(const char* fn, const gla_context* context, in
     return GLA_OK;
 }
 
+/* While recording, a chunk or recurrent op cannot read cu_seqlens (host memory) nor allocate its workspace. */
+static gla_status check_recordable(const char* fn, const gla_context* context, const int64_t* cu_seqlens,
+                                   const void* workspace) {
+    gla_status s;
+    if (cu_seqlens != NULL &&
+        (s = gla_check_not_recording(fn, context, "cu_seqlens is host memory read at call time")) != GLA_OK)
+        return s;
+    if (workspace == NULL &&
+        (s = gla_check_not_recording(fn, context, "pass a workspace (gla_workspace_size) so that nothing is allocated"))
+            != GLA_OK)
+        return s;
+    return GLA_OK;
+}
+
 /* The rules shared by the forward ops (chunk and recurrent). */
 static gla_status check_fwd(const char* fn, int32_t op, const gla_context* context, const gla_dims* dims,
                             const gla_fwd_args* a) {
     gla_status s;
-    if ((s = check_context(fn, context)) != GLA_OK) return s;
+    if ((s = gla_check_context(fn, context)) != GLA_OK) return s;
     if ((s = check_dims(fn, dims)) != GLA_OK) return s;
     int64_t eb = dtype_bytes(dims->dtype);
     if ((s = check_tensor(fn, context, "q", a->q, eb, 1)) != GLA_OK) return s;
@@ -502,14 +547,15 @@ static gla_status check_fwd(const char* fn, int32_t op, const gla_context* conte
     if ((s = check_cu_seqlens(fn, dims, a->cu_seqlens)) != GLA_OK) return s;
     if ((s = check_tensor(fn, context, "o", a->o, eb, 1)) != GLA_OK) return s;
     if ((s = check_tensor(fn, context, "ht", a->ht, 4, 0)) != GLA_OK) return s;
-    return check_workspace(fn, context, op, dims, a->workspace, a->workspace_bytes);
+    if ((s = check_workspace(fn, context, op, dims, a->workspace, a->workspace_bytes)) != GLA_OK) return s;
+    return check_recordable(fn, context, a->cu_seqlens, a->workspace);
 }
 
 /* The rules shared by the backward ops. */
 static gla_status check_bwd(const char* fn, int32_t op, const gla_context* context, const gla_dims* dims,
                             const gla_bwd_args* a) {
     gla_status s;
-    if ((s = check_context(fn, context)) != GLA_OK) return s;
+    if ((s = gla_check_context(fn, context)) != GLA_OK) return s;
     if ((s = check_dims(fn, dims)) != GLA_OK) return s;
     int64_t eb = dtype_bytes(dims->dtype);
     if ((s = check_tensor(fn, context, "q", a->q, eb, 1)) != GLA_OK) return s;
@@ -528,16 +574,17 @@ static gla_status check_bwd(const char* fn, int32_t op, const gla_context* conte
     if (a->dh0 != NULL && a->h0 == NULL)
         return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: dh0 must be NULL when h0 is NULL (there is no initial state "
                          "to differentiate)", fn);
-    return check_workspace(fn, context, op, dims, a->workspace, a->workspace_bytes);
+    if ((s = check_workspace(fn, context, op, dims, a->workspace, a->workspace_bytes)) != GLA_OK) return s;
+    return check_recordable(fn, context, a->cu_seqlens, a->workspace);
 }
 
 /* ---- ops ---- */
 
 GLA_API gla_status gla_workspace_size(const gla_context* context, int32_t op, const gla_dims* dims, int64_t* bytes) {
     static const char fn[] = "gla_workspace_size";
-    clear_error();
+    gla_clear_error();
     gla_status s;
-    if ((s = check_context(fn, context)) != GLA_OK) return s;
+    if ((s = gla_check_context(fn, context)) != GLA_OK) return s;
     if (op < GLA_OP_CHUNK_FWD || op > GLA_OP_DECODE_STEP)
         return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: op must be a gla_op in [0, 4], got %" PRId32, fn, op);
     if ((s = check_not_null(fn, "bytes", bytes)) != GLA_OK) return s;
@@ -547,57 +594,57 @@ GLA_API gla_status gla_workspace_size(const gla_context* context, int32_t op, co
         if ((s = check_dim(fn, "seq_len", dims->seq_len, 1, 1)) != GLA_OK) return s;
         if ((s = check_dim(fn, "num_seqs", dims->num_seqs, 0, 0)) != GLA_OK) return s;
     }
-    return context_ops(context)->workspace_size(context, op, dims, bytes);
+    return gla_context_ops(context)->workspace_size(context, op, dims, bytes);
 }
 
 GLA_API gla_status gla_chunk_fwd(gla_context* context, const gla_dims* dims, const void* q, const void* k,
                                  const void* v, const float* g, const float* h0, const int64_t* cu_seqlens, void* o,
                                  float* ht, void* workspace, int64_t workspace_bytes) {
-    clear_error();
+    gla_clear_error();
     gla_fwd_args a = {q, k, v, g, h0, cu_seqlens, o, ht, workspace, workspace_bytes};
     gla_status s = check_fwd("gla_chunk_fwd", GLA_OP_CHUNK_FWD, context, dims, &a);
     if (s != GLA_OK) return s;
-    return context_ops(context)->chunk_fwd(context, dims, &a);
+    return gla_context_ops(context)->chunk_fwd(context, dims, &a);
 }
 
 GLA_API gla_status gla_recurrent_fwd(gla_context* context, const gla_dims* dims, const void* q, const void* k,
                                      const void* v, const float* g, const float* h0, const int64_t* cu_seqlens,
                                      void* o, float* ht, void* workspace, int64_t workspace_bytes) {
-    clear_error();
+    gla_clear_error();
     gla_fwd_args a = {q, k, v, g, h0, cu_seqlens, o, ht, workspace, workspace_bytes};
     gla_status s = check_fwd("gla_recurrent_fwd", GLA_OP_RECURRENT_FWD, context, dims, &a);
     if (s != GLA_OK) return s;
-    return context_ops(context)->recurrent_fwd(context, dims, &a);
+    return gla_context_ops(context)->recurrent_fwd(context, dims, &a);
 }
 
 GLA_API gla_status gla_chunk_bwd(gla_context* context, const gla_dims* dims, const void* q, const void* k,
                                  const void* v, const float* g, const float* h0, const int64_t* cu_seqlens,
                                  const void* dout, const float* dht, void* dq, void* dk, void* dv, float* dg,
                                  float* dh0, void* workspace, int64_t workspace_bytes) {
-    clear_error();
+    gla_clear_error();
     gla_bwd_args a = {q, k, v, g, h0, cu_seqlens, dout, dht, dq, dk, dv, dg, dh0, workspace, workspace_bytes};
     gla_status s = check_bwd("gla_chunk_bwd", GLA_OP_CHUNK_BWD, context, dims, &a);
     if (s != GLA_OK) return s;
-    return context_ops(context)->chunk_bwd(context, dims, &a);
+    return gla_context_ops(context)->chunk_bwd(context, dims, &a);
 }
 
 GLA_API gla_status gla_recurrent_bwd(gla_context* context, const gla_dims* dims, const void* q, const void* k,
                                      const void* v, const float* g, const float* h0, const int64_t* cu_seqlens,
                                      const void* dout, const float* dht, void* dq, void* dk, void* dv, float* dg,
                                      float* dh0, void* workspace, int64_t workspace_bytes) {
-    clear_error();
+    gla_clear_error();
     gla_bwd_args a = {q, k, v, g, h0, cu_seqlens, dout, dht, dq, dk, dv, dg, dh0, workspace, workspace_bytes};
     gla_status s = check_bwd("gla_recurrent_bwd", GLA_OP_RECURRENT_BWD, context, dims, &a);
     if (s != GLA_OK) return s;
-    return context_ops(context)->recurrent_bwd(context, dims, &a);
+    return gla_context_ops(context)->recurrent_bwd(context, dims, &a);
 }
 
 GLA_API gla_status gla_decode_step(gla_context* context, const gla_dims* dims, const void* q, const void* k,
                                    const void* v, const float* g, float* state, void* o) {
     static const char fn[] = "gla_decode_step";
-    clear_error();
+    gla_clear_error();
     gla_status s;
-    if ((s = check_context(fn, context)) != GLA_OK) return s;
+    if ((s = gla_check_context(fn, context)) != GLA_OK) return s;
     if ((s = check_dims(fn, dims)) != GLA_OK) return s;
     if ((s = check_dim(fn, "seq_len", dims->seq_len, 1, 1)) != GLA_OK) return s;
     if ((s = check_dim(fn, "num_seqs", dims->num_seqs, 0, 0)) != GLA_OK) return s;
@@ -609,5 +656,5 @@ GLA_API gla_status gla_decode_step(gla_context* context, const gla_dims* dims, c
     if ((s = check_tensor(fn, context, "state", state, 4, 1)) != GLA_OK) return s;
     if ((s = check_tensor(fn, context, "o", o, eb, 1)) != GLA_OK) return s;
     gla_decode_args a = {q, k, v, g, state, o};
-    return context_ops(context)->decode_step(context, dims, &a);
+    return gla_context_ops(context)->decode_step(context, dims, &a);
 }

@@ -15,6 +15,22 @@
  *   - workspace either NULL with workspace_bytes == 0 (the backend allocates its own scratch) or at least
  *     the backend's own workspace_size for this op and dims, 64-byte aligned;
  *   - decode_step: seq_len == 1, num_seqs == 0.
+ * The layer ops (gemm ... adamw) may rely on:
+ *   - every count (rows, width, count, m, n, k, vocab, ...) >= 0 and > 0 where the op has anything to do: gla.c
+ *     returns GLA_OK without calling the backend when an op has nothing to compute (rows == 0 or width == 0,
+ *     count == 0, m == 0 or n == 0); every element count and byte count of every tensor fits in int64;
+ *   - the pointers of tensors with elements non-NULL and aligned to their element size (4 bytes fp32, 2 bytes bf16,
+ *     4 bytes int32); optional ones (dlogits) NULL or such a pointer;
+ *   - enum values known (transpose, dtype); leading dims at least the row widths; cuda: m, n, k and the leading
+ *     dims <= INT32_MAX; eps and normalizer finite and > 0; clamp_min finite or -INFINITY;
+ *   - ids (host) each in [0, vocab); targets (host) each -100 or in [0, vocab); padding_idx -1 or in [0, vocab);
+ *   - gemm: k may be 0 (C = beta·C; beta == 0 writes zeros without reading C; a and b may then be NULL); alpha
+ *     may be 0 (the same, a and b not read, as in BLAS);
+ *   - while context->recording, only ops that neither read host arrays, nor allocate with a host sync, nor wait
+ *     are called: no embedding, cross_entropy, sum_squares, synchronize, set_stream, malloc/free, host_alloc/free,
+ *     host-side memcpy, graph_begin/launch, and chunk or recurrent ops only with a workspace and without
+ *     cu_seqlens. Backends may allocate stream-ordered scratch (cudaMallocAsync / cudaFreeAsync), which CUDA
+ *     records as graph memory nodes.
  * A backend reports a failure with gla_error(), naming the public function, and returns its status.
  */
 #ifndef GLA_INTERNAL_H
@@ -40,11 +56,57 @@ extern "C" {
 #define GLA_CUDA_TENSOR_ALIGN 16
 
 struct gla_context {
-    int32_t backend; /* gla_backend */
-    int32_t device;  /* cuda device ordinal; 0 on cpu */
-    int32_t threads; /* cpu: OpenMP threads for ops, 0 = the OpenMP default */
-    void* stream;    /* cuda: cudaStream_t, NULL = the default stream; cpu: NULL */
+    int32_t backend;   /* gla_backend */
+    int32_t device;    /* cuda device ordinal; 0 on cpu */
+    int32_t threads;   /* cpu: OpenMP threads for ops, 0 = the OpenMP default */
+    int32_t recording; /* 1 between a successful gla_graph_begin and gla_graph_end (set by gla.c) */
+    void* stream;      /* cuda: cudaStream_t, NULL = the default stream; cpu: NULL */
+    void* cuda;        /* cuda: the backend's own per-context state (cuda/cuda_common.cuh), NULL on cpu */
 };
+
+/* A recorded graph (gla_graph_end). Only the cuda backend makes them. */
+struct gla_graph {
+    int32_t backend; /* gla_backend of the context that recorded it */
+    int32_t device;
+    void* exec;      /* cuda: cudaGraphExec_t */
+};
+
+/* gla_gemm, validated (see gla.h): C[m,n] = alpha·op(A)·op(B) + beta·C. */
+typedef struct gla_gemm_args {
+    int32_t trans_a, trans_b; /* gla_transpose */
+    int64_t m, n, k;
+    float alpha, beta;
+    const void* a;
+    int64_t lda;
+    const void* b;
+    int64_t ldb;
+    int32_t ab_dtype; /* gla_dtype */
+    void* c;
+    int64_t ldc;
+    int32_t c_dtype;  /* gla_dtype */
+} gla_gemm_args;
+
+/* gla_rms_norm_* and gla_gated_rms_norm_* (z == NULL: the plain norm), rows x width. Forward: x, z, weight, eps
+ * in; y, rstd out. Backward: dy, x, z, weight, rstd in; dx (+= with accumulate_dx), dz (gated), dweight += out. */
+typedef struct gla_norm_args {
+    int64_t rows, width;
+    const float* x;
+    const float* z;
+    const float* weight;
+    float eps;
+    float* y;
+    float* rstd;
+    const float* dy;
+    float* dx;
+    int32_t accumulate_dx;
+    float* dz;
+    float* dweight;
+} gla_norm_args;
+
+/* gla_adamw's scalars, as passed. */
+typedef struct gla_adamw_args {
+    float step_size, bias2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps, decay;
+} gla_adamw_args;
 
 /* Tensors of gla_chunk_fwd / gla_recurrent_fwd (see gla.h for shapes). */
 typedef struct gla_fwd_args {
@@ -111,6 +173,43 @@ typedef struct gla_backend_ops {
     gla_status (*recurrent_fwd)(gla_context* context, const gla_dims* dims, const gla_fwd_args* args);
     gla_status (*recurrent_bwd)(gla_context* context, const gla_dims* dims, const gla_bwd_args* args);
     gla_status (*decode_step)(gla_context* context, const gla_dims* dims, const gla_decode_args* args);
+    /* layer ops (gla.h "layer ops"; the guarantees are listed at the top of this file) */
+    gla_status (*gemm)(gla_context* context, const gla_gemm_args* args);
+    gla_status (*norm_fwd)(gla_context* context, const gla_norm_args* args);
+    gla_status (*norm_bwd)(gla_context* context, const gla_norm_args* args);
+    gla_status (*swiglu_fwd)(gla_context* context, int64_t count, const float* a, const float* b, float* y);
+    gla_status (*swiglu_bwd)(gla_context* context, int64_t count, const float* dy, const float* a, const float* b,
+                             float* da, float* db);
+    gla_status (*log_sigmoid_gate_fwd)(gla_context* context, int64_t count, const float* z, float normalizer,
+                                       float clamp_min, float* g);
+    gla_status (*log_sigmoid_gate_bwd)(gla_context* context, int64_t count, const float* dg, const float* z,
+                                       float normalizer, float clamp_min, float* dz);
+    gla_status (*repeat_heads_fwd)(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
+                                   int64_t head_dim, const float* in, float* out);
+    gla_status (*repeat_heads_bwd)(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
+                                   int64_t head_dim, const float* dout, float* din);
+    gla_status (*embedding_fwd)(gla_context* context, int64_t rows, int64_t width, const int32_t* ids,
+                                const float* table, float* out);
+    gla_status (*embedding_bwd)(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
+                                const float* dout, int32_t padding_idx, float* dtable);
+    gla_status (*cross_entropy)(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
+                                const int32_t* targets, float grad_scale, float* losses, float* dlogits);
+    gla_status (*add)(gla_context* context, int64_t count, const float* a, const float* b, float* out);
+    gla_status (*bias_add)(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y);
+    gla_status (*bias_grad)(gla_context* context, int64_t rows, int64_t width, const float* dy, float* dbias);
+    gla_status (*scale)(gla_context* context, int64_t count, float factor, float* x);
+    gla_status (*sum_squares)(gla_context* context, int64_t count, const float* x, double* sum);
+    gla_status (*cast)(gla_context* context, int64_t count, const void* src, int32_t src_dtype, void* dst,
+                       int32_t dst_dtype);
+    gla_status (*adamw)(gla_context* context, int64_t count, float* param, const float* grad, float* exp_avg,
+                        float* exp_avg_sq, const gla_adamw_args* scalars);
+    /* graphs: begin (context not recording), end (context recording; the backend ends the capture even when it
+     * fails and returns a graph only on success; gla.c clears the flag), launch (graph of this backend and
+     * device, context not recording), destroy (graph != NULL). */
+    gla_status (*graph_begin)(gla_context* context);
+    gla_status (*graph_end)(gla_context* context, gla_graph** graph);
+    gla_status (*graph_launch)(gla_context* context, const gla_graph* graph);
+    gla_status (*graph_destroy)(gla_graph* graph);
 } gla_backend_ops;
 
 /* Sets the calling thread's last-error message (printf format; start it with the public function's name)
@@ -120,6 +219,15 @@ gla_status gla_error(gla_status status, const char* format, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* gla.c's helpers for the entry points in gla_layers.c: clear this thread's error; check that context is a live
+ * context; its backend table; refuse (naming `why`) while the context records a graph. */
+void gla_clear_error(void);
+gla_status gla_check_context(const char* fn, const gla_context* context);
+const gla_backend_ops* gla_context_ops(const gla_context* context);
+/* The table of a gla_backend value; NULL (error set, naming fn) when unknown or not built. */
+const gla_backend_ops* gla_backend_table(const char* fn, int32_t backend);
+gla_status gla_check_not_recording(const char* fn, const gla_context* context, const char* why);
 
 /* Name of a public op, for messages: "gla_chunk_fwd" for GLA_OP_CHUNK_FWD, ... */
 const char* gla_op_function_name(int32_t op);

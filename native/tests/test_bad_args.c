@@ -355,6 +355,149 @@ static void out_of_memory(gla_context* ctx) {
            GLA_ERROR_OUT_OF_MEMORY, "gla_recurrent_bwd", "workspace", "recurrent bwd huge workspace");
 }
 
+/* ---- layer ops: one broken argument per call ---- */
+
+static void layer_functions(gla_context* ctx) {
+    _Alignas(64) float f[64] = {0};
+    float* odd = (float*)((char*)f + 2); /* 2-byte aligned: fine for bf16, not for fp32 */
+    int32_t ids[4] = {0, 1, 2, 3}, bad_ids[3] = {0, 7, 1}, targets[3] = {0, -100, 4}, bad_targets[3] = {1, -1, 0};
+    double sum;
+    const int64_t big = INT64_C(1) << 62;
+    const char* fn = "gla_gemm";
+    /* gemm */
+    expect(gla_gemm(NULL, 0, 0, 2, 2, 2, 1, f, 2, f, 2, 0, 0, f, 2, 0), INVALID, fn, "context", "gemm ctx");
+    expect(gla_gemm(ctx, 2, 0, 2, 2, 2, 1, f, 2, f, 2, 0, 0, f, 2, 0), INVALID, fn, "trans_a", "gemm trans_a");
+    expect(gla_gemm(ctx, 0, -1, 2, 2, 2, 1, f, 2, f, 2, 0, 0, f, 2, 0), INVALID, fn, "trans_b", "gemm trans_b");
+    expect(gla_gemm(ctx, 0, 0, -1, 2, 2, 1, f, 2, f, 2, 0, 0, f, 2, 0), INVALID, fn, "m must be >= 0", "gemm m");
+    expect(gla_gemm(ctx, 0, 0, 2, -2, 2, 1, f, 2, f, 2, 0, 0, f, 2, 0), INVALID, fn, "n must be >= 0", "gemm n");
+    expect(gla_gemm(ctx, 0, 0, 2, 2, -3, 1, f, 2, f, 2, 0, 0, f, 2, 0), INVALID, fn, "k must be >= 0", "gemm k");
+    expect(gla_gemm(ctx, 0, 0, 2, 2, 2, 1, f, 2, f, 2, 5, 0, f, 2, 0), INVALID, fn, "ab_dtype", "gemm ab_dtype");
+    expect(gla_gemm(ctx, 0, 0, 2, 2, 2, 1, f, 2, f, 2, 0, 0, f, 2, -1), INVALID, fn, "c_dtype", "gemm c_dtype");
+    expect(gla_gemm(ctx, 0, 0, 2, 3, 4, 1, f, 3, f, 3, 0, 0, f, 3, 0), INVALID, fn, "lda must be >= k", "gemm lda");
+    expect(gla_gemm(ctx, 1, 0, 5, 3, 4, 1, f, 4, f, 3, 0, 0, f, 3, 0), INVALID, fn, "lda must be >= m", "gemm lda t");
+    expect(gla_gemm(ctx, 0, 0, 2, 3, 4, 1, f, 4, f, 2, 0, 0, f, 3, 0), INVALID, fn, "ldb must be >= n", "gemm ldb");
+    expect(gla_gemm(ctx, 0, 1, 2, 3, 4, 1, f, 4, f, 3, 0, 0, f, 3, 0), INVALID, fn, "ldb must be >= k", "gemm ldb t");
+    expect(gla_gemm(ctx, 0, 0, 2, 3, 4, 1, f, 4, f, 3, 0, 0, f, 2, 0), INVALID, fn, "ldc", "gemm ldc");
+    expect(gla_gemm(ctx, 0, 0, big, 2, 2, 1, f, 2, f, 2, 0, 0, f, 2, 0), INVALID, fn, "overflows", "gemm overflow");
+    expect(gla_gemm(ctx, 0, 0, 2, 2, 2, 1, NULL, 2, f, 2, 0, 0, f, 2, 0), INVALID, fn, "a must not be NULL", "gemm a");
+    expect(gla_gemm(ctx, 0, 0, 2, 2, 2, 1, f, 2, NULL, 2, 0, 0, f, 2, 0), INVALID, fn, "b must not be NULL", "gemm b");
+    expect(gla_gemm(ctx, 0, 0, 2, 2, 2, 1, f, 2, f, 2, 0, 0, NULL, 2, 0), INVALID, fn, "c must not be NULL", "gemm c");
+    expect(gla_gemm(ctx, 0, 0, 2, 2, 2, 1, odd, 2, f, 2, 0, 0, f, 2, 0), INVALID, fn, "a (", "gemm a misaligned");
+    expect(gla_gemm(ctx, 0, 0, 2, 2, 2, 1, f, 2, f, 2, 0, 0, odd, 2, 0), INVALID, fn, "c (", "gemm c misaligned");
+    expect(gla_gemm(ctx, 0, 0, 2, 2, 2, 1, odd, 2, odd, 2, 1, 0, odd, 2, 1), GLA_OK, fn, "", "gemm bf16 2-aligned");
+    expect(gla_gemm(ctx, 0, 0, 0, 2, 2, 1, NULL, 2, NULL, 2, 0, 0, NULL, 2, 0), GLA_OK, fn, "", "gemm m 0");
+    expect(gla_gemm(ctx, 0, 0, 2, 2, 0, 1, NULL, 0, NULL, 2, 0, 0, f, 2, 0), GLA_OK, fn, "", "gemm k 0");
+    /* norms */
+    fn = "gla_rms_norm_fwd";
+    expect(gla_rms_norm_fwd(NULL, 2, 2, f, f, 1e-6f, f, f), INVALID, fn, "context", "rms ctx");
+    expect(gla_rms_norm_fwd(ctx, -1, 2, f, f, 1e-6f, f, f), INVALID, fn, "rows", "rms rows");
+    expect(gla_rms_norm_fwd(ctx, 2, -2, f, f, 1e-6f, f, f), INVALID, fn, "width", "rms width");
+    expect(gla_rms_norm_fwd(ctx, big, big, f, f, 1e-6f, f, f), INVALID, fn, "overflows", "rms overflow");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, NULL, f, 1e-6f, f, f), INVALID, fn, "x must not be NULL", "rms x");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, NULL, 1e-6f, f, f), INVALID, fn, "weight", "rms weight");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 0.0f, f, f), INVALID, fn, "eps", "rms eps 0");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, NAN, f, f), INVALID, fn, "eps", "rms eps NaN");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, INFINITY, f, f), INVALID, fn, "eps", "rms eps inf");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 1e-6f, NULL, f), INVALID, fn, "y must not be NULL", "rms y");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 1e-6f, f, NULL), INVALID, fn, "rstd", "rms rstd");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, odd, f, 1e-6f, f, f), INVALID, fn, "x (", "rms x misaligned");
+    expect(gla_rms_norm_fwd(ctx, 0, 2, NULL, NULL, 1e-6f, NULL, NULL), GLA_OK, fn, "", "rms rows 0");
+    fn = "gla_rms_norm_bwd";
+    expect(gla_rms_norm_bwd(ctx, 2, 2, NULL, f, f, f, f + 8, 0, f), INVALID, fn, "dy", "rms bwd dy");
+    expect(gla_rms_norm_bwd(ctx, 2, 2, f, f, f, NULL, f + 8, 0, f), INVALID, fn, "rstd", "rms bwd rstd");
+    expect(gla_rms_norm_bwd(ctx, 2, 2, f, f, f, f, NULL, 0, f), INVALID, fn, "dx", "rms bwd dx");
+    expect(gla_rms_norm_bwd(ctx, 2, 2, f, f, f, f, f + 8, 0, NULL), INVALID, fn, "dweight", "rms bwd dweight");
+    fn = "gla_gated_rms_norm_fwd";
+    expect(gla_gated_rms_norm_fwd(ctx, 2, 2, f, NULL, f, 1e-6f, f, f), INVALID, fn, "z must not be NULL", "grms z");
+    expect(gla_gated_rms_norm_fwd(ctx, 2, 2, f, f, f, -1.0f, f, f), INVALID, fn, "eps", "grms eps");
+    fn = "gla_gated_rms_norm_bwd";
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, f, f, f, f + 8, NULL, f), INVALID, fn, "dz", "grms bwd dz");
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, odd, f, f, f + 8, f + 16, f), INVALID, fn, "z (", "grms z align");
+    /* elementwise */
+    fn = "gla_swiglu_fwd";
+    expect(gla_swiglu_fwd(ctx, -1, f, f, f), INVALID, fn, "count", "swiglu count");
+    expect(gla_swiglu_fwd(ctx, big, f, f, f), INVALID, fn, "overflows", "swiglu overflow");
+    expect(gla_swiglu_fwd(ctx, 2, f, NULL, f), INVALID, fn, "b must not be NULL", "swiglu b");
+    expect(gla_swiglu_fwd(ctx, 0, NULL, NULL, NULL), GLA_OK, fn, "", "swiglu 0");
+    fn = "gla_swiglu_bwd";
+    expect(gla_swiglu_bwd(ctx, 2, f, f, f, f + 8, NULL), INVALID, fn, "db", "swiglu bwd db");
+    fn = "gla_log_sigmoid_gate_fwd";
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, 0.0f, -INFINITY, f + 8), INVALID, fn, "normalizer", "gate norm 0");
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, INFINITY, -INFINITY, f + 8), INVALID, fn, "normalizer", "gate inf");
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, 16.0f, NAN, f + 8), INVALID, fn, "clamp_min", "gate clamp NaN");
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, 16.0f, INFINITY, f + 8), INVALID, fn, "clamp_min", "gate clamp inf");
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, 16.0f, -INFINITY, f + 8), GLA_OK, fn, "", "gate no clamp");
+    fn = "gla_log_sigmoid_gate_bwd";
+    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, -2.0f, -1.0f, f + 8), INVALID, fn, "normalizer", "gate bwd norm");
+    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, 16.0f, -1.0f, NULL), INVALID, fn, "dz", "gate bwd dz");
+    fn = "gla_repeat_heads_fwd";
+    expect(gla_repeat_heads_fwd(ctx, 1, -1, 2, 2, f, f + 8), INVALID, fn, "kv_heads", "repeat kv");
+    expect(gla_repeat_heads_fwd(ctx, 1, 1, -2, 2, f, f + 8), INVALID, fn, "groups", "repeat groups");
+    expect(gla_repeat_heads_fwd(ctx, 1, 1, 2, -2, f, f + 8), INVALID, fn, "head_dim", "repeat head_dim");
+    expect(gla_repeat_heads_fwd(ctx, 1, big, big, 2, f, f + 8), INVALID, fn, "overflows", "repeat overflow");
+    expect(gla_repeat_heads_fwd(ctx, 1, 1, 2, 2, NULL, f + 8), INVALID, fn, "in must", "repeat in");
+    fn = "gla_repeat_heads_bwd";
+    expect(gla_repeat_heads_bwd(ctx, 1, 1, 2, 2, f, NULL), INVALID, fn, "din", "repeat din");
+    /* embedding, cross-entropy */
+    fn = "gla_embedding_fwd";
+    expect(gla_embedding_fwd(ctx, 3, 2, -1, ids, f, f + 8), INVALID, fn, "vocab", "emb vocab");
+    expect(gla_embedding_fwd(ctx, 3, 2, 4, NULL, f, f + 8), INVALID, fn, "ids must not be NULL", "emb ids");
+    expect(gla_embedding_fwd(ctx, 3, 2, 4, bad_ids, f, f + 8), INVALID, fn, "ids[1] must be in [0, vocab = 4), got 7",
+           "emb id out of range");
+    expect(gla_embedding_fwd(ctx, 3, 2, big, ids, f, f + 8), INVALID, fn, "vocab*width", "emb overflow");
+    expect(gla_embedding_fwd(ctx, 3, 2, 4, ids, NULL, f + 8), INVALID, fn, "table", "emb table");
+    expect(gla_embedding_fwd(ctx, 3, 2, 4, ids, f, NULL), INVALID, fn, "out", "emb out");
+    fn = "gla_embedding_bwd";
+    expect(gla_embedding_bwd(ctx, 3, 2, 4, ids, f, -2, f + 8), INVALID, fn, "padding_idx", "emb pad -2");
+    expect(gla_embedding_bwd(ctx, 3, 2, 4, ids, f, 4, f + 8), INVALID, fn, "padding_idx", "emb pad vocab");
+    expect(gla_embedding_bwd(ctx, 3, 2, 4, bad_ids, f, -1, f + 8), INVALID, fn, "ids[1]", "emb bwd ids");
+    expect(gla_embedding_bwd(ctx, 3, 2, 4, ids, f, 3, NULL), INVALID, fn, "dtable", "emb dtable");
+    fn = "gla_cross_entropy";
+    expect(gla_cross_entropy(ctx, 3, -5, f, targets, 1, f + 16, f + 32), INVALID, fn, "vocab", "ce vocab");
+    expect(gla_cross_entropy(ctx, 3, 5, NULL, targets, 1, f + 16, f + 32), INVALID, fn, "logits", "ce logits");
+    expect(gla_cross_entropy(ctx, 3, 5, f, NULL, 1, f + 16, f + 32), INVALID, fn, "targets", "ce targets");
+    expect(gla_cross_entropy(ctx, 3, 4, f, targets, 1, f + 16, f + 32), INVALID, fn,
+           "targets[2] must be -100 (ignored) or in [0, vocab = 4), got 4", "ce target range");
+    expect(gla_cross_entropy(ctx, 3, 5, f, bad_targets, 1, f + 16, f + 32), INVALID, fn, "targets[1]", "ce target -1");
+    expect(gla_cross_entropy(ctx, 3, 5, f, targets, 1, NULL, f + 32), INVALID, fn, "losses", "ce losses");
+    expect(gla_cross_entropy(ctx, 3, 5, f, targets, 1, f + 16, odd), INVALID, fn, "dlogits (", "ce dlogits align");
+    expect(gla_cross_entropy(ctx, 3, 5, f, targets, 1, f + 16, NULL), GLA_OK, fn, "", "ce no dlogits");
+    /* small ops */
+    expect(gla_add(ctx, 2, f, NULL, f), INVALID, "gla_add", "b must not be NULL", "add b");
+    expect(gla_add(ctx, -2, f, f, f), INVALID, "gla_add", "count", "add count");
+    expect(gla_bias_add(ctx, 2, 2, NULL, f), INVALID, "gla_bias_add", "bias", "bias_add bias");
+    expect(gla_bias_add(ctx, 2, -1, f, f), INVALID, "gla_bias_add", "width", "bias_add width");
+    expect(gla_bias_grad(ctx, 2, 2, f, NULL), INVALID, "gla_bias_grad", "dbias", "bias_grad dbias");
+    expect(gla_bias_grad(ctx, big, big, f, f), INVALID, "gla_bias_grad", "overflows", "bias_grad overflow");
+    expect(gla_scale(ctx, 2, 2.0f, odd), INVALID, "gla_scale", "x (", "scale misaligned");
+    expect(gla_sum_squares(ctx, 2, f, NULL), INVALID, "gla_sum_squares", "sum", "sum_squares sum");
+    expect(gla_sum_squares(ctx, 2, NULL, &sum), INVALID, "gla_sum_squares", "x must not be NULL", "sum_squares x");
+    expect(gla_cast(ctx, 2, f, 2, f + 8, 0), INVALID, "gla_cast", "src_dtype", "cast src_dtype");
+    expect(gla_cast(ctx, 2, f, 0, f + 8, 9), INVALID, "gla_cast", "dst_dtype", "cast dst_dtype");
+    expect(gla_cast(ctx, 2, odd, 0, f + 8, 1), INVALID, "gla_cast", "src (", "cast src misaligned");
+    expect(gla_cast(ctx, 2, odd, 1, f + 8, 0), GLA_OK, "gla_cast", "", "cast bf16 src 2-aligned");
+    fn = "gla_adamw";
+    expect(gla_adamw(ctx, 2, f, f + 8, NULL, f + 24, 1e-3f, 1, 0.1f, 0.95f, 0.05f, 1e-8f, 1), INVALID, fn, "exp_avg",
+           "adamw exp_avg");
+    expect(gla_adamw(ctx, 2, f, f + 8, f + 16, f + 24, NAN, 1, 0.1f, 0.95f, 0.05f, 1e-8f, 1), INVALID, fn,
+           "step_size", "adamw step_size");
+    expect(gla_adamw(ctx, 2, f, f + 8, f + 16, f + 24, 1e-3f, 0, 0.1f, 0.95f, 0.05f, 1e-8f, 1), INVALID, fn,
+           "bias2_sqrt", "adamw bias2_sqrt");
+    expect(gla_adamw(ctx, 2, f, f + 8, f + 16, f + 24, 1e-3f, 1, 0.1f, 0.95f, 0.05f, 0.0f, 1), INVALID, fn, "eps",
+           "adamw eps");
+    expect(gla_adamw(ctx, 2, f, f + 8, f + 16, f + 24, 1e-3f, 1, 0.1f, 0.95f, 0.05f, 1e-8f, INFINITY), INVALID, fn,
+           "decay", "adamw decay");
+    /* graphs: none on the cpu */
+    gla_graph* g = (gla_graph*)f;
+    expect(gla_graph_begin(NULL), INVALID, "gla_graph_begin", "context", "graph_begin ctx");
+    expect(gla_graph_begin(ctx), GLA_ERROR_UNSUPPORTED, "gla_graph_begin", "cpu backend has no graphs", "graph cpu");
+    expect(gla_graph_end(ctx, NULL), INVALID, "gla_graph_end", "graph", "graph_end NULL");
+    expect(gla_graph_end(ctx, &g), INVALID, "gla_graph_end", "not recording", "graph_end not recording");
+    CHECK(g == NULL, "a failed gla_graph_end leaves *graph NULL");
+    expect(gla_graph_launch(ctx, NULL), INVALID, "gla_graph_launch", "graph", "graph_launch NULL");
+    expect(gla_graph_destroy(NULL), GLA_OK, "gla_graph_destroy", "", "graph_destroy NULL");
+}
+
 int main(void) {
     gla_context* ctx = NULL;
     CHECK_OK(gla_context_create(GLA_BACKEND_CPU, 0, &ctx));
@@ -365,6 +508,7 @@ int main(void) {
     workspace_size_function(ctx);
     op_functions(ctx);
     out_of_memory(ctx);
+    layer_functions(ctx);
     CHECK_OK(gla_context_destroy(ctx));
     return test_finish("test_bad_args");
 }

@@ -28,10 +28,12 @@ typedef struct cpu_kernels {
     void (*recurrent_bwd)(const cpu_problem*, const gla_bwd_args*, float*, int);
     void (*chunk_fwd)(const cpu_problem*, const gla_fwd_args*, float*, int);
     void (*chunk_bwd)(const cpu_problem*, const gla_bwd_args*, float*, int);
+    void (*gemm)(const gla_gemm_args*, float*, int);
 } cpu_kernels;
 
 #define GLA_CPU_KERNELS(isa)                                                                                       \
-    { gla_cpu_recurrent_fwd_##isa, gla_cpu_recurrent_bwd_##isa, gla_cpu_chunk_fwd_##isa, gla_cpu_chunk_bwd_##isa }
+    { gla_cpu_recurrent_fwd_##isa, gla_cpu_recurrent_bwd_##isa, gla_cpu_chunk_fwd_##isa, gla_cpu_chunk_bwd_##isa,  \
+      gla_cpu_gemm_##isa }
 
 static const cpu_kernels kernels_generic = GLA_CPU_KERNELS(generic);
 static const cpu_kernels kernels_avx2 = GLA_CPU_KERNELS(avx2);
@@ -95,15 +97,25 @@ gla_status gla_cpu_synchronize(gla_context* context) {
     return GLA_OK; /* cpu ops complete before they return */
 }
 
-/* Threads for an op, and p->segments for the chunk ops: the context's thread count (0: the OpenMP default), no
- * more than there are units of work, and no more than 4 per processor — libgomp exits the process when it
- * cannot create a thread, so a large request must not reach it. */
-static int plan_threads(const gla_context* context, int32_t op, cpu_problem* p) {
-    const int64_t items = p->num_seqs * p->heads;
+/* The context's thread count (0: the OpenMP default), no more than 4 per processor — libgomp exits the process
+ * when it cannot create a thread, so a large request must not reach it. */
+static int64_t context_threads(const gla_context* context) {
     int64_t t = context->threads > 0 ? context->threads : omp_get_max_threads();
     int64_t most = 4 * (int64_t)omp_get_num_procs();
     if (most < omp_get_max_threads()) most = omp_get_max_threads();
-    if (t > most) t = most;
+    return t > most ? most : t;
+}
+
+int gla_cpu_threads(const gla_context* context, int64_t items) {
+    int64_t t = context_threads(context);
+    if (t > items) t = items;
+    return t < 1 ? 1 : (int)t;
+}
+
+/* Threads for an op, and p->segments for the chunk ops: no more than there are units of work. */
+static int plan_threads(const gla_context* context, int32_t op, cpu_problem* p) {
+    const int64_t items = p->num_seqs * p->heads;
+    int64_t t = context_threads(context);
     p->segments = 1;
     if (op == GLA_OP_CHUNK_FWD || op == GLA_OP_CHUNK_BWD) p->segments = cpu_segments(p, t);
     if (t > items * p->segments) t = items * p->segments;
@@ -286,4 +298,45 @@ gla_status gla_cpu_decode_step(gla_context* context, const gla_dims* dims, const
     select_kernels()->recurrent_fwd(&p, &f, ws, threads);
     free(owned);
     return GLA_OK;
+}
+
+/* ---- gemm ---- */
+
+gla_status gla_cpu_gemm(gla_context* context, const gla_gemm_args* g) {
+    static const char fn[] = "gla_gemm";
+    int64_t mc, nc;
+    gla_cpu_gemm_tiles(g, (int)context_threads(context), &mc, &nc);
+    const int64_t tiles = (g->m + mc - 1) / mc * ((g->n + nc - 1) / nc);
+    const int threads = gla_cpu_threads(context, tiles);
+    int64_t bytes;
+    if (gla_mul_i64(gla_cpu_gemm_floats(g, threads), (int64_t)threads * 4, &bytes))
+        return gla_error(GLA_ERROR_INTERNAL, "%s: the cpu workspace size overflows int64", fn);
+    float* ws = (float*)aligned_host(bytes);
+    if (ws == NULL)
+        return gla_error(GLA_ERROR_OUT_OF_MEMORY, "%s: cannot allocate a workspace of %" PRId64 " bytes", fn, bytes);
+    select_kernels()->gemm(g, ws, threads);
+    free(ws);
+    return GLA_OK;
+}
+
+/* ---- graphs: none on the cpu (ops run when called) ---- */
+
+gla_status gla_cpu_graph_begin(gla_context* context) {
+    (void)context;
+    return gla_error(GLA_ERROR_UNSUPPORTED, "gla_graph_begin: the cpu backend has no graphs");
+}
+
+gla_status gla_cpu_graph_end(gla_context* context, gla_graph** graph) {
+    (void)context, (void)graph;
+    return gla_error(GLA_ERROR_UNSUPPORTED, "gla_graph_end: the cpu backend has no graphs");
+}
+
+gla_status gla_cpu_graph_launch(gla_context* context, const gla_graph* graph) {
+    (void)context, (void)graph;
+    return gla_error(GLA_ERROR_UNSUPPORTED, "gla_graph_launch: the cpu backend has no graphs");
+}
+
+gla_status gla_cpu_graph_destroy(gla_graph* graph) {
+    (void)graph;
+    return gla_error(GLA_ERROR_UNSUPPORTED, "gla_graph_destroy: the cpu backend has no graphs");
 }

@@ -28,4 +28,45 @@ gla_status gla_cpu_recurrent_fwd(gla_context* context, const gla_dims* dims, con
 gla_status gla_cpu_recurrent_bwd(gla_context* context, const gla_dims* dims, const gla_bwd_args* args);
 gla_status gla_cpu_decode_step(gla_context* context, const gla_dims* dims, const gla_decode_args* args);
 
+/* Threads for an op with `items` independent units of work: the context's count (0: the OpenMP default), at most
+ * `items`, at most 4 per processor, at least 1. */
+int gla_cpu_threads(const gla_context* context, int64_t items);
+
+/* cpu_backend.c: gemm (per-ISA kernels) and graphs (unsupported) */
+gla_status gla_cpu_gemm(gla_context* context, const gla_gemm_args* args);
+gla_status gla_cpu_graph_begin(gla_context* context);
+gla_status gla_cpu_graph_end(gla_context* context, gla_graph** graph);
+gla_status gla_cpu_graph_launch(gla_context* context, const gla_graph* graph);
+gla_status gla_cpu_graph_destroy(gla_graph* graph);
+
+/* cpu_layers.c: the other layer ops */
+gla_status gla_cpu_norm_fwd(gla_context* context, const gla_norm_args* args);
+gla_status gla_cpu_norm_bwd(gla_context* context, const gla_norm_args* args);
+gla_status gla_cpu_swiglu_fwd(gla_context* context, int64_t count, const float* a, const float* b, float* y);
+gla_status gla_cpu_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const float* a, const float* b,
+                              float* da, float* db);
+gla_status gla_cpu_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const float* z, float normalizer,
+                                        float clamp_min, float* g);
+gla_status gla_cpu_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const float* z,
+                                        float normalizer, float clamp_min, float* dz);
+gla_status gla_cpu_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
+                                    int64_t head_dim, const float* in, float* out);
+gla_status gla_cpu_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
+                                    int64_t head_dim, const float* dout, float* din);
+gla_status gla_cpu_embedding_fwd(gla_context* context, int64_t rows, int64_t width, const int32_t* ids,
+                                 const float* table, float* out);
+gla_status gla_cpu_embedding_bwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
+                                 const float* dout, int32_t padding_idx, float* dtable);
+gla_status gla_cpu_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
+                                 const int32_t* targets, float grad_scale, float* losses, float* dlogits);
+gla_status gla_cpu_add(gla_context* context, int64_t count, const float* a, const float* b, float* out);
+gla_status gla_cpu_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y);
+gla_status gla_cpu_bias_grad(gla_context* context, int64_t rows, int64_t width, const float* dy, float* dbias);
+gla_status gla_cpu_scale(gla_context* context, int64_t count, float factor, float* x);
+gla_status gla_cpu_sum_squares(gla_context* context, int64_t count, const float* x, double* sum);
+gla_status gla_cpu_cast(gla_context* context, int64_t count, const void* src, int32_t src_dtype, void* dst,
+                        int32_t dst_dtype);
+gla_status gla_cpu_adamw(gla_context* context, int64_t count, float* param, const float* grad, float* exp_avg,
+                         float* exp_avg_sq, const gla_adamw_args* scalars);
+
 #endif /* GLA_CPU_BACKEND_H */

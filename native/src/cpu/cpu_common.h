@@ -156,4 +156,28 @@ static inline int64_t cpu_chunk_shared_floats(const cpu_problem* p, int backward
     return n;
 }
 
+/* ---- gemm (cpu_gemm.c) ---- */
+
+/* Micro-kernel rows and columns; largest tile of C per thread (MC x NC); K block. */
+enum { GEMM_MR = 6, GEMM_NR = 16, GEMM_MC = 96, GEMM_KC = 256, GEMM_NC = 512 };
+_Static_assert(GEMM_MC % GEMM_MR == 0 && GEMM_NC % GEMM_NR == 0, "tiles are whole micro-panels");
+
+static inline int64_t gla_cpu_round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+/* Tile shape: at most MC x NC, no larger than C (rounded to micro-panels), and narrower (down to 4 micro-panels)
+ * while there are fewer tiles than threads. The shape never changes a result (cpu_gemm.c). */
+static inline void gla_cpu_gemm_tiles(const gla_gemm_args* g, int threads, int64_t* mc, int64_t* nc) {
+    *mc = g->m < GEMM_MC ? gla_cpu_round_up(g->m, GEMM_MR) : GEMM_MC;
+    *nc = g->n < GEMM_NC ? gla_cpu_round_up(g->n, GEMM_NR) : GEMM_NC;
+    const int64_t tiles_m = (g->m + *mc - 1) / *mc;
+    while (*nc > 4 * GEMM_NR && tiles_m * ((g->n + *nc - 1) / *nc) < threads) *nc = gla_cpu_round_up(*nc / 2, GEMM_NR);
+}
+
+/* Per-thread workspace of gemm in floats: packed A [MC, KC], packed B [KC, NC], the fp32 tile [MC, NC]. */
+static inline int64_t gla_cpu_gemm_floats(const gla_gemm_args* g, int threads) {
+    int64_t mc, nc;
+    gla_cpu_gemm_tiles(g, threads, &mc, &nc);
+    return gla_cpu_round_up(mc * GEMM_KC + nc * GEMM_KC + mc * nc, 16);
+}
+
 #endif /* GLA_CPU_COMMON_H */

@@ -5,6 +5,8 @@
  * cu_seqlens is host memory.
  *
  * device.cu: devices, contexts, streams, memory (all asynchronous work goes on context->stream).
+ * The layer ops (blas.cu, norms.cu, elementwise.cu, vocab.cu) and graphs (graph.cu) follow the same contract;
+ * their pointers need only element alignment (gla_internal.h).
  * ops.cu (replaced by the kernel stage files chunk_fwd_*.cu, ...): the ops. Contract of each op function:
  *   - run asynchronously on the context's stream (cudaStream_t)context->stream on device context->device
  *     (make it current with gla_cuda_set_device first), return GLA_OK once enqueued;
@@ -43,6 +45,49 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
 gla_status gla_cuda_recurrent_fwd(gla_context* context, const gla_dims* dims, const gla_fwd_args* args);
 gla_status gla_cuda_recurrent_bwd(gla_context* context, const gla_dims* dims, const gla_bwd_args* args);
 gla_status gla_cuda_decode_step(gla_context* context, const gla_dims* dims, const gla_decode_args* args);
+
+/* blas.cu: gemm through cuBLAS, loaded at run time */
+gla_status gla_cuda_gemm(gla_context* context, const gla_gemm_args* args);
+
+/* norms.cu: the norms and the row reductions (bias_grad, sum_squares) */
+gla_status gla_cuda_norm_fwd(gla_context* context, const gla_norm_args* args);
+gla_status gla_cuda_norm_bwd(gla_context* context, const gla_norm_args* args);
+gla_status gla_cuda_bias_grad(gla_context* context, int64_t rows, int64_t width, const float* dy, float* dbias);
+gla_status gla_cuda_sum_squares(gla_context* context, int64_t count, const float* x, double* sum);
+
+/* elementwise.cu */
+gla_status gla_cuda_swiglu_fwd(gla_context* context, int64_t count, const float* a, const float* b, float* y);
+gla_status gla_cuda_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const float* a, const float* b,
+                               float* da, float* db);
+gla_status gla_cuda_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const float* z, float normalizer,
+                                         float clamp_min, float* g);
+gla_status gla_cuda_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const float* z,
+                                         float normalizer, float clamp_min, float* dz);
+gla_status gla_cuda_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
+                                     int64_t head_dim, const float* in, float* out);
+gla_status gla_cuda_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
+                                     int64_t head_dim, const float* dout, float* din);
+gla_status gla_cuda_add(gla_context* context, int64_t count, const float* a, const float* b, float* out);
+gla_status gla_cuda_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y);
+gla_status gla_cuda_scale(gla_context* context, int64_t count, float factor, float* x);
+gla_status gla_cuda_cast(gla_context* context, int64_t count, const void* src, int32_t src_dtype, void* dst,
+                         int32_t dst_dtype);
+gla_status gla_cuda_adamw(gla_context* context, int64_t count, float* param, const float* grad, float* exp_avg,
+                          float* exp_avg_sq, const gla_adamw_args* scalars);
+
+/* vocab.cu: embedding and cross-entropy (host ids/targets uploaded through a pinned staging buffer) */
+gla_status gla_cuda_embedding_fwd(gla_context* context, int64_t rows, int64_t width, const int32_t* ids,
+                                  const float* table, float* out);
+gla_status gla_cuda_embedding_bwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab,
+                                  const int32_t* ids, const float* dout, int32_t padding_idx, float* dtable);
+gla_status gla_cuda_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
+                                  const int32_t* targets, float grad_scale, float* losses, float* dlogits);
+
+/* graph.cu: CUDA graphs by stream capture */
+gla_status gla_cuda_graph_begin(gla_context* context);
+gla_status gla_cuda_graph_end(gla_context* context, gla_graph** graph);
+gla_status gla_cuda_graph_launch(gla_context* context, const gla_graph* graph);
+gla_status gla_cuda_graph_destroy(gla_graph* graph);
 
 #ifdef __cplusplus
 }

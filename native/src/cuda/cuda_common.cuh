@@ -1,6 +1,7 @@
 /*
  * cuda_common.cuh — helpers shared by the cuda backend's .cu files (device.cu, ops.cu / the kernel stages):
- * CUDA error → gla_status with a message naming the public function, the context's stream and device.
+ * CUDA error → gla_status with a message naming the public function, the context's stream and device, the
+ * backend's per-context state, and launch helpers for the layer ops.
  */
 #ifndef GLA_CUDA_COMMON_CUH
 #define GLA_CUDA_COMMON_CUH
@@ -27,5 +28,47 @@ static inline cudaStream_t gla_cuda_stream(const gla_context* context) {
 static inline gla_status gla_cuda_set_device(const char* fn, const gla_context* context) {
     return gla_cuda_error(fn, cudaSetDevice(context->device), "cudaSetDevice");
 }
+
+/* The cuda backend's per-context state (context->cuda), created by gla_cuda_context_init, released by
+ * gla_cuda_context_release. */
+struct gla_cuda_state {
+    cudaStream_t owned_stream = nullptr; /* made by gla_graph_begin for a context without a stream (graph.cu) */
+    /* cuBLAS (blas.cu): the handle, its workspace, and the stream last set on it */
+    void* blas = nullptr;
+    void* blas_workspace = nullptr;
+    cudaStream_t blas_stream = nullptr;
+    /* host index uploads (vocab.cu): pinned staging, and an event after the last copy out of it */
+    void* staging = nullptr;
+    size_t staging_bytes = 0;
+    cudaEvent_t staging_done = nullptr;
+};
+
+static inline gla_cuda_state* gla_cuda_state_of(const gla_context* context) {
+    return static_cast<gla_cuda_state*>(context->cuda);
+}
+
+/* blas.cu: frees the context's cuBLAS handle and workspace; makes them ready for capture (graph.cu). */
+void gla_cuda_blas_release(gla_cuda_state* state);
+gla_status gla_cuda_blas_prepare(const char* fn, gla_context* context);
+/* vocab.cu: frees the staging buffer and its event. */
+void gla_cuda_staging_release(gla_cuda_state* state);
+/* graph.cu: ends a capture left open (the context is released while recording) and drops its graph. */
+void gla_cuda_abandon_capture(gla_context* context);
+
+/* Grid size for a grid-stride loop over n items with `threads` per block (at least 1 block, at most 65535 x 32,
+ * enough to fill any GPU; the loops cover the rest). */
+static inline unsigned gla_cuda_grid(int64_t n, int threads) {
+    int64_t b = (n + threads - 1) / threads;
+    if (b < 1) b = 1;
+    if (b > 65535 * 32) b = 65535 * 32;
+    return (unsigned)b;
+}
+
+/* Returns the error of the last launch (with its status and message) from an op function. */
+#define GLA_CUDA_CHECK(fn, call, what)                                                                             \
+    do {                                                                                                          \
+        cudaError_t e_ = (call);                                                                                  \
+        if (e_ != cudaSuccess) return gla_cuda_error(fn, e_, what);                                               \
+    } while (0)
 
 #endif /* GLA_CUDA_COMMON_CUH */

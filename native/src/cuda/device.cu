@@ -7,6 +7,7 @@
  */
 #include "cuda_common.cuh"
 
+#include <new>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,11 +45,27 @@ gla_status gla_cuda_context_init(gla_context* context) {
     /* Touch the device now so that a broken device fails here rather than in the first op. */
     gla_status s = gla_cuda_set_device("gla_context_create", context);
     if (s != GLA_OK) return s;
-    return gla_cuda_error("gla_context_create", cudaFree(nullptr), "cudaFree(NULL) (runtime initialization)");
+    s = gla_cuda_error("gla_context_create", cudaFree(nullptr), "cudaFree(NULL) (runtime initialization)");
+    if (s != GLA_OK) return s;
+    context->cuda = new (std::nothrow) gla_cuda_state();
+    if (context->cuda == nullptr)
+        return gla_error(GLA_ERROR_OUT_OF_MEMORY, "gla_context_create: cannot allocate the cuda context state");
+    return GLA_OK;
 }
 
+/* Releases what the context made: an open capture, cuBLAS, the staging buffer, the stream gla_graph_begin
+ * created. A stream set by the caller belongs to the caller. */
 gla_status gla_cuda_context_release(gla_context* context) {
-    (void)context; /* the stream belongs to the caller */
+    gla_cuda_state* st = gla_cuda_state_of(context);
+    if (st == nullptr) return GLA_OK;
+    (void)cudaSetDevice(context->device);
+    if (context->recording) gla_cuda_abandon_capture(context);
+    gla_cuda_blas_release(st);
+    gla_cuda_staging_release(st);
+    if (st->owned_stream) (void)cudaStreamDestroy(st->owned_stream);
+    delete st;
+    context->cuda = nullptr;
+    (void)cudaGetLastError();
     return GLA_OK;
 }
 

@@ -1,0 +1,520 @@
+/*
+ * test_layers_cuda.c — the layer ops of the cuda backend against the cpu backend (the same random inputs through
+ * gla.h; device outputs poisoned with NaN before each call), then graphs: a recorded sequence (norm, gemm, SwiGLU,
+ * add, gate, AdamW, decode step, chunk forward with a workspace) replayed equals direct execution, a replay reads
+ * the inputs' current contents, and every call that cannot be recorded is refused while recording.
+ * Tolerances (relative RMS against the cpu): fp32 outputs 1e-5 (gemm fp32 1e-5: no TF32), bf16 outputs 5e-3;
+ * embedding_bwd and casts bit-exact; sum_squares 1e-12. Without cuBLAS the gemm cases print why and are skipped.
+ * Without a CUDA device the program prints SKIP and exits 77 (CTest: SKIP_RETURN_CODE). CTest: layers_cuda.
+ */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOL_F32 1e-5
+#define TOL_BF16 5e-3
+
+static gla_context *cpu, *gpu;
+static test_rng rng;
+static int have_cublas = 1;
+
+static void* xmalloc(size_t n) {
+    void* p = malloc(n > 0 ? n : 1);
+    if (p == NULL) {
+        fprintf(stderr, "test_layers_cuda: out of memory\n");
+        exit(2);
+    }
+    return p;
+}
+
+static float* randn(int64_t n, double scale) {
+    float* x = xmalloc((size_t)n * sizeof(float));
+    for (int64_t i = 0; i < n; i++) x[i] = (float)(scale * rng_normal(&rng));
+    return x;
+}
+
+/* Device copy of host bytes (NULL for 0 bytes). */
+static void* up(const void* host, int64_t bytes) {
+    void* d = NULL;
+    CHECK_OK(gla_malloc(gpu, bytes, &d));
+    if (d && bytes > 0) CHECK_OK(gla_memcpy(gpu, d, host, bytes, GLA_COPY_HOST_TO_DEVICE));
+    return d;
+}
+
+static float* up_f(const float* host, int64_t n) { return (float*)up(host, n * 4); }
+
+static float* dev_nan(int64_t n) {
+    float* h = xmalloc((size_t)n * 4);
+    poison_f32(h, (size_t)n);
+    float* d = up_f(h, n);
+    free(h);
+    return d;
+}
+
+/* Host copy of n floats of device memory (waits for the stream). */
+static float* down(const void* dev, int64_t bytes) {
+    float* h = xmalloc((size_t)bytes);
+    CHECK_OK(gla_memcpy(gpu, h, dev, bytes, GLA_COPY_DEVICE_TO_HOST));
+    CHECK_OK(gla_synchronize(gpu));
+    return h;
+}
+
+/* Compares a device result with the cpu result (n floats). */
+static void compare(const char* what, const float* dev, const float* want, int64_t n, double tol) {
+    float* got = down(dev, n * 4);
+    double* ref = xmalloc((size_t)n * sizeof(double));
+    for (int64_t i = 0; i < n; i++) ref[i] = want[i];
+    double e = rel_rms_f32(got, ref, (size_t)n);
+    CHECK(e <= tol, "%s: cuda vs cpu relative RMS %.3g > %.1g", what, e, tol);
+    free(got), free(ref);
+}
+
+static void compare_bits(const char* what, const void* dev, const void* want, int64_t bytes) {
+    float* got = down(dev, bytes);
+    CHECK(memcmp(got, want, (size_t)bytes) == 0, "%s: cuda and cpu bits differ", what);
+    free(got);
+}
+
+static void gfree(void* d) { CHECK_OK(gla_free(gpu, d)); }
+
+/* ---- gemm ---- */
+
+static void* random_matrix(int64_t n, int32_t dtype) {
+    void* x = xmalloc((size_t)n * 4);
+    for (int64_t i = 0; i < n; i++) {
+        float f = (float)rng_normal(&rng);
+        if (dtype == GLA_DTYPE_BF16) ((uint16_t*)x)[i] = test_f32_to_bf16(f);
+        else ((float*)x)[i] = f;
+    }
+    return x;
+}
+
+static void gemm_case(int ta, int tb, int64_t m, int64_t n, int64_t k, int32_t ab, int32_t cd, float alpha,
+                      float beta) {
+    if (!have_cublas) return;
+    const int64_t lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
+    const int64_t na = (ta ? k : m) * lda, nb = (tb ? n : k) * ldb, nc = m * ldc, eab = ab ? 2 : 4, ec = cd ? 2 : 4;
+    void *a = random_matrix(na, ab), *b = random_matrix(nb, ab), *c = random_matrix(nc, cd);
+    void *da = up(a, na * eab), *db = up(b, nb * eab), *dc = up(c, nc * ec);
+    if (beta == 0.0f) { /* NaN in C must not propagate */
+        void* p = xmalloc((size_t)(nc * ec));
+        poison(p, (size_t)nc, cd);
+        CHECK_OK(gla_memcpy(gpu, dc, p, nc * ec, GLA_COPY_HOST_TO_DEVICE));
+        free(p);
+    }
+    gla_status s = gla_gemm(gpu, ta, tb, m, n, k, alpha, da, lda, db, ldb, ab, beta, dc, ldc, cd);
+    if (s == GLA_ERROR_BACKEND_UNAVAILABLE) {
+        const char* msg = "";
+        gla_get_last_error(&msg);
+        printf("SKIP gemm cases: cuBLAS is not available: %s\n", msg);
+        have_cublas = 0;
+    } else {
+        CHECK_OK(s);
+        CHECK_OK(gla_gemm(cpu, ta, tb, m, n, k, alpha, a, lda, b, ldb, ab, beta, c, ldc, cd));
+        /* the [m, n] part, as fp32 */
+        void* got = down(dc, nc * ec);
+        float *gf = xmalloc((size_t)(m * n) * 4), *cf = xmalloc((size_t)(m * n) * 4);
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++) {
+                const int64_t at = i * ldc + j;
+                gf[i * n + j] = cd ? test_bf16_to_f32(((uint16_t*)got)[at]) : ((float*)got)[at];
+                cf[i * n + j] = cd ? test_bf16_to_f32(((uint16_t*)c)[at]) : ((float*)c)[at];
+            }
+        double* ref = xmalloc((size_t)(m * n) * sizeof(double));
+        for (int64_t i = 0; i < m * n; i++) ref[i] = cf[i];
+        const double e = rel_rms_f32(gf, ref, (size_t)(m * n)), tol = cd ? TOL_BF16 : TOL_F32;
+        CHECK(e <= tol, "gemm ta=%d tb=%d %lldx%lldx%lld ab=%d c=%d: cuda vs cpu relative RMS %.3g > %.1g", ta, tb,
+              (long long)m, (long long)n, (long long)k, ab, cd, e, tol);
+        free(got), free(gf), free(cf), free(ref);
+    }
+    free(a), free(b), free(c);
+    gfree(da), gfree(db), gfree(dc);
+}
+
+static void test_gemm(void) {
+    static const int64_t shapes[][3] = {{1, 1, 1}, {3, 5, 17}, {37, 17, 5}, {1, 1000, 37}, {37, 3, 1000},
+                                        {256, 384, 512}, {5, 37, 0}};
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++)
+            for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+                const int64_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+                gemm_case(ta, tb, m, n, k, GLA_DTYPE_F32, GLA_DTYPE_F32, 1.0f, 0.0f);
+                gemm_case(ta, tb, m, n, k, GLA_DTYPE_F32, GLA_DTYPE_F32, 0.7f, 0.5f);
+                gemm_case(ta, tb, m, n, k, GLA_DTYPE_BF16, GLA_DTYPE_F32, -1.5f, 0.0f);
+                gemm_case(ta, tb, m, n, k, GLA_DTYPE_BF16, GLA_DTYPE_BF16, 1.0f, 1.0f);
+                gemm_case(ta, tb, m, n, k, GLA_DTYPE_F32, GLA_DTYPE_BF16, 0.5f, 0.25f);
+                gemm_case(ta, tb, m, n, k, GLA_DTYPE_F32, GLA_DTYPE_BF16, 0.5f, 0.0f);
+            }
+    gemm_case(0, 1, 7, 9, 11, GLA_DTYPE_F32, GLA_DTYPE_F32, 0.0f, 0.25f);
+}
+
+/* ---- norms, elementwise, rows ---- */
+
+static void test_norms(void) {
+    static const int64_t rows_list[] = {1, 3, 37, 3000}, widths[] = {1, 5, 17, 1000};
+    for (int ri = 0; ri < 4; ri++)
+        for (int wi = 0; wi < 4; wi++)
+            for (int gated = 0; gated < 2; gated++) {
+                const int64_t rows = rows_list[ri], w = widths[wi], n = rows * w;
+                if (n > 1000000) continue;
+                float *x = randn(n, 1.0), *z = randn(n, 2.0), *wt = randn(w, 1.0), *dy = randn(n, 1.0);
+                float *y = xmalloc((size_t)n * 4), *rstd = xmalloc((size_t)rows * 4), *dx = randn(n, 1.0);
+                float *dz = xmalloc((size_t)n * 4), *dw = randn(w, 1.0);
+                float *gx = up_f(x, n), *gz = up_f(z, n), *gwt = up_f(wt, w), *gdy = up_f(dy, n);
+                float *gy = dev_nan(n), *grstd = dev_nan(rows), *gdx = up_f(dx, n), *gdz = dev_nan(n), *gdw = up_f(dw, w);
+                char what[96];
+                snprintf(what, sizeof what, "%srms_norm %lldx%lld", gated ? "gated_" : "", (long long)rows,
+                         (long long)w);
+                if (gated) {
+                    CHECK_OK(gla_gated_rms_norm_fwd(cpu, rows, w, x, z, wt, 1e-6f, y, rstd));
+                    CHECK_OK(gla_gated_rms_norm_fwd(gpu, rows, w, gx, gz, gwt, 1e-6f, gy, grstd));
+                    CHECK_OK(gla_gated_rms_norm_bwd(cpu, rows, w, dy, x, z, wt, rstd, dx, dz, dw));
+                    CHECK_OK(gla_gated_rms_norm_bwd(gpu, rows, w, gdy, gx, gz, gwt, grstd, gdx, gdz, gdw));
+                    compare("gated_rms_norm_bwd dz", gdz, dz, n, TOL_F32);
+                } else {
+                    CHECK_OK(gla_rms_norm_fwd(cpu, rows, w, x, wt, 1e-6f, y, rstd));
+                    CHECK_OK(gla_rms_norm_fwd(gpu, rows, w, gx, gwt, 1e-6f, gy, grstd));
+                    CHECK_OK(gla_rms_norm_bwd(cpu, rows, w, dy, x, wt, rstd, dx, 1, dw));
+                    CHECK_OK(gla_rms_norm_bwd(gpu, rows, w, gdy, gx, gwt, grstd, gdx, 1, gdw));
+                }
+                compare(what, gy, y, n, TOL_F32);
+                compare(what, grstd, rstd, rows, TOL_F32);
+                if (w > 1) compare(what, gdx, dx, n, TOL_F32); /* width 1: see test_layers.c */
+                compare(what, gdw, dw, w, TOL_F32);
+                free(x), free(z), free(wt), free(dy), free(y), free(rstd), free(dx), free(dz), free(dw);
+                gfree(gx), gfree(gz), gfree(gwt), gfree(gdy), gfree(gy), gfree(grstd), gfree(gdx), gfree(gdz);
+                gfree(gdw);
+            }
+}
+
+static void test_elementwise(void) {
+    static const int64_t counts[] = {1, 5, 17, 1000, 100003};
+    for (int ci = 0; ci < 5; ci++)
+        for (int offset = 0; offset < 2; offset++) { /* offset 1: pointers 4-byte aligned only (scalar loops) */
+            const int64_t n = counts[ci];
+            float *a = randn(n, 3.0), *b = randn(n, 1.0), *dy = randn(n, 1.0), *y = xmalloc((size_t)n * 4);
+            float* y2 = xmalloc((size_t)n * 4);
+            float *ga = dev_nan(n + 1), *gb = up_f(b, n), *gdy = up_f(dy, n), *gy = dev_nan(n + 1),
+                  *gy2 = dev_nan(n + 1);
+            float *pa = ga + offset, *py = gy + offset, *py2 = gy2 + offset;
+            CHECK_OK(gla_memcpy(gpu, pa, a, n * 4, GLA_COPY_HOST_TO_DEVICE));
+            CHECK_OK(gla_swiglu_fwd(cpu, n, a, b, y));
+            CHECK_OK(gla_swiglu_fwd(gpu, n, pa, gb, py));
+            compare("swiglu_fwd", py, y, n, TOL_F32);
+            CHECK_OK(gla_swiglu_bwd(cpu, n, dy, a, b, y, y2));
+            CHECK_OK(gla_swiglu_bwd(gpu, n, gdy, pa, gb, py, py2));
+            compare("swiglu_bwd da", py, y, n, TOL_F32);
+            compare("swiglu_bwd db", py2, y2, n, TOL_F32);
+            for (int clamp = 0; clamp < 2; clamp++) {
+                const float cmin = clamp ? -0.1f : -INFINITY;
+                CHECK_OK(gla_log_sigmoid_gate_fwd(cpu, n, a, 16.0f, cmin, y));
+                CHECK_OK(gla_log_sigmoid_gate_fwd(gpu, n, pa, 16.0f, cmin, py));
+                compare("log_sigmoid_gate_fwd", py, y, n, TOL_F32);
+                CHECK_OK(gla_log_sigmoid_gate_bwd(cpu, n, dy, a, 16.0f, cmin, y));
+                CHECK_OK(gla_log_sigmoid_gate_bwd(gpu, n, gdy, pa, 16.0f, cmin, py));
+                compare("log_sigmoid_gate_bwd", py, y, n, TOL_F32);
+            }
+            CHECK_OK(gla_add(cpu, n, a, b, y));
+            CHECK_OK(gla_add(gpu, n, pa, gb, py));
+            compare("add", py, y, n, TOL_F32);
+            CHECK_OK(gla_scale(cpu, n, -0.375f, y));
+            CHECK_OK(gla_scale(gpu, n, -0.375f, py));
+            compare("scale", py, y, n, TOL_F32);
+            double s_cpu = 0, s_gpu = 0;
+            CHECK_OK(gla_sum_squares(cpu, n, a, &s_cpu));
+            CHECK_OK(gla_sum_squares(gpu, n, pa, &s_gpu));
+            CHECK(fabs(s_cpu - s_gpu) <= 1e-12 * s_cpu, "sum_squares n=%lld: cuda %.17g cpu %.17g", (long long)n,
+                  s_gpu, s_cpu);
+            /* casts: bit-exact both ways */
+            uint16_t* h = xmalloc((size_t)n * 2);
+            CHECK_OK(gla_cast(cpu, n, a, GLA_DTYPE_F32, h, GLA_DTYPE_BF16));
+            CHECK_OK(gla_cast(gpu, n, pa, GLA_DTYPE_F32, py, GLA_DTYPE_BF16));
+            compare_bits("cast f32 -> bf16", py, h, n * 2);
+            CHECK_OK(gla_cast(cpu, n, h, GLA_DTYPE_BF16, y, GLA_DTYPE_F32));
+            CHECK_OK(gla_cast(gpu, n, py, GLA_DTYPE_BF16, py2, GLA_DTYPE_F32));
+            compare_bits("cast bf16 -> f32", py2, y, n * 4);
+            /* AdamW */
+            float *p = randn(n, 1.0), *m = randn(n, 0.1), *v = randn(n, 0.1);
+            for (int64_t i = 0; i < n; i++) v[i] *= v[i];
+            float *gp = up_f(p, n), *gm = up_f(m, n), *gv = up_f(v, n);
+            CHECK_OK(gla_adamw(cpu, n, p, dy, m, v, 1e-3f, 0.3f, 0.1f, 0.95f, 0.05f, 1e-8f, 0.9999f));
+            CHECK_OK(gla_adamw(gpu, n, gp, gdy, gm, gv, 1e-3f, 0.3f, 0.1f, 0.95f, 0.05f, 1e-8f, 0.9999f));
+            compare("adamw param", gp, p, n, TOL_F32);
+            compare("adamw exp_avg", gm, m, n, TOL_F32);
+            compare("adamw exp_avg_sq", gv, v, n, TOL_F32);
+            free(a), free(b), free(dy), free(y), free(y2), free(h), free(p), free(m), free(v);
+            gfree(ga), gfree(gb), gfree(gdy), gfree(gy), gfree(gy2), gfree(gp), gfree(gm), gfree(gv);
+        }
+}
+
+static void test_rows(void) {
+    static const int64_t rows_list[] = {1, 3, 37, 3000}, widths[] = {1, 5, 17, 1000};
+    for (int ri = 0; ri < 4; ri++)
+        for (int wi = 0; wi < 4; wi++) {
+            const int64_t rows = rows_list[ri], hd = widths[wi], kv = 3, groups = 2, n_in = rows * kv * hd;
+            if (n_in > 2000000) continue;
+            float *in = randn(n_in, 1.0), *out = xmalloc((size_t)(n_in * groups) * 4), *din = xmalloc((size_t)n_in * 4);
+            float *gin = up_f(in, n_in), *gout = dev_nan(n_in * groups), *gdin = dev_nan(n_in);
+            CHECK_OK(gla_repeat_heads_fwd(cpu, rows, kv, groups, hd, in, out));
+            CHECK_OK(gla_repeat_heads_fwd(gpu, rows, kv, groups, hd, gin, gout));
+            compare_bits("repeat_heads_fwd", gout, out, n_in * groups * 4);
+            CHECK_OK(gla_repeat_heads_bwd(cpu, rows, kv, groups, hd, out, din));
+            CHECK_OK(gla_repeat_heads_bwd(gpu, rows, kv, groups, hd, gout, gdin));
+            compare("repeat_heads_bwd", gdin, din, n_in, TOL_F32);
+            const int64_t n = rows * hd;
+            float *bias = randn(hd, 1.0), *db = randn(hd, 1.0);
+            float *gbias = up_f(bias, hd), *gdb = up_f(db, hd);
+            CHECK_OK(gla_bias_add(cpu, rows, hd, bias, in));
+            CHECK_OK(gla_bias_add(gpu, rows, hd, gbias, gin));
+            compare("bias_add", gin, in, n, TOL_F32);
+            CHECK_OK(gla_bias_grad(cpu, rows, hd, in, db));
+            CHECK_OK(gla_bias_grad(gpu, rows, hd, gin, gdb));
+            compare("bias_grad", gdb, db, hd, TOL_F32);
+            /* twice on the GPU: the same bits */
+            float* first = down(gdb, hd * 4);
+            CHECK_OK(gla_memcpy(gpu, gdb, bias, hd * 4, GLA_COPY_HOST_TO_DEVICE));
+            CHECK_OK(gla_bias_grad(gpu, rows, hd, gin, gdb));
+            float* again = down(gdb, hd * 4);
+            CHECK_OK(gla_memcpy(gpu, gdb, bias, hd * 4, GLA_COPY_HOST_TO_DEVICE));
+            CHECK_OK(gla_bias_grad(gpu, rows, hd, gin, gdb));
+            float* third = down(gdb, hd * 4);
+            CHECK(memcmp(again, third, (size_t)hd * 4) == 0, "bias_grad: two runs differ");
+            free(first), free(again), free(third);
+            free(in), free(out), free(din), free(bias), free(db);
+            gfree(gin), gfree(gout), gfree(gdin), gfree(gbias), gfree(gdb);
+        }
+}
+
+/* ---- embedding, cross-entropy ---- */
+
+static void test_vocab(void) {
+    static const int64_t rows_list[] = {1, 3, 37, 3000}, widths[] = {1, 5, 17, 1000};
+    const int64_t vocab = 50;
+    for (int ri = 0; ri < 4; ri++)
+        for (int wi = 0; wi < 4; wi++) {
+            const int64_t rows = rows_list[ri], w = widths[wi];
+            int32_t* ids = xmalloc((size_t)rows * 4);
+            for (int64_t r = 0; r < rows; r++) ids[r] = (int32_t)((r * 7 + 3) % vocab);
+            float *table = randn(vocab * w, 1.0), *out = xmalloc((size_t)(rows * w) * 4), *dout = randn(rows * w, 1.0);
+            float *gtable = up_f(table, vocab * w), *gout = dev_nan(rows * w), *gdout = up_f(dout, rows * w);
+            CHECK_OK(gla_embedding_fwd(cpu, rows, w, vocab, ids, table, out));
+            CHECK_OK(gla_embedding_fwd(gpu, rows, w, vocab, ids, gtable, gout));
+            compare_bits("embedding_fwd", gout, out, rows * w * 4);
+            CHECK_OK(gla_embedding_bwd(cpu, rows, w, vocab, ids, dout, 3, table));
+            CHECK_OK(gla_embedding_bwd(gpu, rows, w, vocab, ids, gdout, 3, gtable));
+            compare_bits("embedding_bwd (same order of additions)", gtable, table, vocab * w * 4);
+            free(ids), free(table), free(out), free(dout);
+            gfree(gtable), gfree(gout), gfree(gdout);
+        }
+    static const int64_t shapes[][2] = {{1, 1}, {3, 5}, {37, 17}, {3, 32000}, {64, 32768}};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        const int64_t rows = shapes[s][0], vocab_n = shapes[s][1], n = rows * vocab_n;
+        float *logits = randn(n, 4.0), *losses = xmalloc((size_t)rows * 4), *dl = xmalloc((size_t)n * 4);
+        int32_t* targets = xmalloc((size_t)rows * 4);
+        for (int64_t r = 0; r < rows; r++) targets[r] = (int32_t)((r * 13 + 1) % vocab_n);
+        if (rows > 2) targets[1] = -100;
+        float *glogits = up_f(logits, n), *glosses = dev_nan(rows), *gdl = dev_nan(n);
+        CHECK_OK(gla_cross_entropy(cpu, rows, vocab_n, logits, targets, 0.5f, losses, dl));
+        CHECK_OK(gla_cross_entropy(gpu, rows, vocab_n, glogits, targets, 0.5f, glosses, gdl));
+        compare("cross_entropy losses", glosses, losses, rows, TOL_F32);
+        compare("cross_entropy dlogits", gdl, dl, n, TOL_F32);
+        float* nan_rows = xmalloc((size_t)rows * 4);
+        poison_f32(nan_rows, (size_t)rows);
+        CHECK_OK(gla_memcpy(gpu, glosses, nan_rows, rows * 4, GLA_COPY_HOST_TO_DEVICE));
+        CHECK_OK(gla_cross_entropy(gpu, rows, vocab_n, glogits, targets, 0.5f, glosses, glogits)); /* in place */
+        compare("cross_entropy losses (in place)", glosses, losses, rows, TOL_F32);
+        compare("cross_entropy dlogits (in place)", glogits, dl, n, TOL_F32);
+        free(logits), free(losses), free(dl), free(targets), free(nan_rows);
+        gfree(glogits), gfree(glosses), gfree(gdl);
+    }
+}
+
+/* ---- graphs ---- */
+
+enum { GR = 8, GW = 256, GB = 2, GH = 2, GK = 64, GV = 64, GT = 64 };
+
+typedef struct graph_bufs {
+    float *x, *w, *y, *rstd, *proj, *wproj, *act, *res, *z, *g, *p, *grad, *m, *v;
+    float *q, *k, *vv, *gate, *state, *o, *cq, *co;
+    void* ws;
+    int64_t ws_bytes;
+} graph_bufs;
+
+/* The recorded sequence: a small layer forward, an optimizer step, a decode step, a chunk forward. */
+static gla_status graph_ops(const graph_bufs* b) {
+    gla_status s;
+    gla_dims dec = test_dims(GB, 1, GH, GK, GV, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    gla_dims chunk = test_dims(1, GT, GH, GK, GV, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    if ((s = gla_rms_norm_fwd(gpu, GR, GW, b->x, b->w, 1e-6f, b->y, b->rstd)) != GLA_OK) return s;
+    if (have_cublas && (s = gla_gemm(gpu, 0, 1, GR, GW, GW, 1.0f, b->y, GW, b->wproj, GW, GLA_DTYPE_F32, 0.0f,
+                                     b->proj, GW, GLA_DTYPE_F32)) != GLA_OK)
+        return s;
+    if ((s = gla_swiglu_fwd(gpu, GR * GW, b->proj, b->y, b->act)) != GLA_OK) return s;
+    if ((s = gla_add(gpu, GR * GW, b->x, b->act, b->res)) != GLA_OK) return s;
+    if ((s = gla_log_sigmoid_gate_fwd(gpu, GR * GW, b->res, 16.0f, -INFINITY, b->z)) != GLA_OK) return s;
+    if ((s = gla_bias_grad(gpu, GR, GW, b->res, b->g)) != GLA_OK) return s;
+    if ((s = gla_adamw(gpu, GW, b->p, b->g, b->m, b->v, 1e-3f, 0.3f, 0.1f, 0.95f, 0.05f, 1e-8f, 0.999f)) != GLA_OK)
+        return s;
+    if ((s = gla_decode_step(gpu, &dec, b->q, b->k, b->vv, b->gate, b->state, b->o)) != GLA_OK) return s;
+    return gla_chunk_fwd(gpu, &chunk, b->cq, b->cq, b->cq, b->gate, NULL, NULL, b->co, NULL, b->ws, b->ws_bytes);
+}
+
+/* Every output of the sequence, poisoned, and the state inputs (which the sequence updates) reset. */
+static void reset_graph_outputs(const graph_bufs* b, const float* state0, const float* p0) {
+    const int64_t most = GT * GH * GV > GR * GW ? GT * GH * GV : GR * GW;
+    float* nanbuf = xmalloc((size_t)most * 4);
+    poison_f32(nanbuf, (size_t)most);
+    float* const outs[] = {b->y, b->proj, b->act, b->res, b->z};
+    for (int i = 0; i < 5; i++) CHECK_OK(gla_memcpy(gpu, outs[i], nanbuf, GR * GW * 4, GLA_COPY_HOST_TO_DEVICE));
+    CHECK_OK(gla_memcpy(gpu, b->o, nanbuf, GB * GH * GV * 4, GLA_COPY_HOST_TO_DEVICE));
+    CHECK_OK(gla_memcpy(gpu, b->co, nanbuf, GT * GH * GV * 4, GLA_COPY_HOST_TO_DEVICE));
+    CHECK_OK(gla_memset(gpu, b->g, 0, GW * 4));
+    CHECK_OK(gla_memset(gpu, b->m, 0, GW * 4));
+    CHECK_OK(gla_memset(gpu, b->v, 0, GW * 4));
+    CHECK_OK(gla_memcpy(gpu, b->state, state0, GB * GH * GK * GV * 4, GLA_COPY_HOST_TO_DEVICE));
+    CHECK_OK(gla_memcpy(gpu, b->p, p0, GW * 4, GLA_COPY_HOST_TO_DEVICE));
+    free(nanbuf);
+}
+
+/* Host copy of every output, concatenated. */
+static float* graph_outputs(const graph_bufs* b, int64_t* n) {
+    float* const bufs[] = {b->y, b->proj, b->act, b->res, b->z, b->g, b->p, b->m, b->v, b->state, b->o, b->co};
+    const int64_t sizes[] = {GR * GW, GR * GW, GR * GW, GR * GW, GR * GW, GW, GW, GW, GW, GB * GH * GK * GV,
+                             GB * GH * GV, GT * GH * GV};
+    int64_t total = 0;
+    for (int i = 0; i < 12; i++) total += sizes[i];
+    float* all = xmalloc((size_t)total * 4);
+    int64_t at = 0;
+    for (int i = 0; i < 12; i++) {
+        float* part = down(bufs[i], sizes[i] * 4);
+        memcpy(all + at, part, (size_t)sizes[i] * 4);
+        free(part);
+        at += sizes[i];
+    }
+    *n = total;
+    return all;
+}
+
+static void expect_refused(gla_status s, const char* what) {
+    const char* msg = "";
+    gla_get_last_error(&msg);
+    CHECK(s == GLA_ERROR_INVALID_ARGUMENT && strstr(msg, "recording") != NULL,
+          "%s while recording: status %d, message '%s'", what, (int)s, msg);
+}
+
+static void test_graphs(void) {
+    graph_bufs b;
+    float* x = randn(GR * GW, 1.0);
+    float* w = randn(GW * GW, 0.05);
+    float* state0 = randn(GB * GH * GK * GV, 0.1);
+    float* p0 = randn(GW, 1.0);
+    float* qkv = randn(GT * GH * GK, 0.3);
+    float* gate = randn(GT * GH * GK, 0.1);
+    for (int i = 0; i < GT * GH * GK; i++) gate[i] = -fabsf(gate[i]);
+    b.x = up_f(x, GR * GW), b.w = up_f(w, GW), b.wproj = up_f(w, GW * GW);
+    b.y = dev_nan(GR * GW), b.rstd = dev_nan(GR), b.proj = dev_nan(GR * GW), b.act = dev_nan(GR * GW);
+    b.res = dev_nan(GR * GW), b.z = dev_nan(GR * GW), b.g = dev_nan(GW), b.p = dev_nan(GW), b.m = dev_nan(GW);
+    b.v = dev_nan(GW), b.grad = NULL;
+    b.q = up_f(qkv, GB * GH * GK), b.k = up_f(qkv + 7, GB * GH * GK), b.vv = up_f(qkv + 11, GB * GH * GV);
+    b.gate = up_f(gate, GT * GH * GK), b.state = dev_nan(GB * GH * GK * GV), b.o = dev_nan(GB * GH * GV);
+    b.cq = up_f(qkv, GT * GH * GK), b.co = dev_nan(GT * GH * GV);
+    gla_dims chunk = test_dims(1, GT, GH, GK, GV, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    CHECK_OK(gla_workspace_size(gpu, GLA_OP_CHUNK_FWD, &chunk, &b.ws_bytes));
+    b.ws = NULL;
+    CHECK_OK(gla_malloc(gpu, b.ws_bytes > 0 ? b.ws_bytes : 64, &b.ws));
+    if (b.ws_bytes == 0) b.ws_bytes = 64;
+
+    /* direct */
+    reset_graph_outputs(&b, state0, p0);
+    CHECK_OK(graph_ops(&b));
+    int64_t n = 0;
+    float* direct = graph_outputs(&b, &n);
+
+    /* recorded: nothing runs until launched */
+    reset_graph_outputs(&b, state0, p0);
+    CHECK_OK(gla_synchronize(gpu));
+    CHECK_OK(gla_graph_begin(gpu));
+    CHECK_OK(graph_ops(&b));
+    /* refusals */
+    double sum;
+    void* ptr = NULL;
+    int32_t ids[2] = {0, 1};
+    int64_t cu[2] = {0, GT};
+    float host[4] = {0};
+    gla_graph* nested = NULL;
+    gla_dims varlen = chunk;
+    varlen.num_seqs = 1;
+    expect_refused(gla_embedding_fwd(gpu, 2, GW, 2, ids, b.x, b.y), "embedding_fwd");
+    expect_refused(gla_embedding_bwd(gpu, 2, GW, 2, ids, b.x, -1, b.y), "embedding_bwd");
+    expect_refused(gla_cross_entropy(gpu, 2, GW, b.x, ids, 1.0f, b.g, NULL), "cross_entropy");
+    expect_refused(gla_sum_squares(gpu, GW, b.x, &sum), "sum_squares");
+    expect_refused(gla_synchronize(gpu), "synchronize");
+    expect_refused(gla_memcpy(gpu, b.y, host, 16, GLA_COPY_HOST_TO_DEVICE), "memcpy host to device");
+    expect_refused(gla_memcpy(gpu, host, b.y, 16, GLA_COPY_DEVICE_TO_HOST), "memcpy device to host");
+    expect_refused(gla_malloc(gpu, 64, &ptr), "malloc");
+    expect_refused(gla_free(gpu, b.y), "free");
+    expect_refused(gla_chunk_fwd(gpu, &chunk, b.cq, b.cq, b.cq, b.gate, NULL, NULL, b.co, NULL, NULL, 0),
+                   "chunk_fwd without workspace");
+    expect_refused(gla_chunk_fwd(gpu, &varlen, b.cq, b.cq, b.cq, b.gate, NULL, cu, b.co, NULL, b.ws, b.ws_bytes),
+                   "chunk_fwd with cu_seqlens");
+    expect_refused(gla_context_set_stream(gpu, NULL), "set_stream");
+    expect_refused(gla_graph_begin(gpu), "graph_begin");
+    gla_graph* g = NULL;
+    CHECK_OK(gla_graph_end(gpu, &g));
+    CHECK(g != NULL, "gla_graph_end gave no graph");
+    const gla_status again = gla_graph_end(gpu, &nested);
+    CHECK(again == GLA_ERROR_INVALID_ARGUMENT && nested == NULL, "a second gla_graph_end: status %d", (int)again);
+    float* before = graph_outputs(&b, &n);
+    CHECK(isnan(before[0]) && isnan(before[n - 1]), "recording ran the ops");
+    free(before);
+
+    /* replay = direct */
+    CHECK_OK(gla_graph_launch(gpu, g));
+    float* replay = graph_outputs(&b, &n);
+    int64_t diff = 0;
+    for (int64_t i = 0; i < n; i++) diff += memcmp(&replay[i], &direct[i], 4) != 0;
+    CHECK(diff == 0, "graph replay differs from direct execution in %lld of %lld values", (long long)diff,
+          (long long)n);
+    /* a replay reads the current contents: new x, reset state, same result as direct with the new x */
+    float* x2 = randn(GR * GW, 1.0);
+    reset_graph_outputs(&b, state0, p0);
+    CHECK_OK(gla_memcpy(gpu, b.x, x2, GR * GW * 4, GLA_COPY_HOST_TO_DEVICE));
+    CHECK_OK(graph_ops(&b));
+    float* direct2 = graph_outputs(&b, &n);
+    reset_graph_outputs(&b, state0, p0);
+    CHECK_OK(gla_graph_launch(gpu, g));
+    float* replay2 = graph_outputs(&b, &n);
+    CHECK(memcmp(direct2, replay2, (size_t)n * 4) == 0, "graph replay with new inputs differs from direct execution");
+    CHECK_OK(gla_graph_destroy(g));
+
+    free(x), free(w), free(state0), free(p0), free(qkv), free(gate), free(direct), free(replay), free(x2);
+    free(direct2), free(replay2);
+    float* const bufs[] = {b.x, b.w, b.wproj, b.y, b.rstd, b.proj, b.act, b.res, b.z, b.g, b.p, b.m, b.v,
+                           b.q, b.k, b.vv, b.gate, b.state, b.o, b.cq, b.co};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) gfree(bufs[i]);
+    gfree(b.ws);
+}
+
+int main(void) {
+    int32_t devices = 0;
+    CHECK_OK(gla_device_count(GLA_BACKEND_CUDA, &devices));
+    if (devices == 0) {
+        printf("SKIP test_layers_cuda: no CUDA device\n");
+        return 77;
+    }
+    rng_seed(&rng, 7);
+    CHECK_OK(gla_context_create(GLA_BACKEND_CPU, 0, &cpu));
+    CHECK_OK(gla_context_create(GLA_BACKEND_CUDA, 0, &gpu));
+    if (cpu == NULL || gpu == NULL) return test_finish("test_layers_cuda");
+    test_gemm();
+    test_norms();
+    test_elementwise();
+    test_rows();
+    test_vocab();
+    test_graphs();
+    CHECK_OK(gla_context_destroy(gpu));
+    CHECK_OK(gla_context_destroy(cpu));
+    return test_finish("test_layers_cuda");
+}
