@@ -38,8 +38,9 @@ tr ':' '\n' < target/test-classpath.txt | grep -Ev '/(tokenizers|api|jazzer[^/]*
 cp target/junit-console/*.jar "$stage/junit-console.jar"
 (cd target && tar cf - test-classes) | (cd "$stage" && tar xf -)
 cp "$lib" "$stage/native/"
-# The kernel lab (parity grid against the double reference, timing grid, a small case for compute-sanitizer).
-cp target/native/bench/cuda/gla_cuda_lab "$stage/native/"
+# The kernel lab (parity grid against the double reference, timing grid, a small case for compute-sanitizer) and
+# the CTest program of the cuda layer ops (against the cpu backend; graphs).
+cp target/native/bench/cuda/gla_cuda_lab target/native/tests/test_layers_cuda "$stage/native/"
 
 cat > "$stage/gla" <<'SH'
 #!/usr/bin/env bash

@@ -2,8 +2,9 @@
 # scripts/gpu-suite.sh — what one device run records, from the project root of a CUDA host that has the GPU bundle
 # (scripts/gpu-bundle.sh → target/gpu-bundle.tgz) and, for the peers, a checkout of fla (never part of gla4j):
 #
-#   scripts/gpu-suite.sh tests OUT            the GPU JUnit suite + gla check, the kernel lab's parity grid, and
-#                                             compute-sanitizer memcheck and racecheck over the lab's small cases
+#   scripts/gpu-suite.sh tests OUT            the GPU JUnit suite + gla check, the cuda layer ops against the cpu,
+#                                             the kernel lab's parity grid, and compute-sanitizer memcheck and
+#                                             racecheck over the lab's small cases
 #   scripts/gpu-suite.sh kernels OUT [FLA]    the lab's timing grid, `gla bench kernels`, and the kernel peers
 #                                             (../shared/peers/bench_peers.py, or a copy in FLA: fla, SDPA flash)
 #   scripts/gpu-suite.sh model OUT [FLA]      `gla bench train` (340M, 1.3B) and `gla bench generate` (340M, batch
@@ -37,6 +38,7 @@ case $what in
 tests)
     step junit 300 "$bundle/run-tests.sh" "$out/junit"
     (cd "$out" && tar czf junit.tgz junit && rm -rf junit)
+    step layers-cuda 150 env LD_LIBRARY_PATH=$bundle/native $bundle/native/test_layers_cuda
     step lab-check 150 $lab check
     step memcheck 240 compute-sanitizer --tool memcheck --error-exitcode 1 $lab quick
     step racecheck 240 compute-sanitizer --tool racecheck --error-exitcode 1 $lab quick

@@ -547,8 +547,8 @@ static gla_status check_fwd(const char* fn, int32_t op, const gla_context* conte
     if ((s = check_cu_seqlens(fn, dims, a->cu_seqlens)) != GLA_OK) return s;
     if ((s = check_tensor(fn, context, "o", a->o, eb, 1)) != GLA_OK) return s;
     if ((s = check_tensor(fn, context, "ht", a->ht, 4, 0)) != GLA_OK) return s;
-    if ((s = check_workspace(fn, context, op, dims, a->workspace, a->workspace_bytes)) != GLA_OK) return s;
-    return check_recordable(fn, context, a->cu_seqlens, a->workspace);
+    if ((s = check_recordable(fn, context, a->cu_seqlens, a->workspace)) != GLA_OK) return s;
+    return check_workspace(fn, context, op, dims, a->workspace, a->workspace_bytes);
 }
 
 /* The rules shared by the backward ops. */
@@ -574,8 +574,8 @@ static gla_status check_bwd(const char* fn, int32_t op, const gla_context* conte
     if (a->dh0 != NULL && a->h0 == NULL)
         return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: dh0 must be NULL when h0 is NULL (there is no initial state "
                          "to differentiate)", fn);
-    if ((s = check_workspace(fn, context, op, dims, a->workspace, a->workspace_bytes)) != GLA_OK) return s;
-    return check_recordable(fn, context, a->cu_seqlens, a->workspace);
+    if ((s = check_recordable(fn, context, a->cu_seqlens, a->workspace)) != GLA_OK) return s;
+    return check_workspace(fn, context, op, dims, a->workspace, a->workspace_bytes);
 }
 
 /* ---- ops ---- */

@@ -195,10 +195,10 @@ public final class Decoder implements AutoCloseable {
             closeGraph();
         }
         if (graph == null && graphActs == a && graphState == state) {
-            graph = context().record(() -> model.forwardEmbedded(a, decodeOp(state)));
+            graph = model.record(context(), a, decodeOp(state));
         }
         if (graph != null) {
-            graph.launch();
+            model.replay(graph, a);
         } else {
             model.forwardEmbedded(a, decodeOp(state));
             graphActs = a;

@@ -21,6 +21,8 @@ package io.github.gla4j.model;
 
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.Options;
+import io.github.gla4j.memory.Context;
+import io.github.gla4j.memory.Graph;
 import io.github.gla4j.memory.Tensor;
 import io.github.gla4j.model.ops.CrossEntropy;
 import io.github.gla4j.model.ops.Embedding;
@@ -134,6 +136,22 @@ public final class GlaModel {
         ops.rmsNorm(acts.hidden[blocks.length], params.get(FINAL_NORM), (float) config.normEps(), acts.normed,
                 acts.normRstd);
         ops.linear(acts.normed, head(params), null, acts.logits);
+        acts.targets = null;
+        acts.logitsValid = true;
+        acts.loss = Double.NaN;
+    }
+
+    /**
+     * Records forwardEmbedded(acts, glaOp) on context as a graph, without running it (cuda): replay then repeats it on
+     * the same activations, for the ids that embed put there.
+     */
+    public Graph record(Context context, Activations acts, GlaOp glaOp) {
+        return context.record(() -> forwardEmbedded(acts, glaOp));
+    }
+
+    /** Runs a graph from record on acts (after embed), as forwardEmbedded would: the logits are then valid. */
+    public void replay(Graph graph, Activations acts) {
+        graph.launch();
         acts.targets = null;
         acts.logitsValid = true;
         acts.loss = Double.NaN;

@@ -1,8 +1,8 @@
 /*
  * NativeTrainingTest — training on the native layer ops (NativeOps, DeviceParameters, AdamW and clipping on the
  * device): the reference's 5 AdamW losses of tiny-public on every native runtime (the cpu backend everywhere, cuda
- * fp32 and bf16 where a device is present), and a clipped, accumulated run that must follow the Java cpu trainer
- * step by step.
+ * fp32 and bf16 where a device is present), and a clipped, accumulated fp32 run that must follow the Java cpu
+ * trainer step by step.
  * Run: ./mvnw -o -q test -Dtest=NativeTrainingTest -Dnative.asan.skip=true
  */
 package io.github.gla4j.train;
@@ -49,8 +49,12 @@ class NativeTrainingTest {
         }
     }
 
+    /**
+     * fp32 only: AdamW normalises each update, so the bf16 rounding of tiny gradients turns into weight differences of
+     * order lr within a few steps and the trajectories part (bf16 training is held to the golden losses above).
+     */
     @ParameterizedTest
-    @EnumSource(NativeRuntimes.class)
+    @EnumSource(value = NativeRuntimes.class, names = {"CPU", "CUDA_FP32"})
     void followsTheCpuTrainerWithClippingAccumulationAndCheckpointSync(NativeRuntimes runtime) {
         GlaConfig config = GlaConfig.builder().hiddenSize(32).numHiddenLayers(2).numHeads(2).vocabSize(40)
                 .intermediateSize(24).build();
