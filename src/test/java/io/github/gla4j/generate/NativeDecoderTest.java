@@ -43,7 +43,9 @@ class NativeDecoderTest {
             }
             System.out.printf("%s: prefill + decode vs the cpu full forward, worst relative RMS %.2e%n", runtime,
                     worst);
-            assertTrue(worst < runtime.logitsTolerance, "worst relative RMS " + worst);
+            // the random model rounds worse in bf16 than the golden one (see NativeModelTest): twice the tolerance
+            double tolerance = (runtime.bf16() ? 2 : 1) * runtime.logitsTolerance;
+            assertTrue(worst < tolerance, "worst relative RMS " + worst);
 
             // a batch of three prompt lengths, one sequence dropped halfway: each row as if alone
             int[][] prompts = {Arrays.copyOf(ids, 5), Arrays.copyOfRange(ids, 10, 80), Arrays.copyOfRange(ids, 3, 4)};
@@ -60,8 +62,8 @@ class NativeDecoderTest {
                 batch.step(new int[]{1, 1, 1});
                 batch.retain(2, 0);
                 float[][] rows = batch.step(new int[]{2, 2});
-                assertTrue(TestModels.relRms(rows[0], alone[2]) < runtime.logitsTolerance, "row of prompt 2");
-                assertTrue(TestModels.relRms(rows[1], alone[0]) < runtime.logitsTolerance, "row of prompt 0");
+                assertTrue(TestModels.relRms(rows[0], alone[2]) < tolerance, "row of prompt 2");
+                assertTrue(TestModels.relRms(rows[1], alone[0]) < tolerance, "row of prompt 0");
             }
         }
     }

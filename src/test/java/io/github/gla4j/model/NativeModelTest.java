@@ -91,7 +91,7 @@ class NativeModelTest {
         // Random weights of std 0.2 (ten times the initializer range) and tiny heads (head_k 6) round worse in bf16
         // than a trained or freshly initialised model: bf16 is held to twice its golden-model tolerance here
         // (measured: logits 1.7e-2, gradients 6.1e-2 relative RMS on the GQA model).
-        double scale = runtime == NativeRuntimes.CUDA_BF16 ? 2 : 1;
+        double scale = runtime.bf16() ? 2 : 1;
         try (NativeRuntimes.Open rt = runtime.open(); NativeKernels cpu = Kernels.cpu()) {
             for (GlaConfig config : configs) {
                 for (AttentionMode mode : new AttentionMode[]{AttentionMode.CHUNK, AttentionMode.RECURRENT}) {

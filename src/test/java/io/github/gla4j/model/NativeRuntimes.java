@@ -1,8 +1,8 @@
 /*
  * NativeRuntimes.java — the native layer-op runtimes the model, training and decoding tests run through: NativeOps on
- * the cpu backend (everywhere: the layer ops' C implementations) and on cuda in fp32 and bf16 (only where a CUDA
- * device is present; otherwise those cases are skipped through an assumption, not failed), with the tolerance each
- * is held to against the fp32 cpu results.
+ * the cpu backend in fp32 and bf16 (everywhere: the layer ops' C implementations and NativeOps' mixed-precision
+ * path) and on cuda in fp32 and bf16 (only where a CUDA device is present; otherwise those cases are skipped through
+ * an assumption, not failed), with the tolerance each is held to against the fp32 cpu results.
  */
 package io.github.gla4j.model;
 
@@ -13,7 +13,7 @@ import io.github.gla4j.model.ops.NativeOps;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 public enum NativeRuntimes {
-    CPU(1e-5, 1e-5), CUDA_FP32(1e-4, 1e-4), CUDA_BF16(2e-2, 5e-2);
+    CPU(1e-5, 1e-5), CPU_BF16(2e-2, 5e-2), CUDA_FP32(1e-4, 1e-4), CUDA_BF16(2e-2, 5e-2);
 
     /** Relative RMS error allowed for logits (and losses) and for gradients. */
     public final double logitsTolerance, gradientTolerance;
@@ -21,6 +21,11 @@ public enum NativeRuntimes {
     NativeRuntimes(double logitsTolerance, double gradientTolerance) {
         this.logitsTolerance = logitsTolerance;
         this.gradientTolerance = gradientTolerance;
+    }
+
+    /** Whether matrix products and GLA kernels see bf16 inputs. */
+    public boolean bf16() {
+        return this == CPU_BF16 || this == CUDA_BF16;
     }
 
     /** An open runtime: kernels, the ops on them, and parameters placed where the ops read them. */
@@ -44,11 +49,11 @@ public enum NativeRuntimes {
 
     /** Opens this runtime; skips the calling test when it needs a CUDA device and there is none. */
     public Open open() {
-        if (this != CPU) {
+        boolean cpu = this == CPU || this == CPU_BF16;
+        if (!cpu) {
             assumeTrue(Kernels.cudaDeviceCount() > 0, "no CUDA device");
         }
-        NativeKernels kernels = this == CPU ? Kernels.cpu() : Kernels.cuda(0);
-        return new Open(kernels, new NativeOps(kernels,
-                this == CUDA_BF16 ? NativeOps.Precision.BF16 : NativeOps.Precision.FP32));
+        NativeKernels kernels = cpu ? Kernels.cpu() : Kernels.cuda(0);
+        return new Open(kernels, new NativeOps(kernels, bf16() ? NativeOps.Precision.BF16 : NativeOps.Precision.FP32));
     }
 }

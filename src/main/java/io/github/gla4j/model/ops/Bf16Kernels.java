@@ -2,7 +2,7 @@
  * Bf16Kernels.java — GlaKernels that run the GLA ops of another NativeKernels on bf16 copies of q, k, v and dout
  * and write fp32 results: the mixed-precision path of NativeOps (Precision.BF16). Gates, states and their gradients
  * are fp32 in the kernels already and pass through untouched. Outputs are computed in bf16 buffers, then widened
- * into the caller's fp32 tensors.
+ * into the caller's fp32 tensors. The decoding step runs in fp32 (see decodeStep).
  */
 package io.github.gla4j.model.ops;
 
@@ -19,10 +19,13 @@ final class Bf16Kernels implements GlaKernels {
 
     private final NativeKernels inner;
     private final CastBuffers casts;
+    /** Called before each op: the ops' gemm must forget its converted operands (this op writes tensors). */
+    private final Runnable beforeWrite;
 
-    Bf16Kernels(NativeKernels inner) {
+    Bf16Kernels(NativeKernels inner, Runnable beforeWrite) {
         this.inner = inner;
         this.casts = new CastBuffers(inner.context(), 7);
+        this.beforeWrite = beforeWrite;
     }
 
     @Override
@@ -37,6 +40,7 @@ final class Bf16Kernels implements GlaKernels {
 
     @Override
     public void chunkForward(Options options, Tensor q, Tensor k, Tensor v, Tensor g, Tensor h0, Tensor o, Tensor ht) {
+        beforeWrite.run();
         Tensor ob = out(o);
         inner.chunkForward(options, in(Q, q), in(K, k), in(V, v), g, h0, ob, ht);
         widen(ob, o);
@@ -45,6 +49,7 @@ final class Bf16Kernels implements GlaKernels {
     @Override
     public void recurrentForward(Options options, Tensor q, Tensor k, Tensor v, Tensor g, Tensor h0, Tensor o,
                                  Tensor ht) {
+        beforeWrite.run();
         Tensor ob = out(o);
         inner.recurrentForward(options, in(Q, q), in(K, k), in(V, v), g, h0, ob, ht);
         widen(ob, o);
@@ -53,6 +58,7 @@ final class Bf16Kernels implements GlaKernels {
     @Override
     public void chunkBackward(Options options, Tensor q, Tensor k, Tensor v, Tensor g, Tensor h0, Tensor dout,
                               Tensor dht, Tensor dq, Tensor dk, Tensor dv, Tensor dg, Tensor dh0) {
+        beforeWrite.run();
         Tensor dqb = grad(DQ, dq), dkb = grad(DK, dk), dvb = grad(DV, dv);
         inner.chunkBackward(options, in(Q, q), in(K, k), in(V, v), g, h0, in(DOUT, dout), dht, dqb, dkb, dvb, dg,
                 dh0);
@@ -64,6 +70,7 @@ final class Bf16Kernels implements GlaKernels {
     @Override
     public void recurrentBackward(Options options, Tensor q, Tensor k, Tensor v, Tensor g, Tensor h0, Tensor dout,
                                   Tensor dht, Tensor dq, Tensor dk, Tensor dv, Tensor dg, Tensor dh0) {
+        beforeWrite.run();
         Tensor dqb = grad(DQ, dq), dkb = grad(DK, dk), dvb = grad(DV, dv);
         inner.recurrentBackward(options, in(Q, q), in(K, k), in(V, v), g, h0, in(DOUT, dout), dht, dqb, dkb, dvb,
                 dg, dh0);
@@ -72,11 +79,14 @@ final class Bf16Kernels implements GlaKernels {
         widen(dvb, dv);
     }
 
+    /**
+     * The decoding step reads one token per sequence against an fp32 state: it runs on the fp32 inputs as they are
+     * (converting them would cost more launches than the step itself).
+     */
     @Override
     public void decodeStep(Options options, Tensor q, Tensor k, Tensor v, Tensor g, Tensor state, Tensor o) {
-        Tensor ob = out(o);
-        inner.decodeStep(options, in(Q, q), in(K, k), in(V, v), g, state, ob);
-        widen(ob, o);
+        beforeWrite.run();
+        inner.decodeStep(options, q, k, v, g, state, o);
     }
 
     private Tensor in(int slot, Tensor t) {

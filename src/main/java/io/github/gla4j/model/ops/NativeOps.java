@@ -23,8 +23,10 @@ import io.github.gla4j.memory.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 public final class NativeOps implements Ops, AutoCloseable {
 
@@ -48,8 +50,15 @@ public final class NativeOps implements Ops, AutoCloseable {
     private final GlaKernels glaKernels;
     /** Slots 0 and 1: the bf16 operands of gemm; 2: a host weight's copy (cpu backend, not cached). */
     private final CastBuffers casts;
-    /** Precision.BF16: bf16 copies of the weights seen by linear, by weight tensor (identity). */
+    /** Precision.BF16: bf16 copies of the weights seen by linear, by weight tensor (identity), and those current. */
     private final Map<Tensor, Tensor> bf16Weights = new IdentityHashMap<>();
+    private final Set<Tensor> freshWeights = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Precision.BF16: the tensors whose bf16 copies gemm's operand slots 0 and 1 hold, or null. Consecutive matrix
+     * products that read the same activation (q, k, v and the gates all read the normed input) convert it once; any
+     * other op forgets them (it may write the source), and so does a product whose output is a source.
+     */
+    private final Tensor[] castSources = new Tensor[2];
     /** gla_cross_entropy's per-row losses in device memory (cuda only), grown on demand. */
     private DeviceTensor losses;
 
@@ -59,7 +68,7 @@ public final class NativeOps implements Ops, AutoCloseable {
         this.context = kernels.context();
         this.precision = precision;
         this.casts = new CastBuffers(context, 3);
-        this.glaKernels = precision == Precision.BF16 ? new Bf16Kernels(kernels) : kernels;
+        this.glaKernels = precision == Precision.BF16 ? new Bf16Kernels(kernels, this::forgetCasts) : kernels;
     }
 
     public Precision precision() {
@@ -149,8 +158,10 @@ public final class NativeOps implements Ops, AutoCloseable {
         if (copy == null) {
             dropClosedWeights();
             copy = context.allocate(DType.BF16, w.shape());
-            casts.cast(w, copy);
             bf16Weights.put(w, copy);
+        }
+        if (freshWeights.add(w)) {
+            casts.cast(w, copy);
         }
         return copy;
     }
@@ -160,20 +171,26 @@ public final class NativeOps implements Ops, AutoCloseable {
         bf16Weights.entrySet().removeIf(e -> {
             if (e.getKey() instanceof DeviceTensor d && !d.isOpen()) {
                 ((DeviceTensor) e.getValue()).close();
+                freshWeights.remove(e.getKey());
                 return true;
             }
             return false;
         });
     }
 
+    /** The weights changed: their copies are refreshed on next use (the buffers stay allocated). */
     @Override
     public void parametersChanged() {
+        freshWeights.clear();
+        forgetCasts();
+    }
+
+    private void freeWeightCopies() {
         for (Tensor copy : bf16Weights.values()) {
-            if (copy instanceof DeviceTensor d) {
-                d.close();
-            }
+            ((DeviceTensor) copy).close();
         }
         bf16Weights.clear();
+        freshWeights.clear();
     }
 
     /** C = op(A)·op(B) + beta·C with A and B as bf16 copies under Precision.BF16. */
@@ -182,18 +199,42 @@ public final class NativeOps implements Ops, AutoCloseable {
         MemorySegment pa = ptr(a), pb = ptr(b);
         int abType = DType.F32.code();
         if (precision == Precision.BF16) {
-            pa = casts.bf16Copy(0, a).pointer();
-            pb = casts.bf16Copy(1, b).pointer();
+            pa = operand(0, a);
+            pb = operand(1, b);
             abType = DType.BF16.code();
         }
         Gla.check("gla_gemm", GlaH.gla_gemm(ctx(), transA, transB, m, n, k, 1f, pa, lda, pb, ldb, abType, beta,
                 ptr(c), ldc, DType.F32.code()));
+        for (int i = 0; i < castSources.length; i++) {
+            if (castSources[i] == c) {
+                castSources[i] = null;
+            }
+        }
+    }
+
+    /** The bf16 form of gemm operand t in slot: t itself when bf16, its copy (converted unless still current). */
+    private MemorySegment operand(int slot, Tensor t) {
+        if (t.dtype() == DType.BF16) {
+            return t.pointer();
+        }
+        if (castSources[slot] != t) {
+            castSources[slot] = null;
+            casts.bf16Copy(slot, t);
+            castSources[slot] = t;
+        }
+        return casts.bf16(slot, t.shape()).pointer();
+    }
+
+    /** Every op but a matrix product may write a tensor whose bf16 copy a gemm slot holds: forget them. */
+    void forgetCasts() {
+        castSources[0] = castSources[1] = null;
     }
 
     // ---- the rest, one native call each ----
 
     @Override
     public void rmsNorm(Tensor x, Tensor w, float eps, Tensor y, Tensor rstd) {
+        forgetCasts();
         Gla.check("gla_rms_norm_fwd", GlaH.gla_rms_norm_fwd(ctx(), rows(x), width(x), ptr(x), ptr(w), eps, ptr(y),
                 ptr(rstd)));
     }
@@ -201,12 +242,14 @@ public final class NativeOps implements Ops, AutoCloseable {
     @Override
     public void rmsNormBackward(Tensor dy, Tensor x, Tensor w, Tensor rstd, Tensor dx, boolean accumulate,
                                 Tensor dw) {
+        forgetCasts();
         Gla.check("gla_rms_norm_bwd", GlaH.gla_rms_norm_bwd(ctx(), rows(x), width(x), ptr(dy), ptr(x), ptr(w),
                 ptr(rstd), ptr(dx), accumulate ? 1 : 0, ptr(dw)));
     }
 
     @Override
     public void gatedRmsNorm(Tensor x, Tensor z, Tensor w, float eps, Tensor y, Tensor rstd) {
+        forgetCasts();
         long width = w.elementCount();
         Gla.check("gla_gated_rms_norm_fwd", GlaH.gla_gated_rms_norm_fwd(ctx(), x.elementCount() / width, width,
                 ptr(x), ptr(z), ptr(w), eps, ptr(y), ptr(rstd)));
@@ -215,6 +258,7 @@ public final class NativeOps implements Ops, AutoCloseable {
     @Override
     public void gatedRmsNormBackward(Tensor dy, Tensor x, Tensor z, Tensor w, Tensor rstd, Tensor dx, Tensor dz,
                                      Tensor dw) {
+        forgetCasts();
         long width = w.elementCount();
         Gla.check("gla_gated_rms_norm_bwd", GlaH.gla_gated_rms_norm_bwd(ctx(), x.elementCount() / width, width,
                 ptr(dy), ptr(x), ptr(z), ptr(w), ptr(rstd), ptr(dx), ptr(dz), ptr(dw)));
@@ -222,29 +266,34 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void swiGlu(Tensor a, Tensor b, Tensor y) {
+        forgetCasts();
         Gla.check("gla_swiglu_fwd", GlaH.gla_swiglu_fwd(ctx(), a.elementCount(), ptr(a), ptr(b), ptr(y)));
     }
 
     @Override
     public void swiGluBackward(Tensor dy, Tensor a, Tensor b, Tensor da, Tensor db) {
+        forgetCasts();
         Gla.check("gla_swiglu_bwd", GlaH.gla_swiglu_bwd(ctx(), a.elementCount(), ptr(dy), ptr(a), ptr(b), ptr(da),
                 ptr(db)));
     }
 
     @Override
     public void logSigmoidGate(Tensor z, float normalizer, float clampMin, Tensor g) {
+        forgetCasts();
         Gla.check("gla_log_sigmoid_gate_fwd", GlaH.gla_log_sigmoid_gate_fwd(ctx(), z.elementCount(), ptr(z),
                 normalizer, clampMin, ptr(g)));
     }
 
     @Override
     public void logSigmoidGateBackward(Tensor dg, Tensor z, float normalizer, float clampMin, Tensor dz) {
+        forgetCasts();
         Gla.check("gla_log_sigmoid_gate_bwd", GlaH.gla_log_sigmoid_gate_bwd(ctx(), z.elementCount(), ptr(dg), ptr(z),
                 normalizer, clampMin, ptr(dz)));
     }
 
     @Override
     public void repeatHeads(Tensor in, int kvHeads, int groups, int headDim, Tensor out) {
+        forgetCasts();
         long rows = in.elementCount() / ((long) kvHeads * headDim);
         Gla.check("gla_repeat_heads_fwd", GlaH.gla_repeat_heads_fwd(ctx(), rows, kvHeads, groups, headDim, ptr(in),
                 ptr(out)));
@@ -252,6 +301,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void repeatHeadsBackward(Tensor dout, int kvHeads, int groups, int headDim, Tensor din) {
+        forgetCasts();
         long rows = din.elementCount() / ((long) kvHeads * headDim);
         Gla.check("gla_repeat_heads_bwd", GlaH.gla_repeat_heads_bwd(ctx(), rows, kvHeads, groups, headDim,
                 ptr(dout), ptr(din)));
@@ -259,6 +309,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void embedding(int[] ids, Tensor table, Tensor out) {
+        forgetCasts();
         Embedding.checkIds("Embedding.forward", ids, rows(table));
         try (Arena arena = Arena.ofConfined()) {
             Gla.check("gla_embedding_fwd", GlaH.gla_embedding_fwd(ctx(), ids.length, width(table), rows(table),
@@ -268,6 +319,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void embeddingBackward(int[] ids, Tensor dout, int paddingIdx, Tensor dtable) {
+        forgetCasts();
         Embedding.checkIds("Embedding.backward", ids, rows(dtable));
         try (Arena arena = Arena.ofConfined()) {
             Gla.check("gla_embedding_bwd", GlaH.gla_embedding_bwd(ctx(), ids.length, width(dtable), rows(dtable),
@@ -277,6 +329,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public double crossEntropy(Tensor logits, int[] targets, float gradScale, Tensor dlogits) {
+        forgetCasts();
         long vocab = width(logits), rows = rows(logits);
         CrossEntropy.checkTargets("CrossEntropy.forward", targets, rows, vocab);
         if (dlogits != null && dlogits.elementCount() != logits.elementCount()) {
@@ -311,11 +364,13 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
+        forgetCasts();
         Gla.check("gla_add", GlaH.gla_add(ctx(), a.elementCount(), ptr(a), ptr(b), ptr(out)));
     }
 
     /** dst = src converted to dst's dtype (F32 ↔ BF16). */
     public void cast(Tensor src, Tensor dst) {
+        forgetCasts();
         if (src.elementCount() != dst.elementCount()) {
             throw new IllegalArgumentException("NativeOps.cast: " + src + " and " + dst + " differ in size");
         }
@@ -334,6 +389,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     /** x ← x · factor. */
     public void scale(Tensor x, float factor) {
+        forgetCasts();
         Gla.check("gla_scale", GlaH.gla_scale(ctx(), x.elementCount(), factor, ptr(x)));
     }
 
@@ -371,7 +427,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void close() {
-        parametersChanged();
+        freeWeightCopies();
         casts.close();
         closeLosses();
         if (glaKernels instanceof Bf16Kernels b) {
