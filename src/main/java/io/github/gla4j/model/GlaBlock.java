@@ -53,6 +53,7 @@ final class GlaBlock {
         ops.linear(a.h, w(p, "attn.k_proj.weight"), null, a.k);
         ops.linear(a.h, w(p, "attn.v_proj.weight"), null, a.v);
         ops.linear(a.h, w(p, "attn.gk_proj.0.weight"), null, a.gkLow);
+        ops.linear(a.h, w(p, "attn.g_proj.weight"), null, a.gate);   // beside the others that read h (one bf16 copy)
         ops.linear(a.gkLow, w(p, "attn.gk_proj.1.weight"), w(p, "attn.gk_proj.1.bias"), a.gkLogit);
         ops.logSigmoidGate(a.gkLogit, GlaConfig.GATE_LOGIT_NORMALIZER, clampMin, a.g);
         if (groups > 1) {
@@ -63,7 +64,6 @@ final class GlaBlock {
         int b = acts.batch, t = acts.seqLen;
         glaOp.run(layer, keys(a.q, b, t), keys(a.kHeads, b, t), values(a.vHeads, b, t), keys(a.gHeads, b, t),
                 values(a.o, b, t));
-        ops.linear(a.h, w(p, "attn.g_proj.weight"), null, a.gate);
         ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, a.y, a.outRstd);
         ops.linear(a.y, w(p, "attn.o_proj.weight"), null, acts.scratch);
         ops.add(x, acts.scratch, a.mid);
