@@ -12,6 +12,8 @@
 #include "chunk_common.cuh"
 #include "chunk_stages.h"
 
+#include <stdlib.h>
+
 namespace gla {
 
 template <class T, int BK, int BV> struct StateSmem {
@@ -79,9 +81,126 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
     if (p.final_state) st.store(p.final_state + ((int64_t)n * H + h) * KV + v0, V, K, V - v0);
 }
 
+// Version 2: the next chunk's rows are copied by cp.async while this chunk's state update runs (x and y
+// double-buffered; the gate into G_s once the rows are rescaled, when G_s is free); states stored as pairs.
+template <class T, int BK, int BV> struct State2Smem {
+    using C = ChunkTiles<T, BK>;
+    static constexpr int LV = pitch<T>(BV);
+    static constexpr size_t bytes_y = sizeof(T) * kChunk * LV;
+    static constexpr size_t off_x1 = C::bytes_qk;
+    static constexpr size_t off_g = off_x1 + C::bytes_qk;
+    static constexpr size_t off_y0 = off_g + C::bytes_g;
+    static constexpr size_t off_y1 = off_y0 + bytes_y;
+    static constexpr size_t off_vec = off_y1 + bytes_y;
+    static constexpr size_t off_misc = off_vec + C::bytes_vec;
+    static constexpr size_t bytes = off_misc + C::bytes_misc;
+    static_assert(bytes_y % 16 == 0 && C::bytes_qk % 16 == 0 && C::bytes_g % 16 == 0, "16-byte aligned tiles");
+};
+
+template <class T, int BK, int BV, bool GATED, bool REV>
+__global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state2_kernel(StateParams p) {
+    using L = State2Smem<T, BK, BV>;
+    using C = ChunkTiles<T, BK>;
+    using ST = StateTile<T, BK, BV, GATED>;
+    extern __shared__ __align__(16) unsigned char smem[];
+    auto x_b = [&](int idx) { return reinterpret_cast<T*>(smem + (idx & 1) * L::off_x1); };
+    auto y_b = [&](int idx) { return reinterpret_cast<T*>(smem + L::off_y0 + (idx & 1) * L::bytes_y); };
+    float* G_s = reinterpret_cast<float*>(smem + L::off_g);
+    const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
+    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
+    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
+
+    const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z;
+    const int H = p.H, K = p.K, V = p.V;
+    const int64_t KV = (int64_t)K * V, rk = (int64_t)H * K, rv = (int64_t)H * V;
+    const T* x = static_cast<const T*>(p.x);
+    const T* y = static_cast<const T*>(p.y);
+    T* states = static_cast<T*>(p.states);
+
+    ST st;
+    st.load(p.init ? p.init + ((int64_t)n * H + h) * KV + v0 : nullptr, V, K, V - v0);
+    int64_t bos, eos;
+    p.seqs.seq(n, bos, eos);
+    const int c0 = p.seqs.first_chunk(n);
+    const int nch = (int)((eos - bos + kChunk - 1) / kChunk);
+    auto chunk_start = [&](int idx) { return bos + (int64_t)(REV ? nch - 1 - idx : idx) * kChunk; };
+    auto issue = [&](int idx) { // rows of chunk idx into buffer idx % 2 and the gate into G_s
+        if (idx < nch) {
+            const int64_t start = chunk_start(idx);
+            const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
+            const T* xb = x + (start * H + h) * K;
+            const T* yb = y + (start * H + h) * V + v0;
+            load_tile_async<T, kChunk, BK>(x_b(idx), C::LQ, xb, rk, nrows, K, vec_ok<T>(xb, rk));
+            load_tile_async<T, kChunk, BV>(y_b(idx), L::LV, yb, rv, nrows, V - v0, vec_ok<T>(yb, rv));
+            if constexpr (GATED) load_gate_async<BK>(G_s, C::LG, p.g, start, nrows, H, h, K, p.head_gate);
+        }
+        cp_async_commit();
+    };
+    const bool pair = V % 2 == 0 && (uintptr_t)states % (2 * sizeof(T)) == 0;
+    issue(0);
+    for (int idx = 0; idx < nch; idx++) {
+        const int64_t start = chunk_start(idx);
+        { // the state entering this chunk (forward) or the gradient leaving it (reverse), as pairs of columns
+            T* dst = states + ((int64_t)(c0 + (REV ? nch - 1 - idx : idx)) * H + h) * KV + v0;
+#pragma unroll
+            for (int m = 0; m < ST::MT; m++)
+#pragma unroll
+                for (int nt = 0; nt < ST::NT; nt++)
+#pragma unroll
+                    for (int hr = 0; hr < 2; hr++) {
+                        const int r = st.row(m) + c_row(2 * hr), c = st.col(nt) + c_col(0);
+                        if (r >= K || c >= V - v0) continue;
+                        if (pair) {
+                            store_pair(dst + r * (int64_t)V + c, st.s[m][nt].x[2 * hr], st.s[m][nt].x[2 * hr + 1]);
+                        } else {
+                            dst[r * (int64_t)V + c] = from_f<T>(st.s[m][nt].x[2 * hr]);
+                            if (c + 1 < V - v0) dst[r * (int64_t)V + c + 1] = from_f<T>(st.s[m][nt].x[2 * hr + 1]);
+                        }
+                    }
+        }
+        cp_async_wait<0>();
+        __syncthreads(); // this chunk's rows and gate are visible; every warp is done with the previous chunk
+        if (idx + 2 < nch) {
+            const int64_t next = chunk_start(idx + 2);
+            prefetch_rows<T>(x, nullptr, y, p.g, next, eos, H, h, K, V, v0, BV, p.head_gate);
+        }
+        if constexpr (GATED) {
+            cumsum_rows<BK>(G_s, C::LG, scratch);
+            __syncthreads();
+        }
+        chunk_prepare<T, BK, GATED>(G_s, vec, flags, p.xscale);
+        if constexpr (GATED) {
+            transform_rows<T, BK, REV>(x_b(idx), G_s);
+            __syncthreads(); // G_s is free from here
+        }
+        issue(idx + 1);
+        st.template update<REV>(x_b(idx), vec, y_b(idx), true);
+    }
+    if (p.final_state) st.store(p.final_state + ((int64_t)n * H + h) * KV + v0, V, K, V - v0);
+}
+
+// Which version of the kernel the launcher takes (1 or 2); GLA_STATE=1|2 overrides it (kernel lab).
+static int state_version() {
+    static const int v = [] {
+        const char* e = getenv("GLA_STATE");
+        return e && (e[0] == '1' || e[0] == '2') ? e[0] - '0' : 2;
+    }();
+    return v;
+}
+
 template <class T, int BK, bool GATED, bool REV>
 static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
     constexpr int BV = state_bv(BK);
+    if (state_version() == 2) {
+        using L2 = State2Smem<T, BK, BV>;
+        static_assert(L2::bytes <= 227 * 1024, "shared memory");
+        auto kernel = chunk_state2_kernel<T, BK, BV, GATED, REV>;
+        cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L2::bytes);
+        if (err != cudaSuccess) return err;
+        if (p.seqs.N == 0) return cudaSuccess;
+        kernel<<<dim3((p.V + BV - 1) / BV, p.H, p.seqs.N), kThreads, L2::bytes, stream>>>(p);
+        return cudaGetLastError();
+    }
     using L = StateSmem<T, BK, BV>;
     static_assert(L::bytes <= 227 * 1024, "shared memory");
     auto kernel = chunk_state_kernel<T, BK, BV, GATED, REV>;
