@@ -49,7 +49,8 @@ template <class T> __global__ void dg_anchor_kernel(DgParams p) {
     }
 }
 
-// Block x = chunk, thread per h*Kg + c: dg of the chunk's rows from its anchor, in place.
+// Block x = chunk, thread per h*Kg + c: dg of the chunk's rows from its anchor, in place. The chunk's 64 terms
+// are loaded first (all in flight at once; a dependent load per row would wait on memory 64 times in a row).
 __global__ void dg_local_kernel(DgParams p) {
     const int hc = blockIdx.y * kThreads + threadIdx.x;
     if (hc >= p.H * p.Kg) return;
@@ -57,19 +58,23 @@ __global__ void dg_local_kernel(DgParams p) {
     int n;
     int64_t start, end;
     p.seqs.chunk(chunk, n, start, end);
+    const int nrows = (int)(end - start);
     const int64_t stride = (int64_t)p.H * p.Kg;
     const float* an = p.anchors + (int64_t)chunk * p.H * p.K;
+    float* base = p.dg + start * stride + hc;
+    float x[kChunk];
+#pragma unroll
+    for (int r = 0; r < kChunk; r++) x[r] = r < nrows ? base[r * stride] : 0.f;
     float acc = 0.f;
     if (p.Kg == p.K) {
         acc = an[hc];
     } else {
         for (int c = 0; c < p.K; c++) acc += an[(int64_t)hc * p.K + c];
     }
-    for (int64_t t = start; t < end; t++) {
-        float* x = p.dg + t * stride + hc;
-        const float dG = *x;
-        *x = acc;
-        acc -= dG;
+#pragma unroll
+    for (int r = 0; r < kChunk; r++) {
+        if (r < nrows) base[r * stride] = acc;
+        acc -= x[r];
     }
 }
 
@@ -90,6 +95,13 @@ cudaError_t launch_chunk_bwd_dg(const DgParams& p, cudaStream_t stream) {
     }
     const unsigned gx = (unsigned)((p.H * p.Kg + kThreads - 1) / kThreads);
     dg_local_kernel<<<dim3(p.seqs.NC, gx), kThreads, 0, stream>>>(p);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_chunk_bwd_dg_anchors(const DgParams& p, cudaStream_t stream) {
+    if (p.seqs.NC == 0 || !p.states) return cudaSuccess;
+    if (p.dtype == 1) dg_anchor_kernel<bf16><<<dim3(p.seqs.NC, p.H), kThreads, 0, stream>>>(p);
+    else dg_anchor_kernel<float><<<dim3(p.seqs.NC, p.H), kThreads, 0, stream>>>(p);
     return cudaGetLastError();
 }
 

@@ -6,11 +6,15 @@
  *   dq = scale (do h^T) e^{G} + sum_{s<=t} dP[t,s] k[s] e^{G[t]-G[s]}
  *   dk = (v dh^T) e^{G_L - G} + sum_{t>=s} dP[t,s] q[t] e^{G[t]-G[s]}
  * and, for the gate gradient (GUIDE §2), dgc = q dq - k dk per token (fp32), summed over time by
- * chunk_bwd_dg.cu. The intra-chunk sums use the secondary chunking of chunk_common.cuh: off-diagonal 16x16
- * blocks on tensor cores with every exponent <= 0, diagonal blocks factored on 3xTF32 or exact per element.
- * Warp w owns sub-chunk i = w/2 and half w%2 of the key channels (dq, dk) and of the value columns (dv).
- * q and k are rescaled in shared memory (qt, kb of chunk_common.cuh); the raw values for the diagonal blocks
- * and the outputs are read again from global memory (L2).
+ * chunk_bwd_dg.cu, or (bf16, K <= 128, channel gates, BwdParams.anchors given) summed within the chunk here
+ * from its anchor, so that the kernel writes dg itself. The intra-chunk sums use the secondary chunking of
+ * chunk_common.cuh: off-diagonal 16x16 blocks on tensor cores with every exponent <= 0, diagonal blocks
+ * factored on 3xTF32 or exact per element. Warp w owns sub-chunk i = w/2 and half w%2 of the key channels
+ * (dq, dk) and of the value columns (dv). q and k are rescaled in shared memory (qt, kb of chunk_common.cuh).
+ * Two kernels: bf16 with K <= 128 (chunk_bwd_dqkv2_kernel) requests every tile by cp.async ahead of its use
+ * (H200, B16 T2048 H16 K=V=128: gated backward 5.0 ms in all, was 7.1; ungated 1.7, was 3.6); fp32 and
+ * K = 256 (chunk_bwd_dqkv_kernel) load synchronously and read the raw q, k of the diagonal blocks and the
+ * outputs again from global memory (L2).
  * Validated by the kernel lab (native/bench/cuda) against a float64 reference.
  */
 #include "chunk_common.cuh"
@@ -359,17 +363,426 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
         }
 }
 
-template <class T, int BK, bool GATED>
-static cudaError_t launch_bwd(const BwdParams& p, cudaStream_t stream) {
-    constexpr int BV = bwd_bv(BK);
-    using L = BwdSmem<T, BK, BV>;
+
+// ---------------------------------------------------------------------------------------------------------
+// The kernel for bf16 and BK <= 128 (the tiles fit): the same arithmetic with every tile requested through
+// cp.async ahead of its use.
+// q, k and the gate first; the value tiles (v, do, h, dh of BV columns) through a ring of NS stages, NS - 1 tiles
+// ahead, so that the value loop never waits for memory; after it, the raw q, k are copied again into the ring
+// (the diagonal blocks and the outputs read them from shared memory instead of element by element from L2).
+// Outputs are written as pairs of channels.
+template <class T, int BK, int BV, int NS> struct Bwd2Smem {
+    using C = ChunkTiles<T, BK>;
+    static constexpr int LV = pitch<T>(BV);
+    static constexpr int LP = pitch<float>(kChunk);
+    static constexpr size_t bytes_stage = sizeof(T) * (2 * kChunk + 2 * BK) * LV;
+    static constexpr size_t off_k = C::bytes_qk;
+    static constexpr size_t off_g = off_k + C::bytes_qk;
+    static constexpr size_t off_a = off_g + C::bytes_g; // A, then dP as T
+    static constexpr size_t off_p = off_a + C::bytes_a;
+    static constexpr size_t off_vec = off_p + sizeof(float) * kChunk * LP;
+    static constexpr size_t off_misc = off_vec + C::bytes_vec;
+    static constexpr size_t off_ring = (off_misc + C::bytes_misc + 127) / 128 * 128;
+    static constexpr size_t bytes = off_ring + NS * bytes_stage;
+    // after the value loop the ring holds the raw q, k, then the gate terms q dq - k dk (fp32, pitch LG)
+    static constexpr size_t off_dG = 2 * C::bytes_qk;
+    static_assert(NS * bytes_stage >= off_dG + C::bytes_g, "raw q, k and the gate terms fit in the ring");
+    static_assert(bytes_stage % 16 == 0 && C::bytes_qk % 16 == 0, "16-byte aligned tiles");
+};
+
+template <class T, int BK, int BV, int NS, bool GATED, bool FUSE_DG>
+__global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams p) {
+    using L = Bwd2Smem<T, BK, BV, NS>;
+    using C = ChunkTiles<T, BK>;
+    using M = Mma<T>;
+    using MF = Mma<float>;
+    constexpr int LQ = C::LQ, LG = C::LG, LA = C::LA, LV = L::LV, LP = L::LP;
+    constexpr int NQ = BK / 16;  // 8-channel tiles per warp (half of BK)
+    constexpr int NV = BV / 16;  // 8-column tiles per warp (half of BV)
+    static_assert(NQ % 2 == 0 && NV % 2 == 0 && NS >= 2, "tile shapes");
+    extern __shared__ __align__(16) unsigned char smem[];
+    T* q_s = reinterpret_cast<T*>(smem);                 // q, then qt
+    T* k_s = reinterpret_cast<T*>(smem + L::off_k);      // k, then kb
+    float* G_s = reinterpret_cast<float*>(smem + L::off_g);
+    T* A_s = reinterpret_cast<T*>(smem + L::off_a);
+    T* Pb_s = A_s;                                       // after the value loop
+    float* P_s = reinterpret_cast<float*>(smem + L::off_p);
+    const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
+    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
+    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
+    float* Pd = scratch; // dP[t][t], once the cumsum is done with scratch
+    unsigned char* ring = smem + L::off_ring;
+    const T* qr_s = GATED ? reinterpret_cast<T*>(ring) : q_s;                  // raw q, k after the value loop
+    const T* kr_s = GATED ? reinterpret_cast<T*>(ring + C::bytes_qk) : k_s;
+
+    const int chunk = blockIdx.x, h = blockIdx.y;
+    const int H = p.H, K = p.K, V = p.V;
+    const int w = warp_id(), i = w >> 1, half = w & 1;
+    int n;
+    int64_t start, end;
+    p.seqs.chunk(chunk, n, start, end);
+    const int nrows = (int)(end - start);
+    const int64_t rk = (int64_t)H * K, rv = (int64_t)H * V;
+    const T* qg = static_cast<const T*>(p.q) + (start * H + h) * K;
+    const T* kg = static_cast<const T*>(p.k) + (start * H + h) * K;
+    const GateRows gr{p.g, start, nrows, H, h, K, p.head_gate != 0};
+    const T* v = static_cast<const T*>(p.v) + (start * H + h) * V;
+    const T* dout = static_cast<const T*>(p.dout) + (start * H + h) * V;
+    const int64_t sb = ((int64_t)chunk * H + h) * K * V;
+    const T* hs = static_cast<const T*>(p.states) + sb;
+    const T* dhs = static_cast<const T*>(p.dstates) + sb;
+    T* dv = static_cast<T*>(p.dv) + (start * H + h) * V;
+    const bool vec_ld = vec_ok<T>(qg, rk) && vec_ok<T>(kg, rk);
+    const int nv = (V + BV - 1) / BV;
+
+    auto stage = [&](int j) { return reinterpret_cast<T*>(ring + (j % NS) * L::bytes_stage); };
+    auto issue = [&](int j) { // value tile j into its stage (one commit group, empty past the last tile)
+        if (j < nv) {
+            const int v0 = j * BV;
+            T* b = stage(j);
+            const bool vv = vec_ok<T>(v + v0, rv) && vec_ok<T>(dout + v0, rv);
+            load_tile_async<T, kChunk, BV>(b, LV, v + v0, rv, nrows, V - v0, vv);
+            load_tile_async<T, kChunk, BV>(b + kChunk * LV, LV, dout + v0, rv, nrows, V - v0, vv);
+            load_tile_async<T, BK, BV>(b + 2 * kChunk * LV, LV, hs + v0, V, K, V - v0, vec_ok<T>(hs + v0, V));
+            load_tile_async<T, BK, BV>(b + (2 * kChunk + BK) * LV, LV, dhs + v0, V, K, V - v0, vec_ok<T>(dhs + v0, V));
+        }
+        cp_async_commit();
+    };
+
+    { // q, k, gate (group 0), the first value tiles; cumulative gate, factors, A (q_s, k_s become qt, kb)
+        load_tile_async<T, kChunk, BK>(q_s, LQ, qg, rk, nrows, K, vec_ld);
+        load_tile_async<T, kChunk, BK>(k_s, LQ, kg, rk, nrows, K, vec_ld);
+        if constexpr (GATED) load_gate_async<BK>(G_s, LG, p.g, start, nrows, H, h, K, p.head_gate);
+        cp_async_commit();
+        for (int j = 0; j < NS - 1; j++) issue(j);
+        cp_async_wait<NS - 1>();
+        __syncthreads();
+        if constexpr (GATED) {
+            cumsum_rows<BK>(G_s, LG, scratch);
+            __syncthreads();
+        }
+        chunk_prepare<T, BK, GATED>(G_s, vec, flags, p.scale);
+        compute_A<T, BK, GATED>(q_s, k_s, G_s, flags, vec, A_s, p.scale, gr);
+    }
+
+    FragC dA[2][2];     // blocks j = half, half + 2 (j <= i) of row block i
+    FragC dq_acc[NQ];   // do h^T, rows 16i.., channels half*BK/2..
+    FragC dk_acc[NQ];   // v dh^T
+#pragma unroll
+    for (int s = 0; s < 2; s++) dA[s][0].zero(), dA[s][1].zero();
+#pragma unroll
+    for (int m = 0; m < NQ; m++) dq_acc[m].zero(), dk_acc[m].zero();
+    const int ch0 = half * (BK / 2);
+    const int c0v = half * (BV / 2);
+    const bool pair_v = V % 2 == 0 && (uintptr_t)p.dv % (2 * sizeof(T)) == 0;
+
+    for (int jt = 0; jt < nv; jt++) {
+        cp_async_wait<NS - 2>();
+        __syncthreads(); // tile jt visible; every warp is done with tile jt - 1, whose stage is refilled now
+        issue(jt + NS - 1);
+        const T* v_s = stage(jt);
+        const T* do_s = v_s + kChunk * LV;
+        const T* h_s = v_s + 2 * kChunk * LV;
+        const T* dh_s = h_s + BK * LV;
+        const int v0 = jt * BV;
+
+        // dA += do v^T, dq_acc += do h^T, dk_acc += v dh^T over these BV value columns.
+#pragma unroll
+        for (int kv = 0; kv < BV / 16; kv++) {
+            const auto a_do = M::ld_a_row(do_s + 16 * i * LV + 16 * kv, LV);
+#pragma unroll
+            for (int s = 0; s < 2; s++) {
+                const int j = half + 2 * s;
+                if (j <= i) {
+                    typename M::B b[2];
+                    M::ld_b_nk(b, v_s + 16 * j * LV + 16 * kv, LV);
+                    M::mma(dA[s][0], a_do, b[0]);
+                    M::mma(dA[s][1], a_do, b[1]);
+                }
+            }
+#pragma unroll
+            for (int np = 0; np < NQ / 2; np++) {
+                typename M::B b[2];
+                M::ld_b_nk(b, h_s + (ch0 + 16 * np) * LV + 16 * kv, LV);
+                M::mma(dq_acc[2 * np], a_do, b[0]);
+                M::mma(dq_acc[2 * np + 1], a_do, b[1]);
+            }
+            const auto a_v = M::ld_a_row(v_s + 16 * i * LV + 16 * kv, LV);
+#pragma unroll
+            for (int np = 0; np < NQ / 2; np++) {
+                typename M::B b[2];
+                M::ld_b_nk(b, dh_s + (ch0 + 16 * np) * LV + 16 * kv, LV);
+                M::mma(dk_acc[2 * np], a_v, b[0]);
+                M::mma(dk_acc[2 * np + 1], a_v, b[1]);
+            }
+        }
+        // dv rows 16i.. (keys), columns half*BV/2..: A^T do + (kb Z) dh.
+        FragC acc[NV];
+#pragma unroll
+        for (int m = 0; m < NV; m++) acc[m].zero();
+        for (int i2 = i; i2 < 4; i2++) {
+            const auto a = M::ld_a_col(A_s + 16 * i2 * LA + 16 * i, LA);
+#pragma unroll
+            for (int np = 0; np < NV / 2; np++) {
+                typename M::B b[2];
+                M::ld_b_kn(b, do_s + 16 * i2 * LV + c0v + 16 * np, LV);
+                M::mma(acc[2 * np], a, b[0]);
+                M::mma(acc[2 * np + 1], a, b[1]);
+            }
+        }
+        const float* z = vec.Z(i);
+#pragma unroll 1
+        for (int kk = 0; kk < BK / 16; kk++) {
+            auto a = M::ld_a_row(k_s + 16 * i * LQ + 16 * kk, LQ);
+            if constexpr (GATED) M::map_a(a, [&](int, int c, float x) { return x * z[16 * kk + c]; });
+#pragma unroll
+            for (int np = 0; np < NV / 2; np++) {
+                typename M::B b[2];
+                M::ld_b_kn(b, dh_s + 16 * kk * LV + c0v + 16 * np, LV);
+                M::mma(acc[2 * np], a, b[0]);
+                M::mma(acc[2 * np + 1], a, b[1]);
+            }
+        }
+#pragma unroll
+        for (int m = 0; m < NV; m++)
+#pragma unroll
+            for (int hr = 0; hr < 2; hr++) {
+                const int r = 16 * i + c_row(2 * hr), col = v0 + c0v + 8 * m + c_col(0);
+                if (r >= nrows) continue;
+                if (pair_v && col < V) {
+                    store_pair(dv + r * rv + col, acc[m].x[2 * hr], acc[m].x[2 * hr + 1]);
+                } else {
+                    if (col < V) dv[r * rv + col] = from_f<T>(acc[m].x[2 * hr]);
+                    if (col + 1 < V) dv[r * rv + col + 1] = from_f<T>(acc[m].x[2 * hr + 1]);
+                }
+            }
+    }
+    __syncthreads(); // the ring and A are read by every warp: now the raw q, k (ring) and dP (over A)
+    if constexpr (GATED) {
+        load_tile_async<T, kChunk, BK>(reinterpret_cast<T*>(ring), LQ, qg, rk, nrows, K, vec_ld);
+        load_tile_async<T, kChunk, BK>(reinterpret_cast<T*>(ring + C::bytes_qk), LQ, kg, rk, nrows, K, vec_ld);
+    }
+    cp_async_commit();
+
+    // dP = scale * dA below the diagonal (fp32 and T copies); its diagonal dP[t][t] kept apart in Pd: the
+    // diagonal terms of dq (dP[t][t] k[t]) and dk (dP[t][t] q[t]) cancel exactly in q dq - k dk, so the gate
+    // gradient is formed without them (with strong gates they are O(1) while q dq - k dk is tiny).
+#pragma unroll
+    for (int s = 0; s < 2; s++) {
+        const int j = half + 2 * s;
+        if (j <= i) {
+#pragma unroll
+            for (int nt = 0; nt < 2; nt++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    const int t = 16 * i + c_row(e), sc = 16 * j + 8 * nt + c_col(e);
+                    const float x = p.scale * dA[s][nt].x[e];
+                    if (sc == t) Pd[t] = x;
+                    const float y = (j < i || sc < t) ? x : 0.f;
+                    P_s[t * LP + sc] = y;
+                    Pb_s[t * LA + sc] = from_f<T>(y);
+                }
+        }
+    }
+    cp_async_wait<0>();
+    __syncthreads();
+    auto raw = [&](const T* sm, int t, int c) -> float { return to_f(sm[t * LQ + c]); };
+
+    // dq rows t of sub-chunk i, channels ch0..:
+    //   e^{G[t]-r_i} [ U_i do h^T + sum_{j<i} dP_ij (kb_j W_ij) + dP_ii (k e^{r_i - G}) ]
+#pragma unroll
+    for (int m = 0; m < NQ; m++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) dq_acc[m].x[e] *= vec.U(i)[ch0 + 8 * m + c_col(e)];
+    for (int j = 0; j < (GATED ? i : i + 1); j++) {
+        const auto a = M::ld_a_row(Pb_s + 16 * i * LA + 16 * j, LA);
+        const float* wv = GATED ? vec.W(i, j) : nullptr;
+#pragma unroll
+        for (int np = 0; np < NQ / 2; np++) {
+            typename M::B b[2];
+            M::ld_b_kn(b, k_s + 16 * j * LQ + ch0 + 16 * np, LQ);
+            if constexpr (GATED) {
+#pragma unroll
+                for (int x = 0; x < 2; x++)
+                    M::map_b(b[x], [&](int, int nn, float y) { return y * wv[ch0 + 16 * np + 8 * x + nn]; });
+            }
+            M::mma(dq_acc[2 * np], a, b[0]);
+            M::mma(dq_acc[2 * np + 1], a, b[1]);
+        }
+    }
+    if constexpr (GATED) {
+        if (flags[i]) {
+            const auto a = MF::split(MF::make_a([&](int r, int c) { return P_s[(16 * i + r) * LP + 16 * i + c]; }));
+#pragma unroll
+            for (int m = 0; m < NQ; m++) {
+                const int cb = ch0 + 8 * m;
+                const auto b = MF::make_b([&](int kr, int nn) {
+                    const int s = 16 * i + kr, ch = cb + nn;
+                    return raw(kr_s, s, ch) * __expf(gref(G_s, LG, i, ch) - G_s[s * LG + ch]);
+                });
+                MF::mma(dq_acc[m], a, b);
+            }
+        }
+#pragma unroll
+        for (int m = 0; m < NQ; m++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                const int t = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
+                dq_acc[m].x[e] *= __expf(G_s[t * LG + ch] - gref(G_s, LG, i, ch));
+            }
+        if (!flags[i]) {
+#pragma unroll
+            for (int m = 0; m < NQ; m++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    const int t = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
+                    if (ch < K && t < nrows) dq_acc[m].x[e] += diag_exact_grad<T, false>(P_s, LP, gr, kg, rk, i, t, ch);
+                }
+        }
+    }
+
+    // dk rows s of sub-chunk i, channels ch0..:
+    //   e^{E_i-G[s]} [ Z_i v dh^T + sum_{i2>i} dP_{i2 i}^T (qt_{i2} W_{i2 i}) + dP_ii^T (q e^{G - E_i}) ]
+#pragma unroll
+    for (int m = 0; m < NQ; m++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) dk_acc[m].x[e] *= vec.Z(i)[ch0 + 8 * m + c_col(e)];
+    for (int i2 = GATED ? i + 1 : i; i2 < 4; i2++) {
+        const auto a = M::ld_a_col(Pb_s + 16 * i2 * LA + 16 * i, LA);
+        const float* wv = GATED ? vec.W(i2, i) : nullptr;
+#pragma unroll
+        for (int np = 0; np < NQ / 2; np++) {
+            typename M::B b[2];
+            M::ld_b_kn(b, q_s + 16 * i2 * LQ + ch0 + 16 * np, LQ);
+            if constexpr (GATED) {
+#pragma unroll
+                for (int x = 0; x < 2; x++)
+                    M::map_b(b[x], [&](int, int nn, float y) { return y * wv[ch0 + 16 * np + 8 * x + nn]; });
+            }
+            M::mma(dk_acc[2 * np], a, b[0]);
+            M::mma(dk_acc[2 * np + 1], a, b[1]);
+        }
+    }
+    if constexpr (GATED) {
+        const float* Ge = G_s + (16 * i + 15) * LG;
+        if (flags[i]) {
+            const auto a = MF::split(MF::make_a([&](int r, int c) { return P_s[(16 * i + c) * LP + 16 * i + r]; }));
+#pragma unroll
+            for (int m = 0; m < NQ; m++) {
+                const int cb = ch0 + 8 * m;
+                const auto b = MF::make_b([&](int kr, int nn) {
+                    const int t = 16 * i + kr, ch = cb + nn;
+                    return raw(qr_s, t, ch) * __expf(G_s[t * LG + ch] - Ge[ch]);
+                });
+                MF::mma(dk_acc[m], a, b);
+            }
+        }
+#pragma unroll
+        for (int m = 0; m < NQ; m++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                const int s = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
+                dk_acc[m].x[e] *= __expf(Ge[ch] - G_s[s * LG + ch]);
+            }
+        if (!flags[i]) {
+#pragma unroll
+            for (int m = 0; m < NQ; m++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    const int s = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
+                    if (ch < K && s < nrows) dk_acc[m].x[e] += diag_exact_grad<T, true>(P_s, LP, gr, qg, rk, i, s, ch);
+                }
+        }
+    }
+
+    // Outputs: dq, dk with their diagonal terms, and the gate-gradient terms q dq - k dk without them.
+    T* dq = static_cast<T*>(p.dq) + (start * H + h) * K;
+    T* dk = static_cast<T*>(p.dk) + (start * H + h) * K;
+    float* dgc = p.dgc ? p.dgc + (start * H + h) * K : nullptr;
+    const bool pair = K % 2 == 0 && (uintptr_t)p.dq % (2 * sizeof(T)) == 0 &&
+                      (uintptr_t)p.dk % (2 * sizeof(T)) == 0 && (uintptr_t)p.dgc % 8 == 0;
+#pragma unroll
+    for (int m = 0; m < NQ; m++)
+#pragma unroll
+        for (int hr = 0; hr < 2; hr++) {
+            const int r = 16 * i + c_row(2 * hr), ch = ch0 + 8 * m + c_col(0);
+            if (r >= nrows || ch >= K) continue;
+            float oq[2], ok[2], og[2];
+#pragma unroll
+            for (int u = 0; u < 2; u++) {
+                const float qv = raw(qr_s, r, ch + u), kv = raw(kr_s, r, ch + u);
+                const float xq = dq_acc[m].x[2 * hr + u], xk = dk_acc[m].x[2 * hr + u];
+                oq[u] = xq + Pd[r] * kv;
+                ok[u] = xk + Pd[r] * qv;
+                og[u] = qv * xq - kv * xk;
+            }
+            if constexpr (FUSE_DG) {
+                float* dG_s = reinterpret_cast<float*>(ring + L::off_dG);
+                dG_s[r * LG + ch] = og[0];
+                dG_s[r * LG + ch + 1] = og[1];
+            }
+            if (pair) {
+                store_pair(dq + r * rk + ch, oq[0], oq[1]);
+                store_pair(dk + r * rk + ch, ok[0], ok[1]);
+                if (GATED && !FUSE_DG && dgc) store_pair(dgc + r * rk + ch, og[0], og[1]);
+            } else {
+#pragma unroll
+                for (int u = 0; u < 2; u++)
+                    if (ch + u < K) {
+                        dq[r * rk + ch + u] = from_f<T>(oq[u]);
+                        dk[r * rk + ch + u] = from_f<T>(ok[u]);
+                        if (GATED && !FUSE_DG && dgc) dgc[r * rk + ch + u] = og[u];
+                    }
+            }
+        }
+    if constexpr (FUSE_DG) {
+        // dg of the chunk's rows from its anchor (the local pass of chunk_bwd_dg.cu, in its order):
+        // dg_first = anchor, dg_{t+1} = dg_t - (q dq - k dk)_t; a thread per channel.
+        __syncthreads();
+        const float* dG_s = reinterpret_cast<const float*>(ring + L::off_dG);
+        const int c = threadIdx.x;
+        if (c < K) {
+            float x[kChunk];
+#pragma unroll
+            for (int r = 0; r < kChunk; r++) x[r] = dG_s[r * LG + c];
+            float acc = p.anchors[((int64_t)chunk * H + h) * K + c];
+#pragma unroll
+            for (int r = 0; r < kChunk; r++) {
+                if (r < nrows) dgc[r * rk + c] = acc;
+                acc -= x[r];
+            }
+        }
+    }
+}
+
+template <class T, int BK, int BV, int NS, bool GATED>
+static cudaError_t launch_bwd_async(const BwdParams& p, cudaStream_t stream) {
+    using L = Bwd2Smem<T, BK, BV, NS>;
     static_assert(L::bytes <= 227 * 1024, "shared memory");
-    auto kernel = chunk_bwd_dqkv_kernel<T, BK, BV, GATED>;
+    auto kernel = GATED && p.anchors ? chunk_bwd_dqkv2_kernel<T, BK, BV, NS, GATED, GATED>
+                                     : chunk_bwd_dqkv2_kernel<T, BK, BV, NS, GATED, false>;
     cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
     if (err != cudaSuccess) return err;
     if (p.seqs.NC == 0) return cudaSuccess;
     kernel<<<dim3(p.seqs.NC, p.H), kThreads, L::bytes, stream>>>(p);
     return cudaGetLastError();
+}
+
+template <class T, int BK, bool GATED>
+static cudaError_t launch_bwd(const BwdParams& p, cudaStream_t stream) {
+    constexpr int BV = bwd_bv(BK);
+    if constexpr (sizeof(T) == 2 && BK <= 128) {
+        return launch_bwd_async<T, BK, BV, 3, GATED>(p, stream);
+    } else {
+        using L = BwdSmem<T, BK, BV>;
+        static_assert(L::bytes <= 227 * 1024, "shared memory");
+        auto kernel = chunk_bwd_dqkv_kernel<T, BK, BV, GATED>;
+        cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
+        if (err != cudaSuccess) return err;
+        if (p.seqs.NC == 0) return cudaSuccess;
+        kernel<<<dim3(p.seqs.NC, p.H), kThreads, L::bytes, stream>>>(p);
+        return cudaGetLastError();
+    }
 }
 
 template <class T, bool GATED> static cudaError_t launch_bwd_bk(const BwdParams& p, cudaStream_t stream) {
@@ -382,6 +795,8 @@ template <class T, bool GATED> static cudaError_t launch_bwd_bk(const BwdParams&
     default: return cudaErrorInvalidValue;
     }
 }
+
+bool chunk_bwd_dqkv_fuses_dg(int dtype, int64_t K) { return dtype == 1 && key_tile(K) != 0 && key_tile(K) <= 128; }
 
 cudaError_t launch_chunk_bwd_dqkv(const BwdParams& p, int dtype, bool gated, cudaStream_t stream) {
     if (dtype == 1) return gated ? launch_bwd_bk<bf16, true>(p, stream) : launch_bwd_bk<bf16, false>(p, stream);

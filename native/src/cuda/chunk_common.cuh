@@ -238,12 +238,19 @@ __device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* 
             M::mma(acc[2 * np + 1], a, b[1]);
         }
     }
+    const bool pair = V % 2 == 0 && ostride % 2 == 0 && (uintptr_t)o % (2 * sizeof(T)) == 0;
 #pragma unroll
     for (int n = 0; n < NT; n++)
 #pragma unroll
-        for (int e = 0; e < 4; e++) {
-            const int r = 16 * i + c_row(e), col = v0 + col0 + 8 * n + c_col(e);
-            if (r < nrows && col < V) o[r * ostride + col] = from_f<T>(acc[n].x[e]);
+        for (int hr = 0; hr < 2; hr++) {
+            const int r = 16 * i + c_row(2 * hr), col = v0 + col0 + 8 * n + c_col(0);
+            if (r >= nrows || col >= V) continue;
+            if (pair) {
+                store_pair(o + r * ostride + col, acc[n].x[2 * hr], acc[n].x[2 * hr + 1]);
+            } else {
+                o[r * ostride + col] = from_f<T>(acc[n].x[2 * hr]);
+                if (col + 1 < V) o[r * ostride + col + 1] = from_f<T>(acc[n].x[2 * hr + 1]);
+            }
         }
 }
 

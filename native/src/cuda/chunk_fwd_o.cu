@@ -27,8 +27,8 @@ template <class T, int BK, int BV> struct FwdSmem {
     static constexpr size_t bytes = off_misc + C::bytes_misc;
 };
 
-// Loads q, k and the gate of one chunk; cumulative gate, factor vectors, flags, then A (q_s, k_s left as
-// qt, kb). Ends synchronized.
+// Loads q, k and the gate of one chunk (cp.async, waiting for every copy in flight, the caller's too); cumulative
+// gate, factor vectors, flags, then A (q_s, k_s left as qt, kb). Ends synchronized.
 template <class T, int BK, bool GATED>
 __device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, float* scratch, int* flags, Vecs<BK> vec,
                                            T* A_s, const T* q, const T* k, const float* g, int64_t start, int nrows,
@@ -38,9 +38,11 @@ __device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, float* sc
     const T* qb = q + (start * H + h) * K;
     const T* kb = k + (start * H + h) * K;
     const bool vec_ld = vec_ok<T>(qb, rs) && vec_ok<T>(kb, rs);
-    load_tile<T, kChunk, BK>(q_s, C::LQ, qb, rs, nrows, K, vec_ld);
-    load_tile<T, kChunk, BK>(k_s, C::LQ, kb, rs, nrows, K, vec_ld);
-    if constexpr (GATED) load_gate<BK>(G_s, C::LG, g, start, nrows, H, h, K, head_gate);
+    load_tile_async<T, kChunk, BK>(q_s, C::LQ, qb, rs, nrows, K, vec_ld);
+    load_tile_async<T, kChunk, BK>(k_s, C::LQ, kb, rs, nrows, K, vec_ld);
+    if constexpr (GATED) load_gate_async<BK>(G_s, C::LG, g, start, nrows, H, h, K, head_gate);
+    cp_async_commit();
+    cp_async_wait<0>(); // with the caller's copies in flight (the value tile)
     __syncthreads();
     if constexpr (GATED) {
         cumsum_rows<BK>(G_s, C::LG, scratch);
@@ -83,7 +85,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_nm_ke
         const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
         __syncthreads(); // previous chunk done with every tile
         const T* vb = v + (start * H + h) * V + v0;
-        load_tile<T, kChunk, BV>(v_s, L::LV, vb, (int64_t)H * V, nrows, V - v0, vec_ok<T>(vb, (int64_t)H * V));
+        load_tile_async<T, kChunk, BV>(v_s, L::LV, vb, (int64_t)H * V, nrows, V - v0, vec_ok<T>(vb, (int64_t)H * V));
         if (start + kChunk < eos) prefetch_rows<T>(q, k, v, p.g, start + kChunk, eos, H, h, K, V, v0, BV, p.head_gate);
         chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, scratch, flags, vec, A_s, q, k, p.g, start, nrows, H, h, K,
                                  p.head_gate, p.scale);
@@ -132,9 +134,101 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_mat_k
     }
 }
 
+// The materializing kernel for bf16 and K <= 128 (the tiles fit): q, k, the gate and the value tiles (v and the
+// state, BV columns, through a ring of NS stages) are requested by cp.async at once, and A is computed while the
+// value tiles arrive (1 block per SM; gated, B16 T2048 H16 K=V=128: 0.91 ms, was 1.02).
+template <class T, int BK, int BV, int NS> struct FwdMat2Smem {
+    using C = ChunkTiles<T, BK>;
+    static constexpr int LV = pitch<T>(BV);
+    static constexpr size_t bytes_stage = sizeof(T) * (kChunk + BK) * LV;
+    static constexpr size_t off_k = C::bytes_qk;
+    static constexpr size_t off_g = off_k + C::bytes_qk;
+    static constexpr size_t off_a = off_g + C::bytes_g;
+    static constexpr size_t off_vec = off_a + C::bytes_a;
+    static constexpr size_t off_misc = off_vec + C::bytes_vec;
+    static constexpr size_t off_ring = (off_misc + C::bytes_misc + 127) / 128 * 128;
+    static constexpr size_t bytes = off_ring + NS * bytes_stage;
+    static_assert(bytes_stage % 16 == 0, "16-byte aligned tiles");
+};
+
+template <class T, int BK, int BV, int NS, bool GATED>
+__global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_mat2_kernel(FwdOParams p) {
+    using L = FwdMat2Smem<T, BK, BV, NS>;
+    using C = ChunkTiles<T, BK>;
+    extern __shared__ __align__(16) unsigned char smem[];
+    T* q_s = reinterpret_cast<T*>(smem);
+    T* k_s = reinterpret_cast<T*>(smem + L::off_k);
+    float* G_s = reinterpret_cast<float*>(smem + L::off_g);
+    T* A_s = reinterpret_cast<T*>(smem + L::off_a);
+    const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
+    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
+    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
+    unsigned char* ring = smem + L::off_ring;
+
+    const int chunk = blockIdx.x, h = blockIdx.y;
+    const int H = p.H, K = p.K, V = p.V;
+    int n;
+    int64_t start, end;
+    p.seqs.chunk(chunk, n, start, end);
+    const int nrows = (int)(end - start);
+    const int64_t rk = (int64_t)H * K, rv = (int64_t)H * V;
+    const T* v = static_cast<const T*>(p.v) + (start * H + h) * V;
+    const T* states = static_cast<const T*>(p.states) + ((int64_t)chunk * H + h) * K * V;
+    T* o = static_cast<T*>(p.o) + (start * H + h) * V;
+    const T* qb = static_cast<const T*>(p.q) + (start * H + h) * K;
+    const T* kb = static_cast<const T*>(p.k) + (start * H + h) * K;
+    const int nv = (V + BV - 1) / BV;
+    auto stage = [&](int j) { return reinterpret_cast<T*>(ring + (j % NS) * L::bytes_stage); };
+    auto issue = [&](int j) {
+        if (j < nv) {
+            const int v0 = j * BV;
+            T* b = stage(j);
+            load_tile_async<T, kChunk, BV>(b, L::LV, v + v0, rv, nrows, V - v0, vec_ok<T>(v + v0, rv));
+            load_tile_async<T, BK, BV>(b + kChunk * L::LV, L::LV, states + v0, V, K, V - v0, vec_ok<T>(states + v0, V));
+        }
+        cp_async_commit();
+    };
+
+    const bool vec_ld = vec_ok<T>(qb, rk) && vec_ok<T>(kb, rk);
+    load_tile_async<T, kChunk, BK>(q_s, C::LQ, qb, rk, nrows, K, vec_ld);
+    load_tile_async<T, kChunk, BK>(k_s, C::LQ, kb, rk, nrows, K, vec_ld);
+    if constexpr (GATED) load_gate_async<BK>(G_s, C::LG, p.g, start, nrows, H, h, K, p.head_gate);
+    cp_async_commit();
+    for (int j = 0; j < NS - 1; j++) issue(j);
+    cp_async_wait<NS - 1>();
+    __syncthreads();
+    if constexpr (GATED) {
+        cumsum_rows<BK>(G_s, C::LG, scratch);
+        __syncthreads();
+    }
+    chunk_prepare<T, BK, GATED>(G_s, vec, flags, p.scale);
+    const GateRows gr{p.g, start, nrows, H, h, K, p.head_gate != 0};
+    compute_A<T, BK, GATED>(q_s, k_s, G_s, flags, vec, A_s, p.scale, gr);
+    for (int j = 0; j < nv; j++) {
+        cp_async_wait<NS - 2>();
+        __syncthreads();
+        issue(j + NS - 1);
+        const T* v_s = stage(j);
+        chunk_o_tile<T, BK, BV, GATED>(q_s, vec, A_s, v_s, v_s + kChunk * L::LV, o, rv, nrows, j * BV, V);
+    }
+}
+
 template <class T, int BK, bool GATED>
 static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStream_t stream) {
     constexpr int BV = fwd_bv(BK);
+    if constexpr (sizeof(T) == 2 && BK <= 128) {
+        if (materialize) {
+            constexpr int NS = 3;
+            using L2 = FwdMat2Smem<T, BK, BV, NS>;
+            static_assert(L2::bytes <= 227 * 1024, "shared memory");
+            auto kernel = chunk_fwd_o_mat2_kernel<T, BK, BV, NS, GATED>;
+            cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L2::bytes);
+            if (err != cudaSuccess) return err;
+            if (p.seqs.NC == 0) return cudaSuccess;
+            kernel<<<dim3(p.seqs.NC, p.H, 1), kThreads, L2::bytes, stream>>>(p);
+            return cudaGetLastError();
+        }
+    }
     using L = FwdSmem<T, BK, BV>;
     static_assert(L::bytes <= 227 * 1024, "shared memory");
     auto kernel = materialize ? chunk_fwd_o_mat_kernel<T, BK, BV, GATED> : chunk_fwd_o_nm_kernel<T, BK, BV, GATED>;

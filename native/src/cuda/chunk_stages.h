@@ -75,7 +75,9 @@ struct BwdParams {
     void* dq;
     void* dk;
     void* dv;
-    float* dgc;            // [.., H, K] q*dq - k*dk, or nullptr (ungated)
+    float* dgc;            // [.., H, K] q*dq - k*dk, or nullptr (ungated); with anchors: dg itself
+    const float* anchors;  // [NC, H, K] dg of each chunk's first token (channel gate): the kernel then finishes
+                           // dg (the local pass of chunk_bwd_dg.cu) and writes it to dgc; or nullptr
     Seqs seqs;
     int H, K, V;
     float scale;
@@ -119,7 +121,11 @@ struct RecParams {
 cudaError_t launch_chunk_states(const StateParams& p, int dtype, bool gated, bool reverse, cudaStream_t stream);
 cudaError_t launch_chunk_fwd_o(const FwdOParams& p, int dtype, bool gated, bool materialize, cudaStream_t stream);
 cudaError_t launch_chunk_bwd_dqkv(const BwdParams& p, int dtype, bool gated, cudaStream_t stream);
+// Whether chunk_bwd_dqkv takes BwdParams.anchors (finishes dg itself) for this dtype and key dim.
+bool chunk_bwd_dqkv_fuses_dg(int dtype, int64_t K);
 cudaError_t launch_chunk_bwd_dg(const DgParams& p, cudaStream_t stream);
+// Only the anchor pass of launch_chunk_bwd_dg (p.states non-null), for a chunk_bwd_dqkv that finishes dg.
+cudaError_t launch_chunk_bwd_dg_anchors(const DgParams& p, cudaStream_t stream);
 cudaError_t launch_recurrent_fwd(const RecParams& p, int dtype, cudaStream_t stream);
 cudaError_t launch_recurrent_bwd(const RecParams& p, int mode, int dtype, cudaStream_t stream);
 cudaError_t launch_decode_step(const RecParams& p, int dtype, cudaStream_t stream);

@@ -119,6 +119,44 @@ template <class T> __device__ __forceinline__ bool vec_ok(const void* p, int64_t
     return ((uintptr_t)p % 16 == 0) && (stride % (16 / (int64_t)sizeof(T)) == 0);
 }
 
+// Asynchronous copies (cp.async, sm_80+): 16 bytes global -> shared, bypassing L1; src_bytes 0 zero-fills.
+// Completion: cp_async_commit() closes a group, cp_async_wait<N>() waits until at most N groups are pending
+// (for this thread's copies; a __syncthreads afterwards makes every thread's copies visible).
+__device__ __forceinline__ void cp_async16(void* s, const void* g, int src_bytes) {
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(static_cast<uint32_t>(__cvta_generic_to_shared(s))),
+                 "l"(g), "r"(src_bytes));
+}
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+
+// load_tile through cp.async: the same tile, zero-filled outside [0,nrows) x [0,ncols); 16-byte vectors only
+// when vec (else, and for a row's partial last vector, ordinary loads and stores: the caller's barrier after the
+// wait orders both kinds).
+template <class T, int ROWS, int COLS>
+__device__ __forceinline__ void load_tile_async(T* __restrict__ s, int ld, const T* __restrict__ gm, int64_t gstride,
+                                                int nrows, int ncols, bool vec) {
+    constexpr int VEC = 16 / sizeof(T);
+    static_assert(COLS % VEC == 0, "tile width must be a multiple of 16 bytes");
+    if (!vec) {
+        load_tile<T, ROWS, COLS>(s, ld, gm, gstride, nrows, ncols, false);
+        return;
+    }
+    constexpr int NV = ROWS * COLS / VEC;
+#pragma unroll 4
+    for (int i = threadIdx.x; i < NV; i += kThreads) {
+        const int r = i / (COLS / VEC), c = (i % (COLS / VEC)) * VEC;
+        T* dst = s + r * ld + c;
+        if (r < nrows && c + VEC <= ncols) {
+            cp_async16(dst, gm + r * gstride + c, 16);
+        } else if (r < nrows && c < ncols) {
+#pragma unroll
+            for (int e = 0; e < VEC; e++) dst[e] = c + e < ncols ? gm[r * gstride + c + e] : from_f<T>(0.f);
+        } else {
+            cp_async16(dst, gm, 0);
+        }
+    }
+}
+
 // Gate tile: G[t][c] = g of token t (rows < nrows) and channel c (< K); per-head gates broadcast one value per
 // row. Zero elsewhere, so padded rows leave the cumulative gate unchanged.
 template <int BK>
@@ -132,6 +170,18 @@ __device__ __forceinline__ void load_gate(float* __restrict__ G, int ld, const f
     } else {
         const float* base = g + (start * H + h) * K;
         load_tile<float, kChunk, BK>(G, ld, base, (int64_t)H * K, nrows, K, vec_ok<float>(base, (int64_t)H * K));
+    }
+}
+
+// load_gate through cp.async (the per-head broadcast stays synchronous).
+template <int BK>
+__device__ __forceinline__ void load_gate_async(float* __restrict__ G, int ld, const float* __restrict__ g,
+                                                int64_t start, int nrows, int H, int h, int K, bool head_gate) {
+    if (head_gate) {
+        load_gate<BK>(G, ld, g, start, nrows, H, h, K, true);
+    } else {
+        const float* base = g + (start * H + h) * K;
+        load_tile_async<float, kChunk, BK>(G, ld, base, (int64_t)H * K, nrows, K, vec_ok<float>(base, (int64_t)H * K));
     }
 }
 
@@ -452,6 +502,12 @@ __device__ __forceinline__ void store_c(T* S, int ld, int row0, int col0, const 
 #pragma unroll
     for (int i = 0; i < 4; i++) S[(row0 + c_row(i)) * ld + col0 + c_col(i)] = from_f<T>(c.x[i] * scale);
 }
+
+// Two adjacent elements (p aligned to their pair) from fp32.
+__device__ __forceinline__ void store_pair(bf16* p, float a, float b) {
+    *reinterpret_cast<__nv_bfloat162*>(p) = __floats2bfloat162_rn(a, b);
+}
+__device__ __forceinline__ void store_pair(float* p, float a, float b) { *reinterpret_cast<float2*>(p) = make_float2(a, b); }
 
 } // namespace gla
 

@@ -245,8 +245,8 @@ struct Scratch {
 
 // dg from the terms q*dq - k*dk already in dg (or s.dgc for a per-head gate) and the chunk anchors: from the
 // chunk states (chunk != nullptr) or already written by the recurrent dk sweep.
-gla_status dg_pipeline(const char* fn, const Problem& p, const Seqs& seqs, const DgScratch& s, float* dg,
-                       const ChunkBufs* chunk, const float* dh0, cudaStream_t stream) {
+DgParams dg_params(const Problem& p, const Seqs& seqs, const DgScratch& s, float* dg, const ChunkBufs* chunk,
+                   const float* dh0) {
     DgParams d{};
     d.dg = dg;
     d.dgc = p.gate == GLA_GATE_HEAD ? s.dgc : nullptr;
@@ -259,6 +259,12 @@ gla_status dg_pipeline(const char* fn, const Problem& p, const Seqs& seqs, const
     d.tokens = p.tokens;
     d.H = (int)p.H, d.K = (int)p.K, d.V = (int)p.V;
     d.Kg = p.gate == GLA_GATE_HEAD ? 1 : (int)p.K;
+    return d;
+}
+
+gla_status dg_pipeline(const char* fn, const Problem& p, const Seqs& seqs, const DgScratch& s, float* dg,
+                       const ChunkBufs* chunk, const float* dh0, cudaStream_t stream) {
+    const DgParams d = dg_params(p, seqs, s, dg, chunk, dh0);
     LAUNCH(launch_chunk_bwd_dg(d, stream), "chunk_bwd_dg kernels");
     return GLA_OK;
 }
@@ -399,17 +405,26 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     st.states = l.chunk.dstates, st.final_state = dh0;
     LAUNCH(launch_chunk_states(st, p.dtype, p.gated, true, stream), "chunk_fwd_state kernel (reverse)");
 
+    // Channel gates: dg's anchors first, so that chunk_bwd_dqkv finishes dg in place of the local pass.
+    const bool fuse_dg = p.gated && !head_gate && chunk_bwd_dqkv_fuses_dg(p.dtype, p.K);
+    float* dh0_anchor = a->h0 ? dh0 : nullptr;
+    if (fuse_dg) {
+        DgParams d = dg_params(p, seqs, l.dg, a->dg, &l.chunk, dh0_anchor);
+        LAUNCH(launch_chunk_bwd_dg_anchors(d, stream), "chunk_bwd_dg anchor kernel");
+    }
+
     BwdParams b{};
     b.q = a->q, b.k = a->k, b.v = a->v, b.g = a->g, b.dout = a->dout;
     b.states = l.chunk.states, b.dstates = l.chunk.dstates;
     b.dq = a->dq, b.dk = a->dk, b.dv = a->dv;
     b.dgc = !p.gated ? nullptr : head_gate ? l.dg.dgc : a->dg;
+    b.anchors = fuse_dg ? l.dg.anchors : nullptr;
     b.seqs = seqs;
     b.H = H, b.K = K, b.V = V;
     b.scale = dims->scale;
     b.head_gate = head_gate;
     LAUNCH(launch_chunk_bwd_dqkv(b, p.dtype, p.gated, stream), "chunk_bwd_dqkv kernel");
-    if (p.gated) return dg_pipeline(fn, p, seqs, l.dg, a->dg, &l.chunk, a->h0 ? dh0 : nullptr, stream);
+    if (p.gated && !fuse_dg) return dg_pipeline(fn, p, seqs, l.dg, a->dg, &l.chunk, dh0_anchor, stream);
     return GLA_OK;
 }
 
