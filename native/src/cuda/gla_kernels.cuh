@@ -129,6 +129,18 @@ __device__ __forceinline__ void cp_async16(void* s, const void* g, int src_bytes
 __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
 template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
 
+// load_tile's element-by-element path (rows not 16-byte aligned), out of line: it never runs for aligned rows and
+// inlined it would stream through the instruction cache of every block.
+template <class T, int ROWS, int COLS>
+__device__ __noinline__ void load_tile_scalar(T* s, int ld, const T* gm, int64_t gstride, int nrows, int ncols) {
+    load_tile<T, ROWS, COLS>(s, ld, gm, gstride, nrows, ncols, false);
+}
+
+// The first n (< one 16-byte vector) elements of a row's last vector, zero-filled after: rare, out of line too.
+template <class T> __device__ __noinline__ void copy_partial(T* dst, const T* src, int n) {
+    for (int e = 0; e < 16 / (int)sizeof(T); e++) dst[e] = e < n ? src[e] : from_f<T>(0.f);
+}
+
 // load_tile through cp.async: the same tile, zero-filled outside [0,nrows) x [0,ncols); 16-byte vectors only
 // when vec (else, and for a row's partial last vector, ordinary loads and stores: the caller's barrier after the
 // wait orders both kinds).
@@ -138,19 +150,18 @@ __device__ __forceinline__ void load_tile_async(T* __restrict__ s, int ld, const
     constexpr int VEC = 16 / sizeof(T);
     static_assert(COLS % VEC == 0, "tile width must be a multiple of 16 bytes");
     if (!vec) {
-        load_tile<T, ROWS, COLS>(s, ld, gm, gstride, nrows, ncols, false);
+        load_tile_scalar<T, ROWS, COLS>(s, ld, gm, gstride, nrows, ncols);
         return;
     }
     constexpr int NV = ROWS * COLS / VEC;
-#pragma unroll 4
+#pragma unroll 1  // the copies are asynchronous: unrolling only grows the code (the kernels are fetch-bound)
     for (int i = threadIdx.x; i < NV; i += kThreads) {
         const int r = i / (COLS / VEC), c = (i % (COLS / VEC)) * VEC;
         T* dst = s + r * ld + c;
         if (r < nrows && c + VEC <= ncols) {
             cp_async16(dst, gm + r * gstride + c, 16);
         } else if (r < nrows && c < ncols) {
-#pragma unroll
-            for (int e = 0; e < VEC; e++) dst[e] = c + e < ncols ? gm[r * gstride + c + e] : from_f<T>(0.f);
+            copy_partial(dst, gm + r * gstride + c, ncols - c);
         } else {
             cp_async16(dst, gm, 0);
         }
