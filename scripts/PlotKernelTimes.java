@@ -1,0 +1,63 @@
+/*
+ * PlotKernelTimes.java — docs/kernel-times.png: time against sequence length (H16, K=V=128, 32K tokens per batch)
+ * for gla4j's chunk kernels (a gla_cuda_lab bench JSON) beside fla and SDPA flash attention (a peers JSON of
+ * ../shared/peers' format), forward and forward+backward.
+ *   java -cp "$(cat target/test-classpath.txt)" scripts/PlotKernelTimes.java LAB.json PEERS.json OUT.png
+ */
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+public class PlotKernelTimes {
+    static final int[] T = {1024, 2048, 4096, 8192, 16384};
+
+    static String shape(int t) {
+        return "B" + (32768 / t) + " T" + t + " H16 K128 V128";
+    }
+
+    public static void main(String[] args) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Double> ours = new TreeMap<>(), peers = new TreeMap<>();
+        for (JsonNode r : json.readTree(new File(args[0])).get("rows")) {
+            ours.put(r.get("op").asText() + "|" + r.get("mode").asText() + "|" + r.get("shape").asText(),
+                    r.get("ms").asDouble());
+        }
+        for (JsonNode r : json.readTree(new File(args[1])).get("rows")) {
+            peers.put(r.get("what").asText() + "|" + r.get("shape").asText().replace(" D128", " K128 V128"),
+                    r.get("ms").asDouble());
+        }
+        XYChart chart = new XYChartBuilder().width(900).height(560)
+                .title("GLA chunk kernels on one H200: H16, K=V=128, 32K tokens per batch, bf16")
+                .xAxisTitle("sequence length T").yAxisTitle("ms").build();
+        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(
+                org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        add(chart, "gla4j gated fwd+bwd", t -> ours.get("gla4j.chunk_gla|fwd+bwd|" + shape(t)));
+        add(chart, "fla chunk_gla fwd+bwd", t -> peers.get("fla chunk_gla fwd+bwd h16d128|" + shape(t)));
+        add(chart, "SDPA flash causal fwd+bwd", t -> peers.get("sdpa-flash causal fwd+bwd h16d128|" + shape(t)));
+        add(chart, "gla4j gated fwd", t -> ours.get("gla4j.chunk_gla|fwd|" + shape(t)));
+        add(chart, "fla chunk_gla fwd", t -> peers.get("fla chunk_gla fwd h16d128|" + shape(t)));
+        add(chart, "SDPA flash causal fwd", t -> peers.get("sdpa-flash causal fwd h16d128|" + shape(t)));
+        BitmapEncoder.saveBitmap(chart, args[2], BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static void add(XYChart chart, String name, java.util.function.IntFunction<Double> ms) {
+        List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+        for (int t : T) {
+            Double v = ms.apply(t);
+            if (v != null) {
+                x.add((double) t);
+                y.add(v);
+            }
+        }
+        chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+    }
+}
