@@ -152,10 +152,13 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** TokenScores of logits in host or device memory (device logits are copied to the host first). */
+    /**
+     * TokenScores of logits in host or device memory (device logits are copied to the host first, into shared memory:
+     * TokenScores reads the rows in parallel).
+     */
     private static TokenScores scores(Tensor logits, Batch batch) {
         if (logits instanceof DeviceTensor d) {
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 HostTensor host = HostTensor.allocate(arena, DType.F32, d.shape());
                 d.copyTo(host);
                 return TokenScores.of(host, batch);

@@ -30,14 +30,16 @@ public enum NativeRuntimes {
 
     /** An open runtime: kernels, the ops on them, and parameters placed where the ops read them. */
     public record Open(NativeKernels kernels, NativeOps ops) implements AutoCloseable {
-        /** params as these ops read them (closing it never frees params). */
-        public ParameterSet place(Parameters params) {
-            return ModelRuntime.place(params, kernels.context());
+        /**
+         * A copy of params in the context's memory (on the cpu backend too: the tests then run the device-memory
+         * paths — DeviceParameters, AdamW and clipping through the library, downloads — everywhere).
+         */
+        public DeviceParameters place(Parameters params) {
+            return DeviceParameters.upload(params, kernels.context());
         }
 
-        public ParameterSet zeros(GlaConfig config) {
-            return kernels.device().isHost() ? Parameters.zeros(config)
-                    : DeviceParameters.zeros(config, kernels.context());
+        public DeviceParameters zeros(GlaConfig config) {
+            return DeviceParameters.zeros(config, kernels.context());
         }
 
         @Override

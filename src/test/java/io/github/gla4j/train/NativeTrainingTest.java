@@ -78,6 +78,11 @@ class NativeTrainingTest {
                 assertTrue(Math.abs(a.gradNorm() - e.gradNorm()) <= runtime.gradientTolerance * e.gradNorm(),
                         "gradient norm at " + s);
             }
+            Trainer.Evaluation e = expected.evaluate(java.util.List.of(data.batch(100), data.batch(101)));
+            Trainer.Evaluation a = actual.evaluate(java.util.List.of(data.batch(100), data.batch(101)));
+            System.out.printf("%s evaluation: loss %.6f vs %.6f, accuracy %.4f vs %.4f%n", runtime, a.loss(), e.loss(),
+                    a.accuracy(), e.accuracy());
+            assertTrue(Math.abs(a.loss() - e.loss()) <= runtime.logitsTolerance * e.loss(), "evaluation loss");
             ModelRuntime.copyToHost(placed, params);
             adamw.syncToHost();
             double weights = relRms(params.flat().toFloatArray(), expectedParams.flat().toFloatArray());

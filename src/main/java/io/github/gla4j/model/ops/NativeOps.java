@@ -84,22 +84,12 @@ public final class NativeOps implements Ops, AutoCloseable {
         return glaKernels;
     }
 
+    /**
+     * Tensors from the context (gla_malloc: device memory on cuda, host memory on the cpu backend), zeroed. The
+     * cpu backend thus runs the same device-memory code paths as cuda (copies, downloads), which the tests rely on.
+     */
     @Override
     public Scope newScope() {
-        if (context.device().isHost()) {
-            Arena arena = Arena.ofShared();
-            return new Scope() {
-                @Override
-                public Tensor allocate(long... dims) {
-                    return HostTensor.allocate(arena, DType.F32, dims);
-                }
-
-                @Override
-                public void close() {
-                    arena.close();
-                }
-            };
-        }
         var arena = context.arena();
         return new Scope() {
             @Override
