@@ -12,6 +12,9 @@
  * Block sizes, measured in CPU time per thread on a loaded 2-core Zen 5 host: MC 128 × NC 256 × KC 256 gave ≈ 100-120
  * GFLOP/s per core against ≈ 75-90 for 64 × 128 × 256. Sharing a packed transposed block among 4 tiles (its packing is
  * a scatter) measured no gain there, so each task packs its own blocks.
+ * Forward with few rows (decoding: one row per sequence) skips the packing, which then costs more than the product
+ * (85% of a d=512 model's decoding time): each weight row is read once, straight from its memory, and dotted with
+ * the rows of x, four columns at a time with two accumulators each; tasks are fixed blocks of FEW_NC columns.
  * Tested by GemmTest against a plain triple loop in double.
  */
 package io.github.gla4j.model.ops;
@@ -31,6 +34,10 @@ public final class Gemm {
     static final int NC = 256;
     /** Depth of one packed block (a multiple of 4: the micro-kernel takes the depth in fours). */
     static final int KC = 256;
+    /** Rows of x up to which forward reads the weight in place instead of packing it. */
+    static final int FEW_ROWS = 4;
+    /** Columns of y per task of the few-row forward (a multiple of 4: its kernel takes columns in fours). */
+    static final int FEW_NC = 64;
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -48,8 +55,13 @@ public final class Gemm {
         if (bias != null) {
             Rows.require(op, "bias", bias, 1, n);
         }
-        multiply(new Operand(x.segment(), k, false), new Operand(w.segment(), k, true), y.segment(), m, n, k, false,
-                bias == null ? null : bias.segment());
+        MemorySegment b = bias == null ? null : bias.segment();
+        if (m <= FEW_ROWS) {
+            fewRows(x.segment(), w.segment(), b, y.segment(), m, n, k);
+        } else {
+            multiply(new Operand(x.segment(), k, false), new Operand(w.segment(), k, true), y.segment(), m, n, k, false,
+                    b);
+        }
     }
 
     /** dx[M,K] = dy[M,N] · w[N,K], or dx += that when accumulate. */
@@ -214,6 +226,68 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    /** y[M,N] = x[M,K] · w[N,K]ᵀ (+ bias) for few rows M: blocks of FEW_NC columns of y in parallel, no packing. */
+    private static void fewRows(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, int m, int n,
+                                int k) {
+        int blocks = (n + FEW_NC - 1) / FEW_NC;
+        Rows.forEach(blocks, (long) m * FEW_NC * k, blk -> {
+            int j1 = Math.min(n, (blk + 1) * FEW_NC);
+            for (int j = blk * FEW_NC; j < j1; j += 4) {
+                for (int i = 0; i < m; i++) {
+                    dot4(x, w, bias, y, i, j, Math.min(4, j1 - j), n, k);
+                }
+            }
+        });
+    }
+
+    /**
+     * y[i][j + t] = x[i]·w[j + t] (+ bias[j + t]) for t < cols (at most 4), reading x and w in place. Each loaded x
+     * element feeds four fused multiply-adds; each column sums even and odd p in two accumulators, so eight
+     * independent chains pipeline. A missing column (cols < 4) reads the last one again and is not written.
+     */
+    private static void dot4(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, int i, int j,
+                             int cols, int n, int k) {
+        long row = (long) k * Float.BYTES, xo = i * row;
+        long o0 = j * row, o1 = (j + Math.min(1, cols - 1)) * row;
+        long o2 = (j + Math.min(2, cols - 1)) * row, o3 = (j + cols - 1) * row;
+        float a0 = 0f, a1 = 0f, b0 = 0f, b1 = 0f, c0 = 0f, c1 = 0f, d0 = 0f, d1 = 0f;
+        long end = (k & ~1L) * Float.BYTES;
+        for (long q = 0; q < end; q += 2 * Float.BYTES) {
+            float x0 = x.get(F32, xo + q), x1 = x.get(F32, xo + q + Float.BYTES);
+            a0 = Math.fma(x0, w.get(F32, o0 + q), a0);
+            a1 = Math.fma(x1, w.get(F32, o0 + q + Float.BYTES), a1);
+            b0 = Math.fma(x0, w.get(F32, o1 + q), b0);
+            b1 = Math.fma(x1, w.get(F32, o1 + q + Float.BYTES), b1);
+            c0 = Math.fma(x0, w.get(F32, o2 + q), c0);
+            c1 = Math.fma(x1, w.get(F32, o2 + q + Float.BYTES), c1);
+            d0 = Math.fma(x0, w.get(F32, o3 + q), d0);
+            d1 = Math.fma(x1, w.get(F32, o3 + q + Float.BYTES), d1);
+        }
+        if ((k & 1) != 0) {
+            float x0 = x.get(F32, xo + end);
+            a0 = Math.fma(x0, w.get(F32, o0 + end), a0);
+            b0 = Math.fma(x0, w.get(F32, o1 + end), b0);
+            c0 = Math.fma(x0, w.get(F32, o2 + end), c0);
+            d0 = Math.fma(x0, w.get(F32, o3 + end), d0);
+        }
+        long yo = ((long) i * n + j) * Float.BYTES;
+        store(y, yo, bias, j, a0 + a1);
+        if (cols > 1) {
+            store(y, yo + Float.BYTES, bias, j + 1, b0 + b1);
+        }
+        if (cols > 2) {
+            store(y, yo + 2 * Float.BYTES, bias, j + 2, c0 + c1);
+        }
+        if (cols > 3) {
+            store(y, yo + 3 * Float.BYTES, bias, j + 3, d0 + d1);
+        }
+    }
+
+    /** y at byte offset yo = sum, plus bias[j] when bias is not null. */
+    private static void store(MemorySegment y, long yo, MemorySegment bias, int j, float sum) {
+        y.set(F32, yo, bias == null ? sum : sum + bias.get(F32, (long) j * Float.BYTES));
     }
 
     /** dbias[j] += Σ_i dy[i][j], columns in parallel blocks, rows summed in order. */
