@@ -13,7 +13,6 @@ import io.github.gla4j.memory.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 public final class DeviceParameters implements ParameterSet {
@@ -86,12 +85,7 @@ public final class DeviceParameters implements ParameterSet {
 
     @Override
     public DeviceTensor get(String name) {
-        DeviceTensor t = views.get(name);
-        if (t == null) {
-            throw new NoSuchElementException("no parameter named '" + name + "'"
-                    + (name.equals("lm_head.weight") ? " (tied embeddings: the head is model.embeddings.weight)" : ""));
-        }
-        return t;
+        return ParameterSet.lookup(views, name);
     }
 
     @Override

@@ -8,6 +8,8 @@ package io.github.gla4j.model;
 
 import io.github.gla4j.memory.Tensor;
 
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 
 public interface ParameterSet extends AutoCloseable {
@@ -28,4 +30,14 @@ public interface ParameterSet extends AutoCloseable {
 
     @Override
     void close();
+
+    /** The view named name in views, or NoSuchElementException saying what is missing (the implementations' get). */
+    static <T> T lookup(Map<String, T> views, String name) {
+        T t = views.get(name);
+        if (t == null) {
+            throw new NoSuchElementException("no parameter named '" + name + "'"
+                    + (name.equals("lm_head.weight") ? " (tied embeddings: the head is model.embeddings.weight)" : ""));
+        }
+        return t;
+    }
 }

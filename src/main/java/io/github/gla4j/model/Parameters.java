@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.Set;
 
@@ -110,12 +109,7 @@ public final class Parameters implements ParameterSet {
     /** The view of one parameter, e.g. get("model.layers.0.attn.q_proj.weight") [key_dim, hidden_size]. */
     @Override
     public HostTensor get(String name) {
-        HostTensor t = views.get(name);
-        if (t == null) {
-            throw new NoSuchElementException("no parameter named '" + name + "'"
-                    + (name.equals("lm_head.weight") ? " (tied embeddings: the head is model.embeddings.weight)" : ""));
-        }
-        return t;
+        return ParameterSet.lookup(views, name);
     }
 
     /** All parameters as one vector [parameterCount()], in the reference order. */
