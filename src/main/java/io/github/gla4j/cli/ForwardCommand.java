@@ -61,7 +61,7 @@ final class ForwardCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--dtype", defaultValue = "fp32",
-            description = "fp32, or bf16 on cuda (bf16 matrix-product and GLA inputs, fp32 accumulation and weights; "
+            description = "fp32 or bf16 (bf16 matrix-product and GLA inputs, fp32 accumulation and weights; "
                     + "default: ${DEFAULT-VALUE})")
     String dtype;
 

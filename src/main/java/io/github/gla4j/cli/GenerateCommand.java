@@ -117,7 +117,7 @@ final class GenerateCommand implements Callable<Integer> {
             description = "where the model runs: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, or bf16 on cuda (bf16 matrix products "
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or bf16 (bf16 matrix products "
             + "and GLA kernels, fp32 weights, states and accumulation; default: ${DEFAULT-VALUE})")
     String dtype;
 

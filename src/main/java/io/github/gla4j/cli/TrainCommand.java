@@ -171,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "where to train: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, or bf16 on cuda (bf16 matrix products "
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or bf16 (bf16 matrix products "
             + "and GLA kernels, fp32 master weights and accumulation; default: ${DEFAULT-VALUE})")
     String dtype;
 

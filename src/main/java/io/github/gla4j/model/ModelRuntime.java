@@ -1,9 +1,9 @@
 /*
  * ModelRuntime.java — where a model runs: the GLA kernels and layer ops of one device, and the placement of
- * parameters there. cpu: CpuOps (the Java kernels of model/ops, fp32), parameters stay in host memory; cuda:N:
- * NativeOps on that device in fp32 or bf16 (mixed precision: bf16 matrix-product and GLA-kernel inputs, fp32
- * accumulation, fp32 master weights), parameters copied into device memory. The commands (forward, train,
- * generate) open one from --device and --dtype.
+ * parameters there. cpu in fp32: CpuOps (the Java kernels of model/ops), parameters stay in host memory. cuda:N, and
+ * the cpu in bf16: NativeOps (the library's layer ops) in fp32 or bf16 (mixed precision: bf16 matrix-product and
+ * GLA-kernel inputs, fp32 accumulation, fp32 master weights), parameters copied into the context's memory. The
+ * commands (forward, train, generate, bench) open one from --device and --dtype.
  *
  *   try (ModelRuntime rt = ModelRuntime.open("cuda", "bf16"); ParameterSet p = rt.place(hostParams)) {
  *       GlaModel model = new GlaModel(p, rt.ops());
@@ -38,14 +38,11 @@ public final class ModelRuntime implements AutoCloseable {
         this.precision = precision;
     }
 
-    /** device: "cpu", "cuda" (= cuda:0) or "cuda:N"; dtype: "fp32" or "bf16" (bf16 needs cuda). */
+    /** device: "cpu", "cuda" (= cuda:0) or "cuda:N"; dtype: "fp32" or "bf16". */
     public static ModelRuntime open(String device, String dtype) {
         Device d = parseDevice(device);
         NativeOps.Precision precision = NativeOps.Precision.parse(dtype);
-        if (d.isHost()) {
-            if (precision != NativeOps.Precision.FP32) {
-                throw new IllegalArgumentException("--dtype " + dtype + ": the cpu runs the model in fp32 only");
-            }
+        if (d.isHost() && precision == NativeOps.Precision.FP32) {
             NativeKernels kernels = Kernels.cpu();
             return new ModelRuntime(kernels, new CpuOps(kernels), precision);
         }
@@ -97,18 +94,17 @@ public final class ModelRuntime implements AutoCloseable {
      * The parameters as the model reads them here: host itself on the cpu (the caller keeps ownership), a device copy
      * on cuda (closing it frees only the copy).
      */
+    /**
+     * host as these ops read it: host itself for CpuOps (not freed by close), else a copy in the context's memory
+     * (the library's layer ops run on DeviceParameters, on the cpu backend too).
+     */
     public ParameterSet place(Parameters host) {
-        return place(host, kernels.context());
+        return ops instanceof CpuOps ? new Borrowed(host) : DeviceParameters.upload(host, kernels.context());
     }
 
-    /** host as ops on context read it: host itself on the cpu (not freed by close), else a copy in its memory. */
-    public static ParameterSet place(Parameters host, Context context) {
-        return context.device().isHost() ? new Borrowed(host) : DeviceParameters.upload(host, context);
-    }
-
-    /** Zero parameters of config here (gradients). */
+    /** Zero parameters of config where place puts parameters (gradients). */
     public ParameterSet zeros(GlaConfig config) {
-        return device().isHost() ? Parameters.zeros(config) : DeviceParameters.zeros(config, kernels.context());
+        return ops instanceof CpuOps ? Parameters.zeros(config) : DeviceParameters.zeros(config, kernels.context());
     }
 
     /** Copies placed parameters back into host ones (a no-op when they are the same). */

@@ -101,10 +101,10 @@ class ForwardCommandTest {
                 "--output", out);
         assertEquals(2, r.status());
         assertTrue(r.err().contains("unknown device 'tpu'"), r.err());
-        r = CliTest.gla("forward", "--model", model, "--input-ids", in.toString(), "--dtype", "bf16",
+        r = CliTest.gla("forward", "--model", model, "--input-ids", in.toString(), "--dtype", "fp16",
                 "--output", out);
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("fp32 only"), r.err());
+        assertTrue(r.err().contains("unknown precision 'fp16'"), r.err());
         r = CliTest.gla("forward", "--model", model, "--input-ids", model + "/model.safetensors", "--output", out);
         assertEquals(2, r.status());
         assertTrue(r.err().contains("input_ids"), r.err());

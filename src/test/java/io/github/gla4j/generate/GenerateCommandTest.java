@@ -2,7 +2,7 @@
  * GenerateCommandTest: `gla generate` end to end on the reference's tiny-public model: greedy --print-ids gives the
  * golden continuation, text prompts go through the byte tokenizer both ways, a seed reproduces a sampled run,
  * --stop-ids and the config's eos_token_id stop it (not with --ignore-eos), --stats reports speed, --help works, and
- * bad usage (an unknown device, bf16 on the cpu) exits with status 2 and a message.
+ * bad usage (an unknown device or precision) exits with status 2 and a message.
  * Run: ./mvnw -o -q test -Dtest='io.github.gla4j.generate.GenerateCommandTest' -Dnative.asan.skip=true
  */
 package io.github.gla4j.generate;
@@ -132,9 +132,9 @@ class GenerateCommandTest {
         Run tpu = gla("generate", "--model", model(), "--prompt", "a", "--device", "tpu");
         assertEquals(2, tpu.status());
         assertTrue(tpu.err().contains("unknown device 'tpu'"), tpu.err());
-        Run bf16 = gla("generate", "--model", model(), "--prompt", "a", "--dtype", "bf16");
-        assertEquals(2, bf16.status());
-        assertTrue(bf16.err().contains("fp32 only"), bf16.err());
+        Run fp16 = gla("generate", "--model", model(), "--prompt", "a", "--dtype", "fp16");
+        assertEquals(2, fp16.status());
+        assertTrue(fp16.err().contains("unknown precision 'fp16'"), fp16.err());
         assertEquals(2, gla("generate", "--model", model(), "--prompt", "a", "--prompt-ids", "1").status());
         assertEquals(2, gla("generate", "--model", model()).status());
         Run both = gla("generate", "--model", model(), "--prompt", "a", "--greedy", "--temperature", "0.5");

@@ -1,8 +1,8 @@
 /*
  * NativeTrainingTest — training on the native layer ops (NativeOps, DeviceParameters, AdamW and clipping on the
  * device): the reference's 5 AdamW losses of tiny-public on every native runtime (the cpu backend everywhere, cuda
- * fp32 and bf16 where a device is present), and a clipped, accumulated fp32 run that must follow the Java cpu
- * trainer step by step.
+ * fp32 and bf16 where a device is present), a clipped, accumulated fp32 run that must follow the Java cpu trainer
+ * step by step, and a whole `gla train` run on the native path that resumes bit-exactly.
  * Run: ./mvnw -o -q test -Dtest=NativeTrainingTest -Dnative.asan.skip=true
  */
 package io.github.gla4j.train;
@@ -16,12 +16,19 @@ import io.github.gla4j.model.NativeRuntimes;
 import io.github.gla4j.model.ParameterSet;
 import io.github.gla4j.model.Parameters;
 import io.github.gla4j.model.ops.CpuOps;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NativeTrainingTest {
@@ -92,6 +99,30 @@ class NativeTrainingTest {
             assertTrue(weights < runtime.gradientTolerance, "weights " + weights);
             assertTrue(moments < 10 * runtime.gradientTolerance, "second moments " + moments);
         }
+    }
+
+    /**
+     * `gla train --device cpu --dtype bf16` runs the same code as on cuda (NativeOps, DeviceParameters, AdamW and
+     * clipping in the library, validation and checkpoints through downloads): a run killed after its second
+     * checkpoint and resumed ends with the same losses, evaluations and weights, bit for bit, as one that ran through.
+     */
+    @Test
+    void aNativeRunResumesBitExactly(@TempDir Path dir) throws IOException {
+        TrainOptions options = TestRuns.mqar(12, 4, 3e-3);
+        Path whole = dir.resolve("whole"), resumed = dir.resolve("resumed");
+        TestRuns.Recorder expected = new TestRuns.Recorder();
+        new TrainingRun(options, whole, false, null, expected).on("cpu", "bf16").run();
+        assertThrows(TestRuns.Killed.class, () -> new TrainingRun(options, resumed, false, null,
+                new TestRuns.Recorder(8)).on("cpu", "bf16").run());
+        TestRuns.Recorder actual = new TestRuns.Recorder();
+        new TrainingRun(options, resumed, true, null, actual).on("cpu", "bf16").run();
+        assertEquals(8, actual.startStep);
+        for (int i = 0; i < actual.steps.size(); i++) {
+            assertEquals(expected.steps.get(8 + i).loss(), actual.steps.get(i).loss(), 0, "loss of step " + (9 + i));
+        }
+        assertEquals(expected.evaluations.getLast(), actual.evaluations.getLast());
+        assertArrayEquals(Files.readAllBytes(whole.resolve(Checkpoint.WEIGHTS_FILE)),
+                Files.readAllBytes(resumed.resolve(Checkpoint.WEIGHTS_FILE)), "final weights");
     }
 
     private static double relRms(float[] a, float[] b) {

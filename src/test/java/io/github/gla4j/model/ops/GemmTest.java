@@ -1,8 +1,9 @@
 /*
  * GemmTest: the three products of Gemm against the plain triple loops of Reference, on shapes that hit every tail
  * of the blocking (1, odd, exactly a block, a block + 1, several blocks), with and without bias and accumulation;
- * outputs NaN-poisoned when written, random when accumulated into. Also: bitwise the same result on one thread as
- * on the common pool, and argument checks.
+ * outputs NaN-poisoned when written, random when accumulated into. The few-row forward (no packing) on 1 to 9 rows,
+ * around Gemm.FEW_ROWS, with widths that are not multiples of 4 or of a vector. Also: bitwise the same result on one
+ * thread as on the common pool, for both forward paths, and argument checks.
  * Run: ./mvnw -o -q test -Dtest='io.github.gla4j.model.**' -Dnative.asan.skip=true
  */
 package io.github.gla4j.model.ops;
@@ -10,11 +11,17 @@ package io.github.gla4j.model.ops;
 import io.github.gla4j.memory.HostTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static io.github.gla4j.model.ops.OpTesting.FP32_TOLERANCE;
 import static io.github.gla4j.model.ops.OpTesting.add;
@@ -59,6 +66,45 @@ class GemmTest {
             Gemm.backwardWeight(dyt, xt, dw, db);
             assertClose("dw", values(dw), add(dw0, Reference.linearBackwardWeight(dy, x, m, n, k)), FP32_TOLERANCE);
             assertClose("dbias", values(db), add(db0, Reference.columnSums(dy, m, n)), FP32_TOLERANCE);
+        }
+    }
+
+    static Stream<Arguments> fewRowShapes() {
+        int[][] nk = {{1, 1}, {3, 7}, {5, 1}, {67, 37}, {130, 515}, {1000, 3}, {257, 64}};
+        return IntStream.of(1, 2, 3, Gemm.FEW_ROWS, Gemm.FEW_ROWS + 1, 8, 9).distinct().boxed()
+                .flatMap(m -> Arrays.stream(nk).map(s -> Arguments.of(m, s[0], s[1])));
+    }
+
+    @ParameterizedTest(name = "M={0} N={1} K={2}")
+    @MethodSource("fewRowShapes")
+    void fewRowsMatchReference(int m, int n, int k) {
+        Random random = new Random(m * 131L + n * 17L + k);
+        double[] x = random(random, m * k, 1), w = random(random, n * k, 1), b = random(random, n, 1);
+        try (Arena arena = Arena.ofShared()) {
+            HostTensor xt = tensor(arena, x, m, k), wt = tensor(arena, w, n, k), bt = tensor(arena, b, n);
+            HostTensor y = poisoned(arena, m, n);
+            Gemm.forward(xt, wt, null, y);
+            assertClose("y", values(y), Reference.linear(x, w, null, m, n, k), FP32_TOLERANCE);
+            y = poisoned(arena, m, n);
+            Gemm.forward(xt, wt, bt, y);
+            assertClose("y + bias", values(y), Reference.linear(x, w, b, m, n, k), FP32_TOLERANCE);
+        }
+    }
+
+    @ParameterizedTest(name = "M={0}")
+    @ValueSource(ints = {1, 3, Gemm.FEW_ROWS})
+    void fewRowsDoNotDependOnTheThreadCount(int m) throws Exception {
+        int n = 1001, k = 300;
+        Random random = new Random(m);
+        try (Arena arena = Arena.ofShared()) {
+            HostTensor x = tensor(arena, random(random, m * k, 1), m, k);
+            HostTensor w = tensor(arena, random(random, n * k, 1), n, k), b = tensor(arena, random(random, n, 1), n);
+            HostTensor y1 = poisoned(arena, m, n), y2 = poisoned(arena, m, n);
+            Gemm.forward(x, w, b, y1);
+            try (ForkJoinPool one = new ForkJoinPool(1)) {
+                one.submit(() -> Gemm.forward(x, w, b, y2)).get();
+            }
+            assertArrayEquals(y1.toFloatArray(), y2.toFloatArray());
         }
     }
 
