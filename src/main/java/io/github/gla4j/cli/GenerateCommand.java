@@ -1,8 +1,9 @@
 /*
  * GenerateCommand.java — `gla generate --model DIR (--prompt TEXT | --prompt-ids 1,2,3) [--max-new-tokens N]
  * [--greedy | --temperature T --top-k K --top-p P --seed S] [--repetition-penalty R] [--stop-ids 2,3]
- * [--ignore-eos] [--print-ids] [--stats] [--device cpu|cuda[:N]] [--dtype fp32|bf16]`: continues a prompt with a checkpoint and streams the new
- * text to stdout as it is generated (with --print-ids the new token ids, comma-separated). Text ↔ ids with the
+ * [--ignore-eos] [--print-ids] [--stats] [--device cpu|cuda[:N]] [--dtype fp32|bf16]`: continues a prompt with a
+ * checkpoint and streams the new text to stdout as it is generated (with --print-ids the new token ids,
+ * comma-separated). Text ↔ ids with the
  * model directory's tokenizer.json, else the byte-level tokenizer. Generation stops at max-new-tokens, at the
  * config's eos_token_id (unless --ignore-eos) or a --stop-ids token, or on Ctrl-C (the text so far is kept).
  * The prompt is prefilled with the chunk kernel, then tokens are decoded with the recurrent step in constant memory
