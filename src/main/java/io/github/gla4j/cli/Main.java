@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gla", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gated Linear Attention for the JVM: kernels, self-test and tools.",
         subcommands = {InfoCommand.class, CheckCommand.class, DemoCommand.class, ForwardCommand.class,
-                GenerateCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                GenerateCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
