@@ -3,10 +3,11 @@
  *   gla info                      versions, backends, devices, CPU features
  *   gla check [--backend cpu|cuda] the kernel self-test (exit status 1 on any failure)
  *   gla demo                      chunkwise vs recurrent, then prefill + constant-memory decoding
- *   gla train                     train a GLA language model on the cpu (MQAR by default, or text)
+ *   gla train                     train a GLA language model on the cpu or a GPU (MQAR by default, or text)
  *   gla eval                      a model's loss and perplexity on a text, by position
  *   gla forward --model DIR ...   a checkpoint on a batch: logits, loss and (--backward) every gradient
  *   gla generate --model DIR ...  continue a prompt, streaming the new text (prefill + recurrent decoding)
+ *   gla bench kernels|train|generate   throughput of the kernels, of training steps, of decoding
  * Exit status: 0 success, 1 a failed check, 2 bad usage or an error.
  */
 package io.github.gla4j.cli;
