@@ -11,23 +11,26 @@ import io.github.gla4j.model.ops.Ops;
 
 public final class Activations implements AutoCloseable {
 
-    /** What one layer keeps. */
+    /**
+     * What one layer keeps for its backward. The outputs of the norms and of the SwiGLU product are not kept: they
+     * cost one elementwise pass to recompute from what is (Recomputed), and would be more than a third of the
+     * memory (about 9 GiB of the 340M model's at 16K tokens).
+     */
     static final class Layer {
-        final Tensor h, attnRstd;           // attn_norm(x) [N, d], its rstd [N]
+        final Tensor attnRstd;              // attn_norm's rstd [N]
         final Tensor q;                     // [N, H·K]
         final Tensor k, v;                  // [N, Hkv·K], [N, Hkv·V]
         final Tensor gkLow, gkLogit, g;     // [N, R], [N, Hkv·K] before and after logsigmoid/16 (+ clamp)
         final Tensor kHeads, vHeads, gHeads; // k, v, g repeated to H heads (the same tensors when groups = 1)
         final Tensor o;                     // GLA output [N, H·V]
-        final Tensor gate, outRstd, y;      // g_proj(h) [N, H·V], the per-head norm's rstd [N·H], its output [N, H·V]
+        final Tensor gate, outRstd;         // g_proj(h) [N, H·V], the per-head norm's rstd [N·H]
         final Tensor mid;                   // x after the attention residual [N, d]
-        final Tensor m, mlpRstd;            // mlp_norm(mid) [N, d], its rstd [N]
-        final Tensor mlpGate, mlpUp, act;  // gate_proj(m), up_proj(m), silu(gate)·up, each [N, I]
+        final Tensor mlpRstd;               // mlp_norm's rstd [N]
+        final Tensor mlpGate, mlpUp;        // gate_proj(m), up_proj(m), each [N, I]
 
         Layer(Ops.Scope s, GlaConfig c, long n) {
             int d = c.hiddenSize(), hk = c.keyDim(), hv = c.valueDim(), kvk = c.keyDimPerGroup(),
                     kvv = c.valueDimPerGroup(), inter = c.intermediateSize();
-            h = s.allocate(n, d);
             attnRstd = s.allocate(n);
             q = s.allocate(n, hk);
             k = s.allocate(n, kvk);
@@ -42,13 +45,28 @@ public final class Activations implements AutoCloseable {
             o = s.allocate(n, hv);
             gate = s.allocate(n, hv);
             outRstd = s.allocate(n * c.numHeads());
-            y = s.allocate(n, hv);
             mid = s.allocate(n, d);
-            m = s.allocate(n, d);
             mlpRstd = s.allocate(n);
             mlpGate = s.allocate(n, inter);
             mlpUp = s.allocate(n, inter);
-            act = s.allocate(n, inter);
+        }
+    }
+
+    /**
+     * The layer tensors that are recomputed rather than kept, one set shared by all layers: the forward writes a
+     * layer's into them, the backward recomputes them (the same ops on the same inputs: the same bits).
+     */
+    static final class Recomputed {
+        final Tensor h;    // attn_norm(x) [N, d]
+        final Tensor y;    // the per-head norm's output, gated [N, H·V]
+        final Tensor m;    // mlp_norm(mid) [N, d]
+        final Tensor act;  // silu(gate)·up [N, I]
+
+        Recomputed(Ops.Scope s, GlaConfig c, long n) {
+            h = s.allocate(n, c.hiddenSize());
+            y = s.allocate(n, c.valueDim());
+            m = s.allocate(n, c.hiddenSize());
+            act = s.allocate(n, c.intermediateSize());
         }
     }
 
@@ -91,6 +109,7 @@ public final class Activations implements AutoCloseable {
     /** hidden[i] is the input of layer i; hidden[L] the output of the last layer. */
     final Tensor[] hidden;
     final Layer[] layers;
+    final Recomputed recomputed;
     final Tensor scratch;         // [N, d]: a sublayer's output before its residual add
     final Tensor normed, normRstd; // model.norm(hidden[L]) [N, d], its rstd [N]
     final Tensor logits;          // [N, vocab]; replaced by its gradient during backward
@@ -119,6 +138,7 @@ public final class Activations implements AutoCloseable {
         for (int i = 0; i < layerCount; i++) {
             layers[i] = new Layer(scope, config, n);
         }
+        recomputed = new Recomputed(scope, config, n);
         scratch = scope.allocate(n, config.hiddenSize());
         normed = scope.allocate(n, config.hiddenSize());
         normRstd = scope.allocate(n);

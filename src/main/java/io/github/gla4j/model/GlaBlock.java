@@ -48,12 +48,13 @@ final class GlaBlock {
 
     /** out = this layer applied to x, its GLA op run by glaOp; a keeps what backward needs. */
     void forward(ParameterSet p, Activations acts, Activations.Layer a, Tensor x, Tensor out, GlaModel.GlaOp glaOp) {
-        ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, a.h, a.attnRstd);
-        ops.linear(a.h, w(p, "attn.q_proj.weight"), null, a.q);
-        ops.linear(a.h, w(p, "attn.k_proj.weight"), null, a.k);
-        ops.linear(a.h, w(p, "attn.v_proj.weight"), null, a.v);
-        ops.linear(a.h, w(p, "attn.gk_proj.0.weight"), null, a.gkLow);
-        ops.linear(a.h, w(p, "attn.g_proj.weight"), null, a.gate);   // beside the others that read h (one bf16 copy)
+        Activations.Recomputed r = acts.recomputed;
+        ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, r.h, a.attnRstd);
+        ops.linear(r.h, w(p, "attn.q_proj.weight"), null, a.q);
+        ops.linear(r.h, w(p, "attn.k_proj.weight"), null, a.k);
+        ops.linear(r.h, w(p, "attn.v_proj.weight"), null, a.v);
+        ops.linear(r.h, w(p, "attn.gk_proj.0.weight"), null, a.gkLow);
+        ops.linear(r.h, w(p, "attn.g_proj.weight"), null, a.gate);   // beside the others that read h (one bf16 copy)
         ops.linear(a.gkLow, w(p, "attn.gk_proj.1.weight"), w(p, "attn.gk_proj.1.bias"), a.gkLogit);
         ops.logSigmoidGate(a.gkLogit, GlaConfig.GATE_LOGIT_NORMALIZER, clampMin, a.g);
         if (groups > 1) {
@@ -64,16 +65,25 @@ final class GlaBlock {
         int b = acts.batch, t = acts.seqLen;
         glaOp.run(layer, keys(a.q, b, t), keys(a.kHeads, b, t), values(a.vHeads, b, t), keys(a.gHeads, b, t),
                 values(a.o, b, t));
-        ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, a.y, a.outRstd);
-        ops.linear(a.y, w(p, "attn.o_proj.weight"), null, acts.scratch);
+        ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, r.y, a.outRstd);
+        ops.linear(r.y, w(p, "attn.o_proj.weight"), null, acts.scratch);
         ops.add(x, acts.scratch, a.mid);
 
-        ops.rmsNorm(a.mid, w(p, "mlp_norm.weight"), eps, a.m, a.mlpRstd);
-        ops.linear(a.m, w(p, "mlp.gate_proj.weight"), null, a.mlpGate);
-        ops.linear(a.m, w(p, "mlp.up_proj.weight"), null, a.mlpUp);
-        ops.swiGlu(a.mlpGate, a.mlpUp, a.act);
-        ops.linear(a.act, w(p, "mlp.down_proj.weight"), null, acts.scratch);
+        ops.rmsNorm(a.mid, w(p, "mlp_norm.weight"), eps, r.m, a.mlpRstd);
+        ops.linear(r.m, w(p, "mlp.gate_proj.weight"), null, a.mlpGate);
+        ops.linear(r.m, w(p, "mlp.up_proj.weight"), null, a.mlpUp);
+        ops.swiGlu(a.mlpGate, a.mlpUp, r.act);
+        ops.linear(r.act, w(p, "mlp.down_proj.weight"), null, acts.scratch);
         ops.add(a.mid, acts.scratch, out);
+    }
+
+    /** Recomputes what the forward of this layer wrote into acts.recomputed (h, y, m, act), bit for bit. */
+    private void recompute(ParameterSet p, Activations acts, Activations.Layer a, Tensor x) {
+        Activations.Recomputed r = acts.recomputed;
+        ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, r.h, a.attnRstd);
+        ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, r.y, a.outRstd);
+        ops.rmsNorm(a.mid, w(p, "mlp_norm.weight"), eps, r.m, a.mlpRstd);
+        ops.swiGlu(a.mlpGate, a.mlpUp, r.act);
     }
 
     /**
@@ -82,23 +92,25 @@ final class GlaBlock {
      */
     void backward(ParameterSet p, ParameterSet grads, Activations acts, Activations.Layer a, Tensor x,
                   Activations.Gradients s, boolean recurrent) {
+        recompute(p, acts, a, x);
+        Activations.Recomputed r = acts.recomputed;
         // MLP: out = mid + down(silu(gate(m)) · up(m)), m = mlp_norm(mid)
-        ops.linearBackwardWeight(s.residual, a.act, w(grads, "mlp.down_proj.weight"), null);
+        ops.linearBackwardWeight(s.residual, r.act, w(grads, "mlp.down_proj.weight"), null);
         ops.linearBackwardInput(s.residual, w(p, "mlp.down_proj.weight"), s.dAct, false);
         ops.swiGluBackward(s.dAct, a.mlpGate, a.mlpUp, s.dMlpGate, s.dMlpUp);
-        ops.linearBackwardWeight(s.dMlpGate, a.m, w(grads, "mlp.gate_proj.weight"), null);
-        ops.linearBackwardWeight(s.dMlpUp, a.m, w(grads, "mlp.up_proj.weight"), null);
+        ops.linearBackwardWeight(s.dMlpGate, r.m, w(grads, "mlp.gate_proj.weight"), null);
+        ops.linearBackwardWeight(s.dMlpUp, r.m, w(grads, "mlp.up_proj.weight"), null);
         ops.linearBackwardInput(s.dMlpGate, w(p, "mlp.gate_proj.weight"), s.dm, false);
         ops.linearBackwardInput(s.dMlpUp, w(p, "mlp.up_proj.weight"), s.dm, true);
         ops.rmsNormBackward(s.dm, a.mid, w(p, "mlp_norm.weight"), a.mlpRstd, s.residual, true,
                 w(grads, "mlp_norm.weight"));
 
         // attention output: mid = x + o_proj(y), y = g_norm(o) · swish(gate)
-        ops.linearBackwardWeight(s.residual, a.y, w(grads, "attn.o_proj.weight"), null);
+        ops.linearBackwardWeight(s.residual, r.y, w(grads, "attn.o_proj.weight"), null);
         ops.linearBackwardInput(s.residual, w(p, "attn.o_proj.weight"), s.dy, false);
         ops.gatedRmsNormBackward(s.dy, a.o, a.gate, w(p, outputNorm()), a.outRstd, s.dO, s.dGate,
                 w(grads, outputNorm()));
-        ops.linearBackwardWeight(s.dGate, a.h, w(grads, "attn.g_proj.weight"), null);
+        ops.linearBackwardWeight(s.dGate, r.h, w(grads, "attn.g_proj.weight"), null);
         ops.linearBackwardInput(s.dGate, w(p, "attn.g_proj.weight"), s.dh, false);
 
         // the GLA op
@@ -123,15 +135,15 @@ final class GlaBlock {
         ops.linearBackwardWeight(s.dgkLogit, a.gkLow, w(grads, "attn.gk_proj.1.weight"),
                 w(grads, "attn.gk_proj.1.bias"));
         ops.linearBackwardInput(s.dgkLogit, w(p, "attn.gk_proj.1.weight"), s.dgkLow, false);
-        ops.linearBackwardWeight(s.dgkLow, a.h, w(grads, "attn.gk_proj.0.weight"), null);
+        ops.linearBackwardWeight(s.dgkLow, r.h, w(grads, "attn.gk_proj.0.weight"), null);
         ops.linearBackwardInput(s.dgkLow, w(p, "attn.gk_proj.0.weight"), s.dh, true);
 
         // q, k, v projections, then attn_norm back into the residual stream
-        ops.linearBackwardWeight(s.dq, a.h, w(grads, "attn.q_proj.weight"), null);
+        ops.linearBackwardWeight(s.dq, r.h, w(grads, "attn.q_proj.weight"), null);
         ops.linearBackwardInput(s.dq, w(p, "attn.q_proj.weight"), s.dh, true);
-        ops.linearBackwardWeight(s.dk, a.h, w(grads, "attn.k_proj.weight"), null);
+        ops.linearBackwardWeight(s.dk, r.h, w(grads, "attn.k_proj.weight"), null);
         ops.linearBackwardInput(s.dk, w(p, "attn.k_proj.weight"), s.dh, true);
-        ops.linearBackwardWeight(s.dv, a.h, w(grads, "attn.v_proj.weight"), null);
+        ops.linearBackwardWeight(s.dv, r.h, w(grads, "attn.v_proj.weight"), null);
         ops.linearBackwardInput(s.dv, w(p, "attn.v_proj.weight"), s.dh, true);
         ops.rmsNormBackward(s.dh, x, w(p, "attn_norm.weight"), a.attnRstd, s.residual, true,
                 w(grads, "attn_norm.weight"));
