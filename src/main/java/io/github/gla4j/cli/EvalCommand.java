@@ -1,18 +1,18 @@
 /*
- * EvalCommand.java — `gla eval --model DIR --data FILE... [--seq-len N]`: a model's loss and perplexity on a text,
- * and the same by position in the sequence (buckets of positions), for length-generalization studies: evaluate at a
+ * EvalCommand.java — `gla eval --model DIR --data FILE... [--seq-len N] [--device D] [--dtype T]`: a model's loss
+ * and perplexity on a text, and the same by position in the sequence (buckets of positions), for length-generalization
+ * studies: evaluate at a
  * --seq-len beyond the training length and see whether late positions get worse. The text is tokenized like the
  * model's training data: the model directory's tokenizer.json, else bytes (or --tokenizer). Tested by
  * TrainCommandTest.
  */
 package io.github.gla4j.cli;
 
-import io.github.gla4j.kernels.Kernels;
-import io.github.gla4j.kernels.NativeKernels;
 import io.github.gla4j.model.Checkpoint;
 import io.github.gla4j.model.GlaModel;
+import io.github.gla4j.model.ModelRuntime;
+import io.github.gla4j.model.ParameterSet;
 import io.github.gla4j.model.Parameters;
-import io.github.gla4j.model.ops.CpuOps;
 import io.github.gla4j.train.PositionEvaluation;
 import io.github.gla4j.train.TextData;
 import io.github.gla4j.train.TextTokenizer;
@@ -57,6 +57,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--buckets", defaultValue = "8", description = "position buckets (default: ${DEFAULT-VALUE})")
     int buckets;
 
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "where the model runs: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or bf16 (bf16 matrix products and GLA "
+            + "kernels, fp32 weights and accumulation; default: ${DEFAULT-VALUE})")
+    String dtype;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -66,10 +74,11 @@ final class EvalCommand implements Callable<Integer> {
         try (Arena arena = Arena.ofConfined();
              TextTokenizer tok = tokenizer != null ? TextTokenizer.open(tokenizer) : TextTokenizer.forModel(model);
              Parameters params = Parameters.load(Checkpoint.open(model, arena));
-             NativeKernels kernels = Kernels.cpu()) {
+             ModelRuntime runtime = ModelRuntime.open(device, dtype);
+             ParameterSet placed = runtime.place(params)) {
             TextData text = TextData.read(data, tok, 0);
             int[] tokens = text.trainTokensCopy();
-            GlaModel glaModel = new GlaModel(params, new CpuOps(kernels));
+            GlaModel glaModel = new GlaModel(placed, runtime.ops());
             out.printf(Locale.ROOT, "model %s: %s, %,d parameters%n", model, params.config(),
                     params.config().parameterCount());
             out.printf(Locale.ROOT, "data: %s%n", text.describe());

@@ -7,7 +7,6 @@
  */
 package io.github.gla4j.train;
 
-import io.github.gla4j.memory.HostTensor;
 import io.github.gla4j.model.Activations;
 import io.github.gla4j.model.GlaModel;
 
@@ -75,7 +74,7 @@ public final class PositionEvaluation {
                 System.arraycopy(tokens, w * seqLen, ids, 0, ids.length);
                 Batch b = Batch.ofTokens(rows, seqLen, ids);
                 model.forward(acts, ids, (int[]) null); // no labels: scored from the logits here
-                TokenScores scores = TokenScores.of((HostTensor) acts.logits(), b);
+                TokenScores scores = TokenScores.of(acts.logits(), b);
                 for (int r = 0; r < ids.length; r++) {
                     if (scores.scored[r]) {
                         int bucket = (r % seqLen) / bucketSize;

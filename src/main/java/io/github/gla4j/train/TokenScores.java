@@ -6,9 +6,13 @@
  */
 package io.github.gla4j.train;
 
+import io.github.gla4j.memory.DType;
+import io.github.gla4j.memory.DeviceTensor;
 import io.github.gla4j.memory.HostTensor;
+import io.github.gla4j.memory.Tensor;
 import io.github.gla4j.model.ops.CrossEntropy;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.stream.IntStream;
@@ -26,6 +30,21 @@ public final class TokenScores {
         scored = new boolean[rows];
         nll = new double[rows];
         correct = new boolean[rows];
+    }
+
+    /**
+     * Scores logits in host or device memory; device logits are copied to the host first (into shared memory: the
+     * rows are scored in parallel).
+     */
+    public static TokenScores of(Tensor logits, Batch batch) {
+        if (logits instanceof DeviceTensor d) {
+            try (Arena arena = Arena.ofShared()) {
+                HostTensor host = HostTensor.allocate(arena, DType.F32, d.shape());
+                d.copyTo(host);
+                return of(host, batch);
+            }
+        }
+        return of((HostTensor) logits, batch);
     }
 
     /** Scores logits [B, T, V] against batch's labels (the target of position t is labels[t + 1]). */

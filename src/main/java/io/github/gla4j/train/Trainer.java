@@ -12,17 +12,12 @@
  */
 package io.github.gla4j.train;
 
-import io.github.gla4j.memory.DType;
-import io.github.gla4j.memory.DeviceTensor;
-import io.github.gla4j.memory.HostTensor;
-import io.github.gla4j.memory.Tensor;
 import io.github.gla4j.model.Activations;
 import io.github.gla4j.model.DeviceParameters;
 import io.github.gla4j.model.GlaModel;
 import io.github.gla4j.model.ParameterSet;
 import io.github.gla4j.model.Parameters;
 
-import java.lang.foreign.Arena;
 import io.github.gla4j.model.ops.Ops;
 
 import java.util.List;
@@ -144,27 +139,12 @@ public final class Trainer implements AutoCloseable {
     private TokenScores forward(Batch batch) {
         if (batch.batch() == acts.batch() && batch.seqLen() == acts.seqLen()) {
             model.forward(acts, batch.inputIds(), (int[]) null);
-            return scores(acts.logits(), batch);
+            return TokenScores.of(acts.logits(), batch);
         }
         try (Activations other = model.newActivations(batch.batch(), batch.seqLen())) {
             model.forward(other, batch.inputIds(), (int[]) null);
-            return scores(other.logits(), batch);
+            return TokenScores.of(other.logits(), batch);
         }
-    }
-
-    /**
-     * TokenScores of logits in host or device memory (device logits are copied to the host first, into shared memory:
-     * TokenScores reads the rows in parallel).
-     */
-    private static TokenScores scores(Tensor logits, Batch batch) {
-        if (logits instanceof DeviceTensor d) {
-            try (Arena arena = Arena.ofShared()) {
-                HostTensor host = HostTensor.allocate(arena, DType.F32, d.shape());
-                d.copyTo(host);
-                return TokenScores.of(host, batch);
-            }
-        }
-        return TokenScores.of((HostTensor) logits, batch);
     }
 
     @Override

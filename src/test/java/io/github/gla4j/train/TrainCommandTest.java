@@ -84,6 +84,11 @@ class TrainCommandTest {
         assertEquals(0, e.status(), e.out() + e.err());
         assertTrue(e.out().contains("perplexity"), e.out());
         assertTrue(e.out().contains("0–15") && e.out().contains("48–62"), e.out());
+        Run bf16 = gla("eval", "--model", out.toString(), "--data", text.toString(), "--seq-len", "64",
+                "--buckets", "4", "--dtype", "bf16");   // the library's layer ops, the path cuda runs
+        assertEquals(0, bf16.status(), bf16.out() + bf16.err());
+        double fp32Loss = loss(e.out()), bf16Loss = loss(bf16.out());
+        assertEquals(fp32Loss, bf16Loss, 2e-2 * fp32Loss, "bf16 loss " + bf16Loss + " vs fp32 " + fp32Loss);
 
         Run again = gla("train", "--data", text.toString(), "--steps", "6", "--out", out.toString());
         assertEquals(2, again.status());
@@ -118,5 +123,12 @@ class TrainCommandTest {
         Run help = gla("train", "--help");
         assertEquals(0, help.status());
         assertTrue(help.out().contains("--no-decay-norms-biases"), help.out());
+    }
+
+    /** The overall loss that gla eval prints ("loss 1.2345 nats/token, ..."). */
+    private static double loss(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("loss ([0-9.]+) nats/token").matcher(out);
+        assertTrue(m.find(), out);
+        return Double.parseDouble(m.group(1));
     }
 }
