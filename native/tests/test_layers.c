@@ -20,28 +20,13 @@
 static gla_context* ctx;
 static test_rng rng;
 
-static void* xmalloc(size_t n) {
-    void* p = malloc(n > 0 ? n : 1);
-    if (p == NULL) {
-        fprintf(stderr, "test_layers: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-static float* randn(int64_t n, double scale) {
-    float* x = xmalloc((size_t)n * sizeof(float));
-    for (int64_t i = 0; i < n; i++) x[i] = (float)(scale * rng_normal(&rng));
-    return x;
-}
-
 static float* nans(int64_t n) {
-    float* x = xmalloc((size_t)n * sizeof(float));
+    float* x = test_malloc((size_t)n * sizeof(float));
     poison_f32(x, (size_t)n);
     return x;
 }
 
-static double* dalloc(int64_t n) { return xmalloc((size_t)n * sizeof(double)); }
+static double* dalloc(int64_t n) { return test_malloc((size_t)n * sizeof(double)); }
 
 /* Checks a fp32 result against its double reference. */
 static void expect_close(const char* what, const float* x, const double* ref, int64_t n, double tol) {
@@ -59,7 +44,7 @@ static double elem(const void* x, int32_t dtype, int64_t at) {
 
 /* A matrix of rows x ld elements of dtype, random. */
 static void* random_matrix(int64_t rows, int64_t ld, int32_t dtype) {
-    void* x = xmalloc((size_t)(rows * ld) * 4);
+    void* x = test_malloc((size_t)(rows * ld) * 4);
     for (int64_t i = 0; i < rows * ld; i++) {
         float f = (float)rng_normal(&rng);
         if (dtype == GLA_DTYPE_BF16) ((uint16_t*)x)[i] = test_f32_to_bf16(f);
@@ -85,7 +70,7 @@ static void gemm_case(int ta, int tb, int64_t m, int64_t n, int64_t k, int32_t a
         }
     CHECK_OK(gla_gemm(ctx, ta, tb, m, n, k, alpha, a, lda, b, ldb, ab, beta, c, ldc, cd));
     /* compare the [m, n] part; the ldc padding must be untouched */
-    float* got = xmalloc((size_t)(m * n) * sizeof(float));
+    float* got = test_malloc((size_t)(m * n) * sizeof(float));
     int pad_ok = 1;
     for (int64_t i = 0; i < m; i++) {
         for (int64_t j = 0; j < n; j++) got[i * n + j] = (float)elem(c, cd, i * ldc + j);
@@ -173,10 +158,10 @@ static void test_norms(void) {
         for (int wi = 0; wi < 4; wi++)
             for (int gated = 0; gated < 2; gated++) {
                 const int64_t rows = rows_list[ri], w = widths[wi], n = rows * w;
-                float *x = randn(n, 1.0), *z = gated ? randn(n, 2.0) : NULL, *wt = randn(w, 1.0), *dy = randn(n, 1.0);
+                float *x = test_randn(&rng, n, 1.0), *z = gated ? test_randn(&rng, n, 2.0) : NULL, *wt = test_randn(&rng, w, 1.0), *dy = test_randn(&rng, n, 1.0);
                 float *y = nans(n), *rstd = nans(rows), *dx = nans(n), *dz = gated ? nans(n) : NULL;
-                float* dw = randn(w, 1.0);
-                float* dw0 = xmalloc((size_t)w * sizeof(float));
+                float* dw = test_randn(&rng, w, 1.0);
+                float* dw0 = test_malloc((size_t)w * sizeof(float));
                 memcpy(dw0, dw, (size_t)w * sizeof(float));
                 double *ry = dalloc(n), *rrstd = dalloc(rows), *rdx = dalloc(n), *rdz = dalloc(n), *rdw = dalloc(w);
                 char what[96];
@@ -193,7 +178,7 @@ static void test_norms(void) {
                     expect_close("gated_rms_norm_bwd dz", dz, rdz, n, TOL_F32);
                 } else {
                     /* accumulate: dx holds values to add to */
-                    float* dx0 = randn(n, 1.0);
+                    float* dx0 = test_randn(&rng, n, 1.0);
                     memcpy(dx, dx0, (size_t)n * sizeof(float));
                     ref_norm_bwd(rows, w, eps, dy, x, NULL, wt, dx0, dw0, rdx, rdz, rdw);
                     CHECK_OK(gla_rms_norm_bwd(ctx, rows, w, dy, x, wt, rstd, dx, 1, dw));
@@ -228,7 +213,7 @@ static void test_elementwise(void) {
     static const int64_t counts[] = {1, 5, 17, 1000, 100003};
     for (int ci = 0; ci < 5; ci++) {
         const int64_t n = counts[ci];
-        float *a = randn(n, 3.0), *b = randn(n, 1.0), *dy = randn(n, 1.0);
+        float *a = test_randn(&rng, n, 3.0), *b = test_randn(&rng, n, 1.0), *dy = test_randn(&rng, n, 1.0);
         float *y = nans(n), *da = nans(n), *db = nans(n);
         double *r1 = dalloc(n), *r2 = dalloc(n);
         /* swiglu */
@@ -276,7 +261,7 @@ static void test_elementwise(void) {
         CHECK_OK(gla_sum_squares(ctx, n, a, &got));
         CHECK(fabs(got - ss) <= 1e-12 * ss, "sum_squares n=%lld: %.17g, expected %.17g", (long long)n, got, ss);
         /* cast: exact round to nearest even and back */
-        uint16_t* h = xmalloc((size_t)n * 2);
+        uint16_t* h = test_malloc((size_t)n * 2);
         for (int64_t i = 0; i < n; i++) h[i] = 0x7fc0u;
         CHECK_OK(gla_cast(ctx, n, a, GLA_DTYPE_F32, h, GLA_DTYPE_BF16));
         int exact = 1;
@@ -291,7 +276,7 @@ static void test_elementwise(void) {
         CHECK_OK(gla_cast(ctx, n, a, GLA_DTYPE_F32, y, GLA_DTYPE_F32));
         CHECK(memcmp(y, a, (size_t)n * 4) == 0, "cast f32 -> f32 copies");
         /* AdamW, torch's arithmetic in double */
-        float *p = randn(n, 1.0), *m = randn(n, 0.1), *v = randn(n, 0.1);
+        float *p = test_randn(&rng, n, 1.0), *m = test_randn(&rng, n, 0.1), *v = test_randn(&rng, n, 0.1);
         for (int64_t i = 0; i < n; i++) v[i] = v[i] * v[i];
         double *rp = dalloc(n), *rm = dalloc(n), *rv = dalloc(n);
         const double lr = 3e-4, wd = 0.1, b1 = 0.9, b2 = 0.95, step = 3;
@@ -319,7 +304,7 @@ static void test_rows(void) {
         for (int wi = 0; wi < 4; wi++) {
             const int64_t rows = rows_list[ri], hd = widths[wi], kv = 3, groups = 2, n_in = rows * kv * hd,
                           n_out = n_in * groups;
-            float *in = randn(n_in, 1.0), *out = nans(n_out), *dout = randn(n_out, 1.0), *din = nans(n_in);
+            float *in = test_randn(&rng, n_in, 1.0), *out = nans(n_out), *dout = test_randn(&rng, n_out, 1.0), *din = nans(n_in);
             double *rout = dalloc(n_out), *rdin = dalloc(n_in);
             for (int64_t r = 0; r < rows; r++)
                 for (int64_t h = 0; h < kv * groups; h++)
@@ -339,7 +324,7 @@ static void test_rows(void) {
             expect_close("repeat_heads_bwd", din, rdin, n_in, TOL_F32);
             /* bias_add, bias_grad over rows x hd */
             const int64_t n = rows * hd;
-            float *bias = randn(hd, 1.0), *y = randn(n, 1.0), *db = randn(hd, 1.0);
+            float *bias = test_randn(&rng, hd, 1.0), *y = test_randn(&rng, n, 1.0), *db = test_randn(&rng, hd, 1.0);
             double *ry = dalloc(n), *rdb = dalloc(hd);
             for (int64_t i = 0; i < n; i++) ry[i] = (double)y[i] + bias[i % hd];
             for (int64_t j = 0; j < hd; j++) {
@@ -363,16 +348,16 @@ static void test_embedding(void) {
     for (int ri = 0; ri < 3; ri++)
         for (int wi = 0; wi < 4; wi++) {
             const int64_t rows = rows_list[ri], w = widths[wi];
-            int32_t* ids = xmalloc((size_t)rows * 4);
+            int32_t* ids = test_malloc((size_t)rows * 4);
             for (int64_t r = 0; r < rows; r++) ids[r] = (int32_t)((r * 7 + 3) % vocab); /* repeats */
-            float *table = randn(vocab * w, 1.0), *out = nans(rows * w), *dout = randn(rows * w, 1.0);
+            float *table = test_randn(&rng, vocab * w, 1.0), *out = nans(rows * w), *dout = test_randn(&rng, rows * w, 1.0);
             double* ref = dalloc((rows > vocab ? rows : vocab) * w);
             for (int64_t r = 0; r < rows; r++)
                 for (int64_t j = 0; j < w; j++) ref[r * w + j] = table[ids[r] * w + j];
             CHECK_OK(gla_embedding_fwd(ctx, rows, w, vocab, ids, table, out));
             expect_close("embedding_fwd", out, ref, rows * w, 0.0);
             for (int32_t pad = -1; pad <= 3; pad += 4) {
-                float* dt = randn(vocab * w, 1.0);
+                float* dt = test_randn(&rng, vocab * w, 1.0);
                 for (int64_t i = 0; i < vocab * w; i++) ref[i] = dt[i];
                 for (int64_t r = 0; r < rows; r++)
                     if (ids[r] != pad)
@@ -390,9 +375,9 @@ static void test_cross_entropy(void) {
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (int in_place = 0; in_place < 2; in_place++) {
             const int64_t rows = shapes[s][0], vocab = shapes[s][1], n = rows * vocab;
-            float* logits = randn(n, 4.0);
+            float* logits = test_randn(&rng, n, 4.0);
             logits[0] += 30.0f; /* a large logit: the max must be subtracted */
-            int32_t* targets = xmalloc((size_t)rows * 4);
+            int32_t* targets = test_malloc((size_t)rows * 4);
             for (int64_t r = 0; r < rows; r++) targets[r] = (int32_t)((r * 13 + 1) % vocab);
             if (rows > 2) targets[1] = -100;
             const float grad_scale = 1.0f / (float)rows;
@@ -452,8 +437,8 @@ static void run_reductions(int threads, const float* x, const float* dy, const f
 
 static void test_determinism(void) {
     const int64_t rows = 5000, w = 300, n = rows * w;
-    float *x = randn(n, 1.0), *dy = randn(n, 1.0), *wt = randn(w, 1.0), *y = nans(n), *rstd = nans(rows);
-    int32_t* ids = xmalloc((size_t)rows * 4);
+    float *x = test_randn(&rng, n, 1.0), *dy = test_randn(&rng, n, 1.0), *wt = test_randn(&rng, w, 1.0), *y = nans(n), *rstd = nans(rows);
+    int32_t* ids = test_malloc((size_t)rows * 4);
     for (int64_t r = 0; r < rows; r++) ids[r] = (int32_t)((r * 5) % 16);
     CHECK_OK(gla_rms_norm_fwd(ctx, rows, w, x, wt, 1e-6f, y, rstd));
     const int64_t total = 18 * w + n + rows * 33 + 2;

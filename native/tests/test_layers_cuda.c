@@ -20,21 +20,6 @@ static gla_context *cpu, *gpu;
 static test_rng rng;
 static int have_cublas = 1;
 
-static void* xmalloc(size_t n) {
-    void* p = malloc(n > 0 ? n : 1);
-    if (p == NULL) {
-        fprintf(stderr, "test_layers_cuda: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-static float* randn(int64_t n, double scale) {
-    float* x = xmalloc((size_t)n * sizeof(float));
-    for (int64_t i = 0; i < n; i++) x[i] = (float)(scale * rng_normal(&rng));
-    return x;
-}
-
 /* Device copy of host bytes (NULL for 0 bytes). */
 static void* up(const void* host, int64_t bytes) {
     void* d = NULL;
@@ -46,7 +31,7 @@ static void* up(const void* host, int64_t bytes) {
 static float* up_f(const float* host, int64_t n) { return (float*)up(host, n * 4); }
 
 static float* dev_nan(int64_t n) {
-    float* h = xmalloc((size_t)n * 4);
+    float* h = test_malloc((size_t)n * 4);
     poison_f32(h, (size_t)n);
     float* d = up_f(h, n);
     free(h);
@@ -55,7 +40,7 @@ static float* dev_nan(int64_t n) {
 
 /* Host copy of n floats of device memory (waits for the stream). */
 static float* down(const void* dev, int64_t bytes) {
-    float* h = xmalloc((size_t)bytes);
+    float* h = test_malloc((size_t)bytes);
     CHECK_OK(gla_memcpy(gpu, h, dev, bytes, GLA_COPY_DEVICE_TO_HOST));
     CHECK_OK(gla_synchronize(gpu));
     return h;
@@ -64,7 +49,7 @@ static float* down(const void* dev, int64_t bytes) {
 /* Compares a device result with the cpu result (n floats). */
 static void compare(const char* what, const float* dev, const float* want, int64_t n, double tol) {
     float* got = down(dev, n * 4);
-    double* ref = xmalloc((size_t)n * sizeof(double));
+    double* ref = test_malloc((size_t)n * sizeof(double));
     for (int64_t i = 0; i < n; i++) ref[i] = want[i];
     double e = rel_rms_f32(got, ref, (size_t)n);
     CHECK(e <= tol, "%s: cuda vs cpu relative RMS %.3g > %.1g", what, e, tol);
@@ -82,7 +67,7 @@ static void gfree(void* d) { CHECK_OK(gla_free(gpu, d)); }
 /* ---- gemm ---- */
 
 static void* random_matrix(int64_t n, int32_t dtype) {
-    void* x = xmalloc((size_t)n * 4);
+    void* x = test_malloc((size_t)n * 4);
     for (int64_t i = 0; i < n; i++) {
         float f = (float)rng_normal(&rng);
         if (dtype == GLA_DTYPE_BF16) ((uint16_t*)x)[i] = test_f32_to_bf16(f);
@@ -99,7 +84,7 @@ static void gemm_case(int ta, int tb, int64_t m, int64_t n, int64_t k, int32_t a
     void *a = random_matrix(na, ab), *b = random_matrix(nb, ab), *c = random_matrix(nc, cd);
     void *da = up(a, na * eab), *db = up(b, nb * eab), *dc = up(c, nc * ec);
     if (beta == 0.0f) { /* NaN in C must not propagate */
-        void* p = xmalloc((size_t)(nc * ec));
+        void* p = test_malloc((size_t)(nc * ec));
         poison(p, (size_t)nc, cd);
         CHECK_OK(gla_memcpy(gpu, dc, p, nc * ec, GLA_COPY_HOST_TO_DEVICE));
         free(p);
@@ -115,14 +100,14 @@ static void gemm_case(int ta, int tb, int64_t m, int64_t n, int64_t k, int32_t a
         CHECK_OK(gla_gemm(cpu, ta, tb, m, n, k, alpha, a, lda, b, ldb, ab, beta, c, ldc, cd));
         /* the [m, n] part, as fp32 */
         void* got = down(dc, nc * ec);
-        float *gf = xmalloc((size_t)(m * n) * 4), *cf = xmalloc((size_t)(m * n) * 4);
+        float *gf = test_malloc((size_t)(m * n) * 4), *cf = test_malloc((size_t)(m * n) * 4);
         for (int64_t i = 0; i < m; i++)
             for (int64_t j = 0; j < n; j++) {
                 const int64_t at = i * ldc + j;
                 gf[i * n + j] = cd ? test_bf16_to_f32(((uint16_t*)got)[at]) : ((float*)got)[at];
                 cf[i * n + j] = cd ? test_bf16_to_f32(((uint16_t*)c)[at]) : ((float*)c)[at];
             }
-        double* ref = xmalloc((size_t)(m * n) * sizeof(double));
+        double* ref = test_malloc((size_t)(m * n) * sizeof(double));
         for (int64_t i = 0; i < m * n; i++) ref[i] = cf[i];
         const double e = rel_rms_f32(gf, ref, (size_t)(m * n)), tol = cd ? TOL_BF16 : TOL_F32;
         CHECK(e <= tol, "gemm ta=%d tb=%d %lldx%lldx%lld ab=%d c=%d: cuda vs cpu relative RMS %.3g > %.1g", ta, tb,
@@ -159,9 +144,9 @@ static void test_norms(void) {
             for (int gated = 0; gated < 2; gated++) {
                 const int64_t rows = rows_list[ri], w = widths[wi], n = rows * w;
                 if (n > 1000000) continue;
-                float *x = randn(n, 1.0), *z = randn(n, 2.0), *wt = randn(w, 1.0), *dy = randn(n, 1.0);
-                float *y = xmalloc((size_t)n * 4), *rstd = xmalloc((size_t)rows * 4), *dx = randn(n, 1.0);
-                float *dz = xmalloc((size_t)n * 4), *dw = randn(w, 1.0);
+                float *x = test_randn(&rng, n, 1.0), *z = test_randn(&rng, n, 2.0), *wt = test_randn(&rng, w, 1.0), *dy = test_randn(&rng, n, 1.0);
+                float *y = test_malloc((size_t)n * 4), *rstd = test_malloc((size_t)rows * 4), *dx = test_randn(&rng, n, 1.0);
+                float *dz = test_malloc((size_t)n * 4), *dw = test_randn(&rng, w, 1.0);
                 float *gx = up_f(x, n), *gz = up_f(z, n), *gwt = up_f(wt, w), *gdy = up_f(dy, n);
                 float *gy = dev_nan(n), *grstd = dev_nan(rows), *gdx = up_f(dx, n), *gdz = dev_nan(n), *gdw = up_f(dw, w);
                 char what[96];
@@ -194,8 +179,8 @@ static void test_elementwise(void) {
     for (int ci = 0; ci < 5; ci++)
         for (int offset = 0; offset < 2; offset++) { /* offset 1: pointers 4-byte aligned only (scalar loops) */
             const int64_t n = counts[ci];
-            float *a = randn(n, 3.0), *b = randn(n, 1.0), *dy = randn(n, 1.0), *y = xmalloc((size_t)n * 4);
-            float* y2 = xmalloc((size_t)n * 4);
+            float *a = test_randn(&rng, n, 3.0), *b = test_randn(&rng, n, 1.0), *dy = test_randn(&rng, n, 1.0), *y = test_malloc((size_t)n * 4);
+            float* y2 = test_malloc((size_t)n * 4);
             float *ga = dev_nan(n + 1), *gb = up_f(b, n), *gdy = up_f(dy, n), *gy = dev_nan(n + 1),
                   *gy2 = dev_nan(n + 1);
             float *pa = ga + offset, *py = gy + offset, *py2 = gy2 + offset;
@@ -228,7 +213,7 @@ static void test_elementwise(void) {
             CHECK(fabs(s_cpu - s_gpu) <= 1e-12 * s_cpu, "sum_squares n=%lld: cuda %.17g cpu %.17g", (long long)n,
                   s_gpu, s_cpu);
             /* casts: bit-exact both ways */
-            uint16_t* h = xmalloc((size_t)n * 2);
+            uint16_t* h = test_malloc((size_t)n * 2);
             CHECK_OK(gla_cast(cpu, n, a, GLA_DTYPE_F32, h, GLA_DTYPE_BF16));
             CHECK_OK(gla_cast(gpu, n, pa, GLA_DTYPE_F32, py, GLA_DTYPE_BF16));
             compare_bits("cast f32 -> bf16", py, h, n * 2);
@@ -236,7 +221,7 @@ static void test_elementwise(void) {
             CHECK_OK(gla_cast(gpu, n, py, GLA_DTYPE_BF16, py2, GLA_DTYPE_F32));
             compare_bits("cast bf16 -> f32", py2, y, n * 4);
             /* AdamW */
-            float *p = randn(n, 1.0), *m = randn(n, 0.1), *v = randn(n, 0.1);
+            float *p = test_randn(&rng, n, 1.0), *m = test_randn(&rng, n, 0.1), *v = test_randn(&rng, n, 0.1);
             for (int64_t i = 0; i < n; i++) v[i] *= v[i];
             float *gp = up_f(p, n), *gm = up_f(m, n), *gv = up_f(v, n);
             CHECK_OK(gla_adamw(cpu, n, p, dy, m, v, 1e-3f, 0.3f, 0.1f, 0.95f, 0.05f, 1e-8f, 0.9999f));
@@ -255,7 +240,7 @@ static void test_rows(void) {
         for (int wi = 0; wi < 4; wi++) {
             const int64_t rows = rows_list[ri], hd = widths[wi], kv = 3, groups = 2, n_in = rows * kv * hd;
             if (n_in > 2000000) continue;
-            float *in = randn(n_in, 1.0), *out = xmalloc((size_t)(n_in * groups) * 4), *din = xmalloc((size_t)n_in * 4);
+            float *in = test_randn(&rng, n_in, 1.0), *out = test_malloc((size_t)(n_in * groups) * 4), *din = test_malloc((size_t)n_in * 4);
             float *gin = up_f(in, n_in), *gout = dev_nan(n_in * groups), *gdin = dev_nan(n_in);
             CHECK_OK(gla_repeat_heads_fwd(cpu, rows, kv, groups, hd, in, out));
             CHECK_OK(gla_repeat_heads_fwd(gpu, rows, kv, groups, hd, gin, gout));
@@ -264,7 +249,7 @@ static void test_rows(void) {
             CHECK_OK(gla_repeat_heads_bwd(gpu, rows, kv, groups, hd, gout, gdin));
             compare("repeat_heads_bwd", gdin, din, n_in, TOL_F32);
             const int64_t n = rows * hd;
-            float *bias = randn(hd, 1.0), *db = randn(hd, 1.0);
+            float *bias = test_randn(&rng, hd, 1.0), *db = test_randn(&rng, hd, 1.0);
             float *gbias = up_f(bias, hd), *gdb = up_f(db, hd);
             CHECK_OK(gla_bias_add(cpu, rows, hd, bias, in));
             CHECK_OK(gla_bias_add(gpu, rows, hd, gbias, gin));
@@ -295,9 +280,9 @@ static void test_vocab(void) {
     for (int ri = 0; ri < 4; ri++)
         for (int wi = 0; wi < 4; wi++) {
             const int64_t rows = rows_list[ri], w = widths[wi];
-            int32_t* ids = xmalloc((size_t)rows * 4);
+            int32_t* ids = test_malloc((size_t)rows * 4);
             for (int64_t r = 0; r < rows; r++) ids[r] = (int32_t)((r * 7 + 3) % vocab);
-            float *table = randn(vocab * w, 1.0), *out = xmalloc((size_t)(rows * w) * 4), *dout = randn(rows * w, 1.0);
+            float *table = test_randn(&rng, vocab * w, 1.0), *out = test_malloc((size_t)(rows * w) * 4), *dout = test_randn(&rng, rows * w, 1.0);
             float *gtable = up_f(table, vocab * w), *gout = dev_nan(rows * w), *gdout = up_f(dout, rows * w);
             CHECK_OK(gla_embedding_fwd(cpu, rows, w, vocab, ids, table, out));
             CHECK_OK(gla_embedding_fwd(gpu, rows, w, vocab, ids, gtable, gout));
@@ -311,8 +296,8 @@ static void test_vocab(void) {
     static const int64_t shapes[][2] = {{1, 1}, {3, 5}, {37, 17}, {3, 32000}, {64, 32768}};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         const int64_t rows = shapes[s][0], vocab_n = shapes[s][1], n = rows * vocab_n;
-        float *logits = randn(n, 4.0), *losses = xmalloc((size_t)rows * 4), *dl = xmalloc((size_t)n * 4);
-        int32_t* targets = xmalloc((size_t)rows * 4);
+        float *logits = test_randn(&rng, n, 4.0), *losses = test_malloc((size_t)rows * 4), *dl = test_malloc((size_t)n * 4);
+        int32_t* targets = test_malloc((size_t)rows * 4);
         for (int64_t r = 0; r < rows; r++) targets[r] = (int32_t)((r * 13 + 1) % vocab_n);
         if (rows > 2) targets[1] = -100;
         float *glogits = up_f(logits, n), *glosses = dev_nan(rows), *gdl = dev_nan(n);
@@ -320,7 +305,7 @@ static void test_vocab(void) {
         CHECK_OK(gla_cross_entropy(gpu, rows, vocab_n, glogits, targets, 0.5f, glosses, gdl));
         compare("cross_entropy losses", glosses, losses, rows, TOL_F32);
         compare("cross_entropy dlogits", gdl, dl, n, TOL_F32);
-        float* nan_rows = xmalloc((size_t)rows * 4);
+        float* nan_rows = test_malloc((size_t)rows * 4);
         poison_f32(nan_rows, (size_t)rows);
         CHECK_OK(gla_memcpy(gpu, glosses, nan_rows, rows * 4, GLA_COPY_HOST_TO_DEVICE));
         CHECK_OK(gla_cross_entropy(gpu, rows, vocab_n, glogits, targets, 0.5f, glosses, glogits)); /* in place */
@@ -364,7 +349,7 @@ static gla_status graph_ops(const graph_bufs* b) {
 /* Every output of the sequence, poisoned, and the state inputs (which the sequence updates) reset. */
 static void reset_graph_outputs(const graph_bufs* b, const float* state0, const float* p0) {
     const int64_t most = GT * GH * GV > GR * GW ? GT * GH * GV : GR * GW;
-    float* nanbuf = xmalloc((size_t)most * 4);
+    float* nanbuf = test_malloc((size_t)most * 4);
     poison_f32(nanbuf, (size_t)most);
     float* const outs[] = {b->y, b->proj, b->act, b->res, b->z};
     for (int i = 0; i < 5; i++) CHECK_OK(gla_memcpy(gpu, outs[i], nanbuf, GR * GW * 4, GLA_COPY_HOST_TO_DEVICE));
@@ -385,7 +370,7 @@ static float* graph_outputs(const graph_bufs* b, int64_t* n) {
                              GB * GH * GV, GT * GH * GV};
     int64_t total = 0;
     for (int i = 0; i < 12; i++) total += sizes[i];
-    float* all = xmalloc((size_t)total * 4);
+    float* all = test_malloc((size_t)total * 4);
     int64_t at = 0;
     for (int i = 0; i < 12; i++) {
         float* part = down(bufs[i], sizes[i] * 4);
@@ -406,12 +391,12 @@ static void expect_refused(gla_status s, const char* what) {
 
 static void test_graphs(void) {
     graph_bufs b;
-    float* x = randn(GR * GW, 1.0);
-    float* w = randn(GW * GW, 0.05);
-    float* state0 = randn(GB * GH * GK * GV, 0.1);
-    float* p0 = randn(GW, 1.0);
-    float* qkv = randn(GT * GH * GK, 0.3);
-    float* gate = randn(GT * GH * GK, 0.1);
+    float* x = test_randn(&rng, GR * GW, 1.0);
+    float* w = test_randn(&rng, GW * GW, 0.05);
+    float* state0 = test_randn(&rng, GB * GH * GK * GV, 0.1);
+    float* p0 = test_randn(&rng, GW, 1.0);
+    float* qkv = test_randn(&rng, GT * GH * GK, 0.3);
+    float* gate = test_randn(&rng, GT * GH * GK, 0.1);
     for (int i = 0; i < GT * GH * GK; i++) gate[i] = -fabsf(gate[i]);
     b.x = up_f(x, GR * GW), b.w = up_f(w, GW), b.wproj = up_f(w, GW * GW);
     b.y = dev_nan(GR * GW), b.rstd = dev_nan(GR), b.proj = dev_nan(GR * GW), b.act = dev_nan(GR * GW);
@@ -478,7 +463,7 @@ static void test_graphs(void) {
     CHECK(diff == 0, "graph replay differs from direct execution in %lld of %lld values", (long long)diff,
           (long long)n);
     /* a replay reads the current contents: new x, reset state, same result as direct with the new x */
-    float* x2 = randn(GR * GW, 1.0);
+    float* x2 = test_randn(&rng, GR * GW, 1.0);
     reset_graph_outputs(&b, state0, p0);
     CHECK_OK(gla_memcpy(gpu, b.x, x2, GR * GW * 4, GLA_COPY_HOST_TO_DEVICE));
     CHECK_OK(graph_ops(&b));

@@ -39,15 +39,6 @@ typedef struct tensors {
 
 static size_t esize(int32_t dtype) { return dtype == GLA_DTYPE_BF16 ? 2 : 4; }
 
-static void* xmalloc(size_t n) {
-    void* p = malloc(n > 0 ? n : 1);
-    if (p == NULL) {
-        fprintf(stderr, "test_parity: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
 /* Random values, rounded to the native dtype; the double copy holds the rounded values. */
 static void fill(test_rng* r, double* d, void* native, int64_t n, int32_t dtype, double lo, double hi, int normal) {
     for (int64_t i = 0; i < n; i++) {
@@ -72,13 +63,13 @@ static void make_tensors(const pcase* c, tensors* x, uint64_t seed) {
     x->n_v = tokens * c->h * c->v;
     x->n_g = c->gate == GLA_GATE_CHANNEL ? x->n_qk : c->gate == GLA_GATE_HEAD ? tokens * c->h : 0;
     x->n_s = seqs * c->h * c->k * c->v;
-    x->q = xmalloc((size_t)x->n_qk * 8), x->nq = xmalloc((size_t)x->n_qk * es);
-    x->k = xmalloc((size_t)x->n_qk * 8), x->nk = xmalloc((size_t)x->n_qk * es);
-    x->v = xmalloc((size_t)x->n_v * 8), x->nv = xmalloc((size_t)x->n_v * es);
-    x->dout = xmalloc((size_t)x->n_v * 8), x->ndout = xmalloc((size_t)x->n_v * es);
-    x->g = xmalloc((size_t)x->n_g * 8), x->ng = xmalloc((size_t)x->n_g * 4);
-    x->h0 = xmalloc((size_t)x->n_s * 8), x->nh0 = xmalloc((size_t)x->n_s * 4);
-    x->dht = xmalloc((size_t)x->n_s * 8), x->ndht = xmalloc((size_t)x->n_s * 4);
+    x->q = test_malloc((size_t)x->n_qk * 8), x->nq = test_malloc((size_t)x->n_qk * es);
+    x->k = test_malloc((size_t)x->n_qk * 8), x->nk = test_malloc((size_t)x->n_qk * es);
+    x->v = test_malloc((size_t)x->n_v * 8), x->nv = test_malloc((size_t)x->n_v * es);
+    x->dout = test_malloc((size_t)x->n_v * 8), x->ndout = test_malloc((size_t)x->n_v * es);
+    x->g = test_malloc((size_t)x->n_g * 8), x->ng = test_malloc((size_t)x->n_g * 4);
+    x->h0 = test_malloc((size_t)x->n_s * 8), x->nh0 = test_malloc((size_t)x->n_s * 4);
+    x->dht = test_malloc((size_t)x->n_s * 8), x->ndht = test_malloc((size_t)x->n_s * 4);
     fill(&r, x->q, x->nq, x->n_qk, c->dtype, 0, 0, 1);
     fill(&r, x->k, x->nk, x->n_qk, c->dtype, 0, 0, 1);
     fill(&r, x->v, x->nv, x->n_v, c->dtype, 0, 0, 1);
@@ -127,11 +118,11 @@ static void run_case(gla_context* ctx, const pcase* c, int chunk, uint64_t seed)
     rp.scale = d.scale;
 
     /* reference */
-    double* o_ref = xmalloc((size_t)x.n_v * 8);
-    double* ht_ref = xmalloc((size_t)x.n_s * 8);
-    double *dq_ref = xmalloc((size_t)x.n_qk * 8), *dk_ref = xmalloc((size_t)x.n_qk * 8);
-    double *dv_ref = xmalloc((size_t)x.n_v * 8), *dg_ref = xmalloc((size_t)x.n_g * 8);
-    double* dh0_ref = xmalloc((size_t)x.n_s * 8);
+    double* o_ref = test_malloc((size_t)x.n_v * 8);
+    double* ht_ref = test_malloc((size_t)x.n_s * 8);
+    double *dq_ref = test_malloc((size_t)x.n_qk * 8), *dk_ref = test_malloc((size_t)x.n_qk * 8);
+    double *dv_ref = test_malloc((size_t)x.n_v * 8), *dg_ref = test_malloc((size_t)x.n_g * 8);
+    double* dh0_ref = test_malloc((size_t)x.n_s * 8);
     const double* h0 = c->with_h0 ? x.h0 : NULL;
     ref_forward(&rp, x.q, x.k, x.v, gated ? x.g : NULL, h0, o_ref, ht_ref);
     CHECK(ref_backward(&rp, x.q, x.k, x.v, gated ? x.g : NULL, h0, x.dout, c->with_ht ? x.dht : NULL, dq_ref, dk_ref,
@@ -139,10 +130,10 @@ static void run_case(gla_context* ctx, const pcase* c, int chunk, uint64_t seed)
 
     /* native */
     const size_t es = esize(c->dtype);
-    void* o = xmalloc((size_t)x.n_v * es);
-    float* ht = xmalloc((size_t)x.n_s * 4);
-    void *dq = xmalloc((size_t)x.n_qk * es), *dk = xmalloc((size_t)x.n_qk * es), *dv = xmalloc((size_t)x.n_v * es);
-    float *dg = xmalloc((size_t)x.n_g * 4), *dh0 = xmalloc((size_t)x.n_s * 4);
+    void* o = test_malloc((size_t)x.n_v * es);
+    float* ht = test_malloc((size_t)x.n_s * 4);
+    void *dq = test_malloc((size_t)x.n_qk * es), *dk = test_malloc((size_t)x.n_qk * es), *dv = test_malloc((size_t)x.n_v * es);
+    float *dg = test_malloc((size_t)x.n_g * 4), *dh0 = test_malloc((size_t)x.n_s * 4);
     const float* ng = gated ? x.ng : NULL;
     const float* nh0 = c->with_h0 ? x.nh0 : NULL;
     const char* op = chunk ? "chunk" : "recurrent";
@@ -257,8 +248,8 @@ static void run_segments(gla_context* ctx) {
     float* out[2][4];
     const int64_t n[4] = {x.n_v, x.n_qk, x.n_v, x.n_s};
     for (int run = 0; run < 2; run++) {
-        for (int i = 0; i < 4; i++) out[run][i] = xmalloc((size_t)n[i] * 4);
-        float* scratch = xmalloc((size_t)x.n_qk * 4);
+        for (int i = 0; i < 4; i++) out[run][i] = test_malloc((size_t)n[i] * 4);
+        float* scratch = test_malloc((size_t)x.n_qk * 4);
         CHECK_OK(gla_chunk_fwd(ctx, &d, x.nq, x.nk, x.nv, x.ng, x.nh0, NULL, out[run][0], out[run][3], NULL, 0));
         CHECK_OK(gla_chunk_bwd(ctx, &d, x.nq, x.nk, x.nv, x.ng, x.nh0, NULL, x.ndout, x.ndht, out[run][1], scratch,
                                out[run][2], scratch, NULL, NULL, 0));
@@ -285,17 +276,17 @@ static void run_decode(gla_context* ctx) {
             ref_problem rp = {B, T, H, K, V, 0, NULL, 0.0, gate};
             gla_dims d = test_dims(B, 1, H, K, V, 0, dtype, gate);
             rp.scale = d.scale;
-            double* o_ref = xmalloc((size_t)x.n_v * 8);
-            double* ht_ref = xmalloc((size_t)x.n_s * 8);
+            double* o_ref = test_malloc((size_t)x.n_v * 8);
+            double* ht_ref = test_malloc((size_t)x.n_s * 8);
             ref_forward(&rp, x.q, x.k, x.v, gate == GLA_GATE_NONE ? NULL : x.g, x.h0, o_ref, ht_ref);
             const size_t es = esize(dtype);
             const int64_t gk = gate == GLA_GATE_CHANNEL ? K : 1;
             /* one step's [B,1,H,*] slices gathered from the [B,T,H,*] tensors */
-            char* q = xmalloc((size_t)(B * H * K) * es), *k = xmalloc((size_t)(B * H * K) * es);
-            char* v = xmalloc((size_t)(B * H * V) * es), *o = xmalloc((size_t)(B * H * V) * es);
-            float* g = xmalloc((size_t)(B * H * gk) * 4);
-            char* o_all = xmalloc((size_t)x.n_v * es);
-            float* state = xmalloc((size_t)x.n_s * 4);
+            char* q = test_malloc((size_t)(B * H * K) * es), *k = test_malloc((size_t)(B * H * K) * es);
+            char* v = test_malloc((size_t)(B * H * V) * es), *o = test_malloc((size_t)(B * H * V) * es);
+            float* g = test_malloc((size_t)(B * H * gk) * 4);
+            char* o_all = test_malloc((size_t)x.n_v * es);
+            float* state = test_malloc((size_t)x.n_s * 4);
             memcpy(state, x.nh0, (size_t)x.n_s * 4);
             CHECK_OK(gla_context_set_threads(ctx, 2));
             for (int64_t t = 0; t < T; t++) {
@@ -329,7 +320,7 @@ static void run_determinism(gla_context* ctx) {
     float* out[2][5];
     const int64_t n[5] = {x.n_v, x.n_qk, x.n_qk, x.n_v, x.n_g};
     for (int run = 0; run < 2; run++) {
-        for (int i = 0; i < 5; i++) out[run][i] = xmalloc((size_t)n[i] * 4);
+        for (int i = 0; i < 5; i++) out[run][i] = test_malloc((size_t)n[i] * 4);
         CHECK_OK(gla_context_set_threads(ctx, run + 1));
         CHECK_OK(gla_chunk_fwd(ctx, &d, x.nq, x.nk, x.nv, x.ng, x.nh0, NULL, out[run][0], NULL, NULL, 0));
         CHECK_OK(gla_chunk_bwd(ctx, &d, x.nq, x.nk, x.nv, x.ng, x.nh0, NULL, x.ndout, x.ndht, out[run][1], out[run][2],

@@ -2,6 +2,8 @@
 #include "test_util.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int test_failures = 0;
@@ -33,6 +35,21 @@ double rng_uniform(test_rng* r, double lo, double hi) {
 double rng_normal(test_rng* r) {
     double u1 = rng_uniform(r, 1e-12, 1.0), u2 = rng_uniform(r, 0.0, 1.0);
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+float* test_randn(test_rng* r, int64_t n, double scale) {
+    float* x = test_malloc((size_t)n * sizeof(float));
+    for (int64_t i = 0; i < n; i++) x[i] = (float)(scale * rng_normal(r));
+    return x;
+}
+
+void* test_malloc(size_t n) {
+    void* p = malloc(n > 0 ? n : 1);
+    if (p == NULL) {
+        fprintf(stderr, "test: out of memory (%zu bytes)\n", n);
+        exit(2);
+    }
+    return p;
 }
 
 uint16_t test_f32_to_bf16(float f) {

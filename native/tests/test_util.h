@@ -38,6 +38,9 @@ extern int test_failures;
 /* Exit code of a test program: 0 when no CHECK failed. */
 int test_finish(const char* name);
 
+/* malloc that never returns NULL: out of memory ends the test program (exit 2). */
+void* test_malloc(size_t n);
+
 /* Deterministic xorshift RNG. */
 typedef struct test_rng {
     uint64_t state;
@@ -45,6 +48,8 @@ typedef struct test_rng {
 void rng_seed(test_rng* r, uint64_t seed);
 double rng_uniform(test_rng* r, double lo, double hi); /* [lo, hi) */
 double rng_normal(test_rng* r);
+/* n floats of scale * N(0, 1) from r, in test_malloc memory. */
+float* test_randn(test_rng* r, int64_t n, double scale);
 
 uint16_t test_f32_to_bf16(float f); /* round to nearest even */
 float test_bf16_to_f32(uint16_t b);

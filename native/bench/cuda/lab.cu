@@ -34,14 +34,6 @@ extern "C" {
 
 static gla_context* g_ctx = nullptr;
 
-static void* xmalloc(size_t n) {
-    void* p = malloc(n > 0 ? n : 1);
-    if (!p) {
-        fprintf(stderr, "lab: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
 static void* dalloc(size_t bytes) {
     void* p = nullptr;
     CHECK_OK(gla_malloc(g_ctx, (int64_t)std::max<size_t>(bytes, 16), &p));
@@ -119,9 +111,9 @@ static void run_case(const Case& c, int kind, uint64_t seed) {
     const int64_t n_g = c.gate == GLA_GATE_CHANNEL ? n_qk : c.gate == GLA_GATE_HEAD ? tokens * c.h : 0;
     const int64_t n_s = seqs * c.h * c.k * c.v;
     std::vector<double> q(n_qk), k(n_qk), v(n_v), dout(n_v), g(n_g), h0(n_s), dht(n_s);
-    char *nq = (char*)xmalloc(n_qk * es), *nk = (char*)xmalloc(n_qk * es), *nv = (char*)xmalloc(n_v * es);
-    char* ndo = (char*)xmalloc(n_v * es);
-    float *ng = (float*)xmalloc(n_g * 4), *nh0 = (float*)xmalloc(n_s * 4), *ndht = (float*)xmalloc(n_s * 4);
+    char *nq = (char*)test_malloc(n_qk * es), *nk = (char*)test_malloc(n_qk * es), *nv = (char*)test_malloc(n_v * es);
+    char* ndo = (char*)test_malloc(n_v * es);
+    float *ng = (float*)test_malloc(n_g * 4), *nh0 = (float*)test_malloc(n_s * 4), *ndht = (float*)test_malloc(n_s * 4);
     fill(&r, q.data(), nq, n_qk, c.dtype, 0, 0, 1);
     fill(&r, k.data(), nk, n_qk, c.dtype, 0, 0, 1);
     fill(&r, v.data(), nv, n_v, c.dtype, 0, 0, 1);
@@ -254,8 +246,8 @@ static void run_decode() {
             const int64_t n_qk = B * T * H * K, n_v = B * T * H * V, gk = gate == GLA_GATE_CHANNEL ? K : 1;
             const int64_t n_g = gate == GLA_GATE_NONE ? 0 : B * T * H * gk, n_s = B * H * K * V;
             std::vector<double> q(n_qk), k(n_qk), v(n_v), g(n_g), h0(n_s), o_ref(n_v), ht_ref(n_s);
-            char *nq = (char*)xmalloc(n_qk * es), *nk = (char*)xmalloc(n_qk * es), *nv = (char*)xmalloc(n_v * es);
-            float *ng = (float*)xmalloc(n_g * 4), *nh0 = (float*)xmalloc(n_s * 4);
+            char *nq = (char*)test_malloc(n_qk * es), *nk = (char*)test_malloc(n_qk * es), *nv = (char*)test_malloc(n_v * es);
+            float *ng = (float*)test_malloc(n_g * 4), *nh0 = (float*)test_malloc(n_s * 4);
             fill(&r, q.data(), nq, n_qk, dtype, 0, 0, 1);
             fill(&r, k.data(), nk, n_qk, dtype, 0, 0, 1);
             fill(&r, v.data(), nv, n_v, dtype, 0, 0, 1);
