@@ -1,7 +1,7 @@
 /*
- * CastBuffers.java — numbered bf16 buffers in a context's memory (device memory on cuda, host memory on the cpu
- * backend), each grown on demand and reused call after call: the bf16 copies that NativeOps and Bf16Kernels feed to
- * the matrix products and GLA kernels. A view handed out stays valid until its slot is used again.
+ * CastBuffers.java — numbered bf16 buffers in a context's memory (gla_malloc: device memory on cuda, host memory
+ * on the cpu backend), each grown on demand and reused call after call: the bf16 copies that NativeOps and
+ * Bf16Kernels feed to the matrix products and GLA kernels. A view handed out stays valid until its slot is used again.
  */
 package io.github.gla4j.model.ops;
 
@@ -10,43 +10,29 @@ import io.github.gla4j.ffi.GlaH;
 import io.github.gla4j.memory.Context;
 import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.DeviceTensor;
-import io.github.gla4j.memory.HostTensor;
 import io.github.gla4j.memory.Shape;
 import io.github.gla4j.memory.Tensor;
-
-import java.lang.foreign.Arena;
 
 final class CastBuffers implements AutoCloseable {
 
     private final Context context;
-    private final Tensor[] slots;
-    private Arena hostArena;
+    private final DeviceTensor[] slots;
 
     CastBuffers(Context context, int slots) {
         this.context = context;
-        this.slots = new Tensor[slots];
+        this.slots = new DeviceTensor[slots];
     }
 
     /** An uninitialised bf16 tensor of shape in slot. */
     Tensor bf16(int slot, Shape shape) {
         long n = shape.elementCount();
-        Tensor buf = slots[slot];
+        DeviceTensor buf = slots[slot];
         if (buf == null || buf.elementCount() < n) {
             free(slot);
-            if (context.device().isHost()) {
-                if (hostArena == null) {
-                    hostArena = Arena.ofShared();
-                }
-                buf = HostTensor.allocate(hostArena, DType.BF16, Math.max(1, n));
-            } else {
-                buf = context.allocate(DType.BF16, Math.max(1, n));
-            }
+            buf = context.allocate(DType.BF16, Math.max(1, n));
             slots[slot] = buf;
         }
-        return switch (buf) {
-            case HostTensor h -> h.slice(0, n).reshape(shape);
-            case DeviceTensor d -> d.slice(0, n).reshape(shape);
-        };
+        return buf.slice(0, n).reshape(shape);
     }
 
     /** src converted to bf16 in slot (src itself when it is bf16 already). */
@@ -66,20 +52,16 @@ final class CastBuffers implements AutoCloseable {
     }
 
     private void free(int slot) {
-        if (slots[slot] instanceof DeviceTensor d) {
-            d.close();
+        if (slots[slot] != null) {
+            slots[slot].close();
+            slots[slot] = null;
         }
-        slots[slot] = null;
     }
 
     @Override
     public void close() {
         for (int i = 0; i < slots.length; i++) {
             free(i);
-        }
-        if (hostArena != null) {
-            hostArena.close();
-            hostArena = null;
         }
     }
 }

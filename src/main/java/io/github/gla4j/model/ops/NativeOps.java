@@ -6,7 +6,7 @@
  * fp32 accumulation (the casts go through reused scratch buffers; the bf16 copy of each weight is kept until
  * parametersChanged(), so decoding reads bf16 weights and a training step converts each weight once). Not
  * thread-safe (one context, one stream).
- * Tested by NativeOpsTest (cpu backend against CpuOps) and GpuModelTest (the golden model on cuda).
+ * Tested by NativeModelTest, NativeTrainingTest and NativeDecoderTest (the cpu backend everywhere, cuda on a GPU).
  */
 package io.github.gla4j.model.ops;
 
@@ -44,11 +44,10 @@ public final class NativeOps implements Ops, AutoCloseable {
         }
     }
 
-    private final NativeKernels kernels;
     private final Context context;
     private final Precision precision;
     private final GlaKernels glaKernels;
-    /** Slots 0 and 1: the bf16 operands of gemm; 2: a host weight's copy (cpu backend, not cached). */
+    /** Slots 0 and 1: the bf16 operands of gemm; 2: the copy of a weight in host memory (not cached). */
     private final CastBuffers casts;
     /** Precision.BF16: bf16 copies of the weights seen by linear, by weight tensor (identity), and those current. */
     private final Map<Tensor, Tensor> bf16Weights = new IdentityHashMap<>();
@@ -58,13 +57,12 @@ public final class NativeOps implements Ops, AutoCloseable {
      * products that read the same activation (q, k, v and the gates all read the normed input) convert it once; any
      * other op forgets them (it may write the source), and so does a product whose output is a source.
      */
-    private final Tensor[] castSources = new Tensor[2];
+    private final Tensor[] castSources = new Tensor[2], castCopies = new Tensor[2];
     /** gla_cross_entropy's per-row losses in device memory (cuda only), grown on demand. */
     private DeviceTensor losses;
 
     /** Ops on the context of kernels (the caller keeps ownership of kernels; close this before them). */
     public NativeOps(NativeKernels kernels, Precision precision) {
-        this.kernels = kernels;
         this.context = kernels.context();
         this.precision = precision;
         this.casts = new CastBuffers(context, 3);
@@ -208,11 +206,10 @@ public final class NativeOps implements Ops, AutoCloseable {
             return t.pointer();
         }
         if (castSources[slot] != t) {
-            castSources[slot] = null;
-            casts.bf16Copy(slot, t);
+            castCopies[slot] = casts.bf16Copy(slot, t);
             castSources[slot] = t;
         }
-        return casts.bf16(slot, t.shape()).pointer();
+        return castCopies[slot].pointer();
     }
 
     /** Every op but a matrix product may write a tensor whose bf16 copy a gemm slot holds: forget them. */
@@ -366,21 +363,6 @@ public final class NativeOps implements Ops, AutoCloseable {
         }
         Gla.check("gla_cast", GlaH.gla_cast(ctx(), src.elementCount(), ptr(src), src.dtype().code(), ptr(dst),
                 dst.dtype().code()));
-    }
-
-    /** Σ x² in double (waits for the stream). */
-    public double sumSquares(Tensor x) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sum = arena.allocate(ValueLayout.JAVA_DOUBLE);
-            Gla.check("gla_sum_squares", GlaH.gla_sum_squares(ctx(), x.elementCount(), ptr(x), sum));
-            return sum.get(ValueLayout.JAVA_DOUBLE, 0);
-        }
-    }
-
-    /** x ← x · factor. */
-    public void scale(Tensor x, float factor) {
-        forgetCasts();
-        Gla.check("gla_scale", GlaH.gla_scale(ctx(), x.elementCount(), factor, ptr(x)));
     }
 
     MemorySegment ctx() {
