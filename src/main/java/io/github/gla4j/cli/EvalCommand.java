@@ -17,6 +17,7 @@ import io.github.gla4j.train.PositionEvaluation;
 import io.github.gla4j.train.TextData;
 import io.github.gla4j.train.TextTokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,13 +58,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--buckets", defaultValue = "8", description = "position buckets (default: ${DEFAULT-VALUE})")
     int buckets;
 
-    @Option(names = "--device", defaultValue = "cpu",
-            description = "where the model runs: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or bf16 (bf16 matrix products and GLA "
-            + "kernels, fp32 weights and accumulation; default: ${DEFAULT-VALUE})")
-    String dtype;
+    @Mixin
+    DeviceOptions placement;
 
     @Override
     public Integer call() throws IOException {
@@ -74,7 +70,7 @@ final class EvalCommand implements Callable<Integer> {
         try (Arena arena = Arena.ofConfined();
              TextTokenizer tok = tokenizer != null ? TextTokenizer.open(tokenizer) : TextTokenizer.forModel(model);
              Parameters params = Parameters.load(Checkpoint.open(model, arena));
-             ModelRuntime runtime = ModelRuntime.open(device, dtype);
+             ModelRuntime runtime = placement.open();
              ParameterSet placed = runtime.place(params)) {
             TextData text = TextData.read(data, tok, 0);
             int[] tokens = text.trainTokensCopy();

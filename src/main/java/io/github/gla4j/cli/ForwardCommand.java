@@ -22,6 +22,7 @@ import io.github.gla4j.model.safetensors.SafeTensorsDType;
 import io.github.gla4j.model.safetensors.SafeTensorsFile;
 import io.github.gla4j.model.safetensors.SafeTensorsWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,14 +57,8 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--backward", description = "also write grad.<name> for every parameter")
     boolean backward;
 
-    @Option(names = "--device", defaultValue = "cpu",
-            description = "where the model runs: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "fp32",
-            description = "fp32 or bf16 (bf16 matrix-product and GLA inputs, fp32 accumulation and weights; "
-                    + "default: ${DEFAULT-VALUE})")
-    String dtype;
+    @Mixin
+    DeviceOptions placement;
 
     @Option(names = "--mode", defaultValue = "auto",
             description = "GLA kernel form: auto (recurrent up to 64 tokens, as the reference), chunk or recurrent "
@@ -95,7 +90,7 @@ final class ForwardCommand implements Callable<Integer> {
             List<SafeTensor> results = new ArrayList<>();
             double loss;
             try (Parameters params = Parameters.load(checkpoint);
-                 ModelRuntime runtime = ModelRuntime.open(device, dtype);
+                 ModelRuntime runtime = placement.open();
                  ParameterSet placed = runtime.place(params);
                  ParameterSet grads = backward ? runtime.zeros(params.config()) : null) {
                 GlaModel glaModel = new GlaModel(placed, runtime.ops(), attention);

@@ -23,10 +23,10 @@ import io.github.gla4j.model.GlaModel;
 import io.github.gla4j.model.ModelRuntime;
 import io.github.gla4j.model.ParameterSet;
 import io.github.gla4j.model.Parameters;
-import io.github.gla4j.model.ops.NativeOps;
 import io.github.gla4j.train.TextTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -114,18 +114,12 @@ final class GenerateCommand implements Callable<Integer> {
             + "forward pass of the prefill: bounds its memory (default: ${DEFAULT-VALUE})")
     int prefillChunk;
 
-    @Option(names = "--device", defaultValue = "cpu",
-            description = "where the model runs: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or bf16 (bf16 matrix products "
-            + "and GLA kernels, fp32 weights, states and accumulation; default: ${DEFAULT-VALUE})")
-    String dtype;
+    @Mixin
+    DeviceOptions placement;
 
     @Override
     public Integer call() throws IOException {
-        ModelRuntime.parseDevice(device);
-        NativeOps.Precision.parse(dtype);
+        placement.validate();
         Sampling sampling = sampling();
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try (Arena arena = Arena.ofConfined();
@@ -143,7 +137,7 @@ final class GenerateCommand implements Callable<Integer> {
             GenerationConfig generation = GenerationConfig.sampling(sampling, maxNewTokens).withSeed(sampleSeed)
                     .withStopTokens(stopTokens(config)).withPrefillChunk(prefillChunk);
             try (Parameters params = Parameters.load(checkpoint);
-                 ModelRuntime runtime = ModelRuntime.open(device, dtype);
+                 ModelRuntime runtime = placement.open();
                  ParameterSet placed = runtime.place(params)) {
                 Generator generator = new Generator(new GlaModel(placed, runtime.ops()));
                 return run(generator, promptIds, generation, tokenizer, out, err);

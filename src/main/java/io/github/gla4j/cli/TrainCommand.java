@@ -26,6 +26,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -167,13 +168,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE", description = "write one JSON object per step to FILE")
     Path metrics;
 
-    @Option(names = "--device", defaultValue = "cpu",
-            description = "where to train: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or bf16 (bf16 matrix products "
-            + "and GLA kernels, fp32 master weights and accumulation; default: ${DEFAULT-VALUE})")
-    String dtype;
+    @Mixin
+    DeviceOptions placement;
 
     @Option(names = "--no-progress", description = "no progress bar; plain lines only")
     boolean noProgress;
@@ -189,7 +185,8 @@ final class TrainCommand implements Callable<Integer> {
         out.println("gla train → " + dir);
         out.flush();
         try {
-            outcome = new TrainingRun(options, dir, resume, metrics, progress).on(device, dtype).run();
+            outcome = new TrainingRun(options, dir, resume, metrics, progress)
+                    .on(placement.device, placement.dtype).run();
         } finally {
             progress.close();
         }
