@@ -46,7 +46,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 
-@Command(name = "generate", mixinStandardHelpOptions = true, description = {"Continue a prompt with a model, streaming the new text to stdout.",
+@Command(name = "generate", mixinStandardHelpOptions = true, description = {
+        "Continue a prompt with a model, streaming the new text to stdout.",
         "The prompt is prefilled with the chunk kernel, then each token is decoded with the recurrent step "
                 + "(constant memory, whatever the length). Runs on the cpu or a CUDA device (--device)."})
 final class GenerateCommand implements Callable<Integer> {

@@ -68,8 +68,10 @@ public final class RecurrentState implements AutoCloseable {
         for (int i = 0; i < layers.length; i++) {
             for (int j = 0; j < rows.length; j++) {
                 switch (layers[i]) {
-                    case HostTensor dst -> dst.slice(j, 1).copyFrom(((HostTensor) from.layers[i]).slice(rows[j], 1));
-                    case DeviceTensor dst -> dst.slice(j, 1).copyFrom(((DeviceTensor) from.layers[i]).slice(rows[j], 1));
+                    case HostTensor dst ->
+                            dst.slice(j, 1).copyFrom(((HostTensor) from.layers[i]).slice(rows[j], 1));
+                    case DeviceTensor dst ->
+                            dst.slice(j, 1).copyFrom(((DeviceTensor) from.layers[i]).slice(rows[j], 1));
                 }
             }
         }

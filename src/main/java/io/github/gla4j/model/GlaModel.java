@@ -4,8 +4,9 @@
  *   loss = mean over targets ≠ −100 of cross-entropy(logits[b, t], labels[b, t + 1])   (the shift happens here)
  * lm_head is model.embeddings.weight when tie_word_embeddings. The embedding's pad_token_id row, if any, receives
  * no gradient from the lookup (the reference's padding_idx). Layer code runs on Ops + GlaKernels, so the same code
- * serves any backend; parameters and gradients are ParameterSets (host Parameters or DeviceParameters). forwardWith(acts, ids, GlaOp)
- * is the inference forward whose GLA op the caller supplies (prefill and decoding with recurrent state: generate/).
+ * serves any backend; parameters and gradients are ParameterSets (host Parameters or DeviceParameters).
+ * forwardWith(acts, ids, GlaOp) is the inference forward whose GLA op the caller supplies (prefill and decoding with
+ * recurrent state: generate/).
  *
  *   try (Parameters params = Parameters.load(checkpoint); Parameters grads = Parameters.zeros(params.config());
  *        NativeKernels kernels = Kernels.cpu(); Activations acts = model.newActivations(B, T)) {

@@ -129,8 +129,8 @@ public final class AdamW implements AutoCloseable {
         for (String name : params.names()) {
             HostTensor p = (HostTensor) params.get(name);
             float decay = decays(p.shape().rank()) ? (float) (1 - lr * settings.weightDecay) : 1f;
-            MemorySegment ps = p.segment(), gs = ((HostTensor) grads.get(name)).segment(), ms = expAvg.get(name).segment(),
-                    vs = expAvgSq.get(name).segment();
+            MemorySegment ps = p.segment(), gs = ((HostTensor) grads.get(name)).segment(),
+                    ms = expAvg.get(name).segment(), vs = expAvgSq.get(name).segment();
             long n = p.elementCount();
             int blocks = Math.toIntExact((n + BLOCK - 1) / BLOCK);
             IntStream range = IntStream.range(0, blocks);
