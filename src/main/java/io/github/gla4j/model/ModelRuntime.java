@@ -13,7 +13,6 @@ package io.github.gla4j.model;
 
 import io.github.gla4j.kernels.Kernels;
 import io.github.gla4j.kernels.NativeKernels;
-import io.github.gla4j.memory.Context;
 import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.Device;
 import io.github.gla4j.memory.DeviceTensor;
@@ -25,6 +24,7 @@ import io.github.gla4j.model.ops.Ops;
 
 import java.lang.foreign.Arena;
 import java.util.Locale;
+import java.util.Set;
 
 public final class ModelRuntime implements AutoCloseable {
 
@@ -91,10 +91,6 @@ public final class ModelRuntime implements AutoCloseable {
     }
 
     /**
-     * The parameters as the model reads them here: host itself on the cpu (the caller keeps ownership), a device copy
-     * on cuda (closing it frees only the copy).
-     */
-    /**
      * host as these ops read it: host itself for CpuOps (not freed by close), else a copy in the context's memory
      * (the library's layer ops run on DeviceParameters, on the cpu backend too).
      */
@@ -150,7 +146,7 @@ public final class ModelRuntime implements AutoCloseable {
         }
 
         @Override
-        public java.util.Set<String> names() {
+        public Set<String> names() {
             return host.names();
         }
 
