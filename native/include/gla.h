@@ -195,11 +195,14 @@ GLA_API gla_status gla_decode_step(gla_context* context, const gla_dims* dims,
 
 /* ---- layer ops: the rest of the GLA Transformer (GUIDE §3), so that a whole model runs on one backend ----
  * Tensors are contiguous row-major fp32 in the context's memory (device memory on cuda) unless stated; "rows ×
- * width" means rows of width elements. Pointers need element alignment only (4 bytes fp32, 2 bytes bf16) on
- * every backend. Every count may be 0 (nothing happens; pointers may then be NULL). Outputs may not overlap inputs
- * unless stated. Sums over rows (weight gradients, norms) are deterministic on every backend: fixed partitions
- * added in a fixed order, so equal inputs give equal bits at any thread count. Integer index arrays (ids,
- * targets) are host memory and validated (each id in range) before anything runs, as cu_seqlens is. */
+ * width" means rows of width elements. The activations a model stores between its forward and backward may be bf16
+ * (mixed precision): each op takes a dtype (F32 or BF16) for those tensors, after the last pointer it types, as
+ * gla_gemm does; arithmetic is fp32 whatever they are, and bf16 outputs are rounded to nearest even once. Pointers
+ * need element alignment only (4 bytes fp32, 2 bytes bf16) on every backend. Every count may be 0 (nothing happens;
+ * pointers may then be NULL). Outputs may not overlap inputs unless stated. Sums over rows (weight gradients, norms)
+ * are deterministic on every backend: fixed partitions added in a fixed order, so equal inputs give equal bits at
+ * any thread count. Integer index arrays (ids, targets) are host memory and validated (each id in range) before
+ * anything runs, as cu_seqlens is. */
 
 typedef enum gla_transpose {
     GLA_TRANSPOSE_NONE = 0,
@@ -218,38 +221,43 @@ GLA_API gla_status gla_gemm(gla_context* context, int32_t trans_a, int32_t trans
                             const void* a, int64_t lda, const void* b, int64_t ldb, int32_t ab_dtype,
                             float beta, void* c, int64_t ldc, int32_t c_dtype);
 
-/* y = x / rms(x) · weight per row, rms = sqrt(mean(x²) + eps); rstd [rows] = 1 / rms (saved for backward). */
+/* y = x / rms(x) · weight per row, rms = sqrt(mean(x²) + eps); rstd [rows] = 1 / rms (saved for backward).
+ * y_dtype: the type of y. */
 GLA_API gla_status gla_rms_norm_fwd(gla_context* context, int64_t rows, int64_t width, const float* x,
-                                    const float* weight, float eps, float* y, float* rstd);
+                                    const float* weight, float eps, void* y, int32_t y_dtype, float* rstd);
 /* dx = (or += with accumulate_dx) d/dx; dweight += Σ_rows dy·x·rstd. */
 GLA_API gla_status gla_rms_norm_bwd(gla_context* context, int64_t rows, int64_t width, const float* dy,
                                     const float* x, const float* weight, const float* rstd,
                                     float* dx, int32_t accumulate_dx, float* dweight);
 
-/* The output gate of GLA: y = x / rms(x) · weight · swish(z), swish(z) = z·sigmoid(z); rstd as above. */
-GLA_API gla_status gla_gated_rms_norm_fwd(gla_context* context, int64_t rows, int64_t width, const float* x,
-                                          const float* z, const float* weight, float eps, float* y, float* rstd);
-/* dx, dz written; dweight += Σ_rows. */
+/* The output gate of GLA: y = x / rms(x) · weight · swish(z), swish(z) = z·sigmoid(z); rstd as above.
+ * xz_dtype: the type of x and z; y_dtype: of y. */
+GLA_API gla_status gla_gated_rms_norm_fwd(gla_context* context, int64_t rows, int64_t width, const void* x,
+                                          const void* z, int32_t xz_dtype, const float* weight, float eps, void* y,
+                                          int32_t y_dtype, float* rstd);
+/* dx, dz written; dweight += Σ_rows. xz_dtype: the type of x and z. */
 GLA_API gla_status gla_gated_rms_norm_bwd(gla_context* context, int64_t rows, int64_t width, const float* dy,
-                                          const float* x, const float* z, const float* weight, const float* rstd,
-                                          float* dx, float* dz, float* dweight);
+                                          const void* x, const void* z, int32_t xz_dtype, const float* weight,
+                                          const float* rstd, float* dx, float* dz, float* dweight);
 
-/* y = silu(a)·b elementwise (the SwiGLU MLP); backward writes da, db. */
-GLA_API gla_status gla_swiglu_fwd(gla_context* context, int64_t count, const float* a, const float* b, float* y);
-GLA_API gla_status gla_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const float* a,
-                                  const float* b, float* da, float* db);
+/* y = silu(a)·b elementwise (the SwiGLU MLP); backward writes da, db. ab_dtype: the type of a and b; y_dtype: of y. */
+GLA_API gla_status gla_swiglu_fwd(gla_context* context, int64_t count, const void* a, const void* b,
+                                  int32_t ab_dtype, void* y, int32_t y_dtype);
+GLA_API gla_status gla_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a,
+                                  const void* b, int32_t ab_dtype, float* da, float* db);
 
 /* The forget gate: g = max(logsigmoid(z) / normalizer, clamp_min) (clamp_min = -INFINITY for none; normalizer
- * finite and > 0). Backward: dz = dg / normalizer · sigmoid(-z) where the clamp is not active, else 0. */
-GLA_API gla_status gla_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const float* z, float normalizer,
-                                            float clamp_min, float* g);
-GLA_API gla_status gla_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const float* z,
-                                            float normalizer, float clamp_min, float* dz);
+ * finite and > 0). Backward: dz = dg / normalizer · sigmoid(-z) where the clamp is not active, else 0. z_dtype: the
+ * type of z (g, the gate the kernels take, is fp32). */
+GLA_API gla_status gla_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
+                                            float normalizer, float clamp_min, float* g);
+GLA_API gla_status gla_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
+                                            int32_t z_dtype, float normalizer, float clamp_min, float* dz);
 
 /* Grouped-query heads: in [rows, kv_heads·head_dim] → out [rows, kv_heads·groups·head_dim], out head h = in head
- * h / groups. Backward: din = Σ over each head's groups of dout. */
+ * h / groups; dtype: the type of in and out. Backward: din = Σ over each head's groups of dout. */
 GLA_API gla_status gla_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
-                                        int64_t head_dim, const float* in, float* out);
+                                        int64_t head_dim, const void* in, void* out, int32_t dtype);
 GLA_API gla_status gla_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
                                         int64_t head_dim, const float* dout, float* din);
 
@@ -268,8 +276,9 @@ GLA_API gla_status gla_cross_entropy(gla_context* context, int64_t rows, int64_t
 
 /* out = a + b elementwise (out may equal a or b). */
 GLA_API gla_status gla_add(gla_context* context, int64_t count, const float* a, const float* b, float* out);
-/* y[r] += bias for every row r of y [rows, width]. */
-GLA_API gla_status gla_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y);
+/* y[r] += bias for every row r of y [rows, width]; y_dtype: the type of y. */
+GLA_API gla_status gla_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, void* y,
+                                int32_t y_dtype);
 /* dbias += Σ_rows dy. */
 GLA_API gla_status gla_bias_grad(gla_context* context, int64_t rows, int64_t width, const float* dy, float* dbias);
 /* x = x · factor. */

@@ -90,11 +90,13 @@ typedef struct gla_gemm_args {
  * in; y, rstd out. Backward: dy, x, z, weight, rstd in; dx (+= with accumulate_dx), dz (gated), dweight += out. */
 typedef struct gla_norm_args {
     int64_t rows, width;
-    const float* x;
-    const float* z;
+    const void* x;
+    const void* z;
+    int32_t xz_dtype; /* gla_dtype of x and z */
     const float* weight;
     float eps;
-    float* y;
+    void* y;
+    int32_t y_dtype;  /* gla_dtype of y */
     float* rstd;
     const float* dy;
     float* dx;
@@ -177,15 +179,16 @@ typedef struct gla_backend_ops {
     gla_status (*gemm)(gla_context* context, const gla_gemm_args* args);
     gla_status (*norm_fwd)(gla_context* context, const gla_norm_args* args);
     gla_status (*norm_bwd)(gla_context* context, const gla_norm_args* args);
-    gla_status (*swiglu_fwd)(gla_context* context, int64_t count, const float* a, const float* b, float* y);
-    gla_status (*swiglu_bwd)(gla_context* context, int64_t count, const float* dy, const float* a, const float* b,
-                             float* da, float* db);
-    gla_status (*log_sigmoid_gate_fwd)(gla_context* context, int64_t count, const float* z, float normalizer,
-                                       float clamp_min, float* g);
-    gla_status (*log_sigmoid_gate_bwd)(gla_context* context, int64_t count, const float* dg, const float* z,
-                                       float normalizer, float clamp_min, float* dz);
+    gla_status (*swiglu_fwd)(gla_context* context, int64_t count, const void* a, const void* b,
+                             int32_t ab_dtype, void* y, int32_t y_dtype);
+    gla_status (*swiglu_bwd)(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
+                             int32_t ab_dtype, float* da, float* db);
+    gla_status (*log_sigmoid_gate_fwd)(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
+                                       float normalizer, float clamp_min, float* g);
+    gla_status (*log_sigmoid_gate_bwd)(gla_context* context, int64_t count, const float* dg, const void* z,
+                                       int32_t z_dtype, float normalizer, float clamp_min, float* dz);
     gla_status (*repeat_heads_fwd)(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
-                                   int64_t head_dim, const float* in, float* out);
+                                   int64_t head_dim, const void* in, void* out, int32_t dtype);
     gla_status (*repeat_heads_bwd)(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
                                    int64_t head_dim, const float* dout, float* din);
     gla_status (*embedding_fwd)(gla_context* context, int64_t rows, int64_t width, const int32_t* ids,
@@ -195,7 +198,8 @@ typedef struct gla_backend_ops {
     gla_status (*cross_entropy)(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
                                 const int32_t* targets, float grad_scale, float* losses, float* dlogits);
     gla_status (*add)(gla_context* context, int64_t count, const float* a, const float* b, float* out);
-    gla_status (*bias_add)(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y);
+    gla_status (*bias_add)(gla_context* context, int64_t rows, int64_t width, const float* bias, void* y,
+                           int32_t y_dtype);
     gla_status (*bias_grad)(gla_context* context, int64_t rows, int64_t width, const float* dy, float* dbias);
     gla_status (*scale)(gla_context* context, int64_t count, float factor, float* x);
     gla_status (*sum_squares)(gla_context* context, int64_t count, const float* x, double* sum);

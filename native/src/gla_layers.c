@@ -164,8 +164,10 @@ static gla_status check_norm(const char* fn, const gla_context* context, const g
     CHECK(check_rows(fn, context, a->rows, a->width));
     const int has = a->rows > 0 && a->width > 0;
     if (backward) CHECK(check_array(fn, "dy", a->dy, 4, has));
-    CHECK(check_array(fn, "x", a->x, 4, has));
-    if (gated) CHECK(check_array(fn, "z", a->z, 4, has));
+    if (gated) CHECK(check_dtype(fn, "xz_dtype", a->xz_dtype));
+    const int64_t ex = dtype_bytes(a->xz_dtype);
+    CHECK(check_array(fn, "x", a->x, ex, has));
+    if (gated) CHECK(check_array(fn, "z", a->z, ex, has));
     CHECK(check_array(fn, "weight", a->weight, 4, has));
     if (backward) {
         CHECK(check_array(fn, "rstd", a->rstd, 4, has));
@@ -174,17 +176,19 @@ static gla_status check_norm(const char* fn, const gla_context* context, const g
         CHECK(check_array(fn, "dweight", a->dweight, 4, has));
     } else {
         CHECK(check_positive(fn, "eps", a->eps));
-        CHECK(check_array(fn, "y", a->y, 4, has));
+        CHECK(check_dtype(fn, "y_dtype", a->y_dtype));
+        CHECK(check_array(fn, "y", a->y, dtype_bytes(a->y_dtype), has));
         CHECK(check_array(fn, "rstd", a->rstd, 4, has));
     }
     return GLA_OK;
 }
 
 GLA_API gla_status gla_rms_norm_fwd(gla_context* context, int64_t rows, int64_t width, const float* x,
-                                    const float* weight, float eps, float* y, float* rstd) {
+                                    const float* weight, float eps, void* y, int32_t y_dtype, float* rstd) {
     static const char fn[] = "gla_rms_norm_fwd";
     gla_clear_error();
-    const gla_norm_args a = {rows, width, x, NULL, weight, eps, y, rstd, NULL, NULL, 0, NULL, NULL};
+    const gla_norm_args a = {rows, width, x, NULL, GLA_DTYPE_F32, weight, eps, y, y_dtype, rstd, NULL, NULL, 0,
+                             NULL, NULL};
     CHECK(check_norm(fn, context, &a, 0, 0));
     if (rows == 0 || width == 0) return GLA_OK;
     return gla_context_ops(context)->norm_fwd(context, &a);
@@ -195,29 +199,31 @@ GLA_API gla_status gla_rms_norm_bwd(gla_context* context, int64_t rows, int64_t 
                                     float* dweight) {
     static const char fn[] = "gla_rms_norm_bwd";
     gla_clear_error();
-    const gla_norm_args a = {rows, width, x, NULL, weight, 0.0f, NULL, (float*)rstd, dy, dx, accumulate_dx != 0,
-                             NULL, dweight};
+    const gla_norm_args a = {rows, width, x, NULL, GLA_DTYPE_F32, weight, 0.0f, NULL, GLA_DTYPE_F32, (float*)rstd,
+                             dy, dx, accumulate_dx != 0, NULL, dweight};
     CHECK(check_norm(fn, context, &a, 1, 0));
     if (rows == 0 || width == 0) return GLA_OK;
     return gla_context_ops(context)->norm_bwd(context, &a);
 }
 
-GLA_API gla_status gla_gated_rms_norm_fwd(gla_context* context, int64_t rows, int64_t width, const float* x,
-                                          const float* z, const float* weight, float eps, float* y, float* rstd) {
+GLA_API gla_status gla_gated_rms_norm_fwd(gla_context* context, int64_t rows, int64_t width, const void* x,
+                                          const void* z, int32_t xz_dtype, const float* weight, float eps, void* y,
+                                          int32_t y_dtype, float* rstd) {
     static const char fn[] = "gla_gated_rms_norm_fwd";
     gla_clear_error();
-    const gla_norm_args a = {rows, width, x, z, weight, eps, y, rstd, NULL, NULL, 0, NULL, NULL};
+    const gla_norm_args a = {rows, width, x, z, xz_dtype, weight, eps, y, y_dtype, rstd, NULL, NULL, 0, NULL, NULL};
     CHECK(check_norm(fn, context, &a, 0, 1));
     if (rows == 0 || width == 0) return GLA_OK;
     return gla_context_ops(context)->norm_fwd(context, &a);
 }
 
 GLA_API gla_status gla_gated_rms_norm_bwd(gla_context* context, int64_t rows, int64_t width, const float* dy,
-                                          const float* x, const float* z, const float* weight, const float* rstd,
-                                          float* dx, float* dz, float* dweight) {
+                                          const void* x, const void* z, int32_t xz_dtype, const float* weight,
+                                          const float* rstd, float* dx, float* dz, float* dweight) {
     static const char fn[] = "gla_gated_rms_norm_bwd";
     gla_clear_error();
-    const gla_norm_args a = {rows, width, x, z, weight, 0.0f, NULL, (float*)rstd, dy, dx, 0, dz, dweight};
+    const gla_norm_args a = {rows, width, x, z, xz_dtype, weight, 0.0f, NULL, GLA_DTYPE_F32, (float*)rstd, dy, dx, 0,
+                             dz, dweight};
     CHECK(check_norm(fn, context, &a, 1, 1));
     if (rows == 0 || width == 0) return GLA_OK;
     return gla_context_ops(context)->norm_bwd(context, &a);
@@ -225,29 +231,33 @@ GLA_API gla_status gla_gated_rms_norm_bwd(gla_context* context, int64_t rows, in
 
 /* ---- elementwise ---- */
 
-GLA_API gla_status gla_swiglu_fwd(gla_context* context, int64_t count, const float* a, const float* b, float* y) {
+GLA_API gla_status gla_swiglu_fwd(gla_context* context, int64_t count, const void* a, const void* b, int32_t ab_dtype,
+                                  void* y, int32_t y_dtype) {
     static const char fn[] = "gla_swiglu_fwd";
     gla_clear_error();
     CHECK(check_elementwise(fn, context, count));
-    CHECK(check_array(fn, "a", a, 4, count > 0));
-    CHECK(check_array(fn, "b", b, 4, count > 0));
-    CHECK(check_array(fn, "y", y, 4, count > 0));
+    CHECK(check_dtype(fn, "ab_dtype", ab_dtype));
+    CHECK(check_array(fn, "a", a, dtype_bytes(ab_dtype), count > 0));
+    CHECK(check_array(fn, "b", b, dtype_bytes(ab_dtype), count > 0));
+    CHECK(check_dtype(fn, "y_dtype", y_dtype));
+    CHECK(check_array(fn, "y", y, dtype_bytes(y_dtype), count > 0));
     if (count == 0) return GLA_OK;
-    return gla_context_ops(context)->swiglu_fwd(context, count, a, b, y);
+    return gla_context_ops(context)->swiglu_fwd(context, count, a, b, ab_dtype, y, y_dtype);
 }
 
-GLA_API gla_status gla_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const float* a, const float* b,
-                                  float* da, float* db) {
+GLA_API gla_status gla_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
+                                  int32_t ab_dtype, float* da, float* db) {
     static const char fn[] = "gla_swiglu_bwd";
     gla_clear_error();
     CHECK(check_elementwise(fn, context, count));
     CHECK(check_array(fn, "dy", dy, 4, count > 0));
-    CHECK(check_array(fn, "a", a, 4, count > 0));
-    CHECK(check_array(fn, "b", b, 4, count > 0));
+    CHECK(check_dtype(fn, "ab_dtype", ab_dtype));
+    CHECK(check_array(fn, "a", a, dtype_bytes(ab_dtype), count > 0));
+    CHECK(check_array(fn, "b", b, dtype_bytes(ab_dtype), count > 0));
     CHECK(check_array(fn, "da", da, 4, count > 0));
     CHECK(check_array(fn, "db", db, 4, count > 0));
     if (count == 0) return GLA_OK;
-    return gla_context_ops(context)->swiglu_bwd(context, count, dy, a, b, da, db);
+    return gla_context_ops(context)->swiglu_bwd(context, count, dy, a, b, ab_dtype, da, db);
 }
 
 /* normalizer finite > 0; clamp_min finite or -INFINITY (no clamp). */
@@ -259,35 +269,38 @@ static gla_status check_gate_scalars(const char* fn, float normalizer, float cla
     return GLA_OK;
 }
 
-GLA_API gla_status gla_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const float* z, float normalizer,
-                                            float clamp_min, float* g) {
+GLA_API gla_status gla_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
+                                            float normalizer, float clamp_min, float* g) {
     static const char fn[] = "gla_log_sigmoid_gate_fwd";
     gla_clear_error();
     CHECK(check_elementwise(fn, context, count));
-    CHECK(check_array(fn, "z", z, 4, count > 0));
+    CHECK(check_dtype(fn, "z_dtype", z_dtype));
+    CHECK(check_array(fn, "z", z, dtype_bytes(z_dtype), count > 0));
     CHECK(check_gate_scalars(fn, normalizer, clamp_min));
     CHECK(check_array(fn, "g", g, 4, count > 0));
     if (count == 0) return GLA_OK;
-    return gla_context_ops(context)->log_sigmoid_gate_fwd(context, count, z, normalizer, clamp_min, g);
+    return gla_context_ops(context)->log_sigmoid_gate_fwd(context, count, z, z_dtype, normalizer, clamp_min, g);
 }
 
-GLA_API gla_status gla_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const float* z,
-                                            float normalizer, float clamp_min, float* dz) {
+GLA_API gla_status gla_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
+                                            int32_t z_dtype, float normalizer, float clamp_min, float* dz) {
     static const char fn[] = "gla_log_sigmoid_gate_bwd";
     gla_clear_error();
     CHECK(check_elementwise(fn, context, count));
     CHECK(check_array(fn, "dg", dg, 4, count > 0));
-    CHECK(check_array(fn, "z", z, 4, count > 0));
+    CHECK(check_dtype(fn, "z_dtype", z_dtype));
+    CHECK(check_array(fn, "z", z, dtype_bytes(z_dtype), count > 0));
     CHECK(check_gate_scalars(fn, normalizer, clamp_min));
     CHECK(check_array(fn, "dz", dz, 4, count > 0));
     if (count == 0) return GLA_OK;
-    return gla_context_ops(context)->log_sigmoid_gate_bwd(context, count, dg, z, normalizer, clamp_min, dz);
+    return gla_context_ops(context)->log_sigmoid_gate_bwd(context, count, dg, z, z_dtype, normalizer, clamp_min, dz);
 }
 
-/* in [rows, kv_heads*head_dim], out [rows, kv_heads*groups*head_dim]; returns whether there is anything to do. */
+/* in [rows, kv_heads*head_dim], out [rows, kv_heads*groups*head_dim], of dtype; sets whether there is anything
+ * to do. */
 static gla_status check_repeat(const char* fn, const gla_context* context, int64_t rows, int64_t kv_heads,
                                int64_t groups, int64_t head_dim, const char* in_name, const void* in,
-                               const char* out_name, const void* out, int* has) {
+                               const char* out_name, const void* out, int32_t dtype, int* has) {
     static const char* const names[] = {"rows", "kv_heads", "groups", "head_dim"};
     const int64_t values[] = {rows, kv_heads, groups, head_dim};
     CHECK(check_context_counts(fn, context, 4, names, values));
@@ -297,19 +310,20 @@ static gla_status check_repeat(const char* fn, const gla_context* context, int64
                          groups);
     CHECK(check_elements(fn, "rows*kv_heads*groups*head_dim", rows, heads, head_dim, 4));
     *has = rows > 0 && heads > 0 && head_dim > 0;
+    CHECK(check_dtype(fn, "dtype", dtype));
     /* the names are in argument order: fwd (in, out), bwd (dout, din) */
-    CHECK(check_array(fn, in_name, in, 4, *has));
-    return check_array(fn, out_name, out, 4, *has);
+    CHECK(check_array(fn, in_name, in, dtype_bytes(dtype), *has));
+    return check_array(fn, out_name, out, dtype_bytes(dtype), *has);
 }
 
 GLA_API gla_status gla_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
-                                        int64_t head_dim, const float* in, float* out) {
+                                        int64_t head_dim, const void* in, void* out, int32_t dtype) {
     static const char fn[] = "gla_repeat_heads_fwd";
     gla_clear_error();
     int has = 0;
-    CHECK(check_repeat(fn, context, rows, kv_heads, groups, head_dim, "in", in, "out", out, &has));
+    CHECK(check_repeat(fn, context, rows, kv_heads, groups, head_dim, "in", in, "out", out, dtype, &has));
     if (!has) return GLA_OK;
-    return gla_context_ops(context)->repeat_heads_fwd(context, rows, kv_heads, groups, head_dim, in, out);
+    return gla_context_ops(context)->repeat_heads_fwd(context, rows, kv_heads, groups, head_dim, in, out, dtype);
 }
 
 GLA_API gla_status gla_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
@@ -317,7 +331,8 @@ GLA_API gla_status gla_repeat_heads_bwd(gla_context* context, int64_t rows, int6
     static const char fn[] = "gla_repeat_heads_bwd";
     gla_clear_error();
     int has = 0;
-    CHECK(check_repeat(fn, context, rows, kv_heads, groups, head_dim, "dout", dout, "din", din, &has));
+    CHECK(check_repeat(fn, context, rows, kv_heads, groups, head_dim, "dout", dout, "din", din, GLA_DTYPE_F32,
+                       &has));
     if (!has) return GLA_OK;
     return gla_context_ops(context)->repeat_heads_bwd(context, rows, kv_heads, groups, head_dim, dout, din);
 }
@@ -392,15 +407,17 @@ GLA_API gla_status gla_add(gla_context* context, int64_t count, const float* a, 
     return gla_context_ops(context)->add(context, count, a, b, out);
 }
 
-GLA_API gla_status gla_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y) {
+GLA_API gla_status gla_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, void* y,
+                                int32_t y_dtype) {
     static const char fn[] = "gla_bias_add";
     gla_clear_error();
     CHECK(check_rows(fn, context, rows, width));
     const int has = rows > 0 && width > 0;
     CHECK(check_array(fn, "bias", bias, 4, has));
-    CHECK(check_array(fn, "y", y, 4, has));
+    CHECK(check_dtype(fn, "y_dtype", y_dtype));
+    CHECK(check_array(fn, "y", y, dtype_bytes(y_dtype), has));
     if (!has) return GLA_OK;
-    return gla_context_ops(context)->bias_add(context, rows, width, bias, y);
+    return gla_context_ops(context)->bias_add(context, rows, width, bias, y, y_dtype);
 }
 
 GLA_API gla_status gla_bias_grad(gla_context* context, int64_t rows, int64_t width, const float* dy, float* dbias) {

@@ -389,53 +389,84 @@ static void layer_functions(gla_context* ctx) {
     expect(gla_gemm(ctx, 0, 0, 2, 2, 0, 1, NULL, 0, NULL, 2, 0, 0, f, 2, 0), GLA_OK, fn, "", "gemm k 0");
     /* norms */
     fn = "gla_rms_norm_fwd";
-    expect(gla_rms_norm_fwd(NULL, 2, 2, f, f, 1e-6f, f, f), INVALID, fn, "context", "rms ctx");
-    expect(gla_rms_norm_fwd(ctx, -1, 2, f, f, 1e-6f, f, f), INVALID, fn, "rows", "rms rows");
-    expect(gla_rms_norm_fwd(ctx, 2, -2, f, f, 1e-6f, f, f), INVALID, fn, "width", "rms width");
-    expect(gla_rms_norm_fwd(ctx, big, big, f, f, 1e-6f, f, f), INVALID, fn, "overflows", "rms overflow");
-    expect(gla_rms_norm_fwd(ctx, 2, 2, NULL, f, 1e-6f, f, f), INVALID, fn, "x must not be NULL", "rms x");
-    expect(gla_rms_norm_fwd(ctx, 2, 2, f, NULL, 1e-6f, f, f), INVALID, fn, "weight", "rms weight");
-    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 0.0f, f, f), INVALID, fn, "eps", "rms eps 0");
-    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, NAN, f, f), INVALID, fn, "eps", "rms eps NaN");
-    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, INFINITY, f, f), INVALID, fn, "eps", "rms eps inf");
-    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 1e-6f, NULL, f), INVALID, fn, "y must not be NULL", "rms y");
-    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 1e-6f, f, NULL), INVALID, fn, "rstd", "rms rstd");
-    expect(gla_rms_norm_fwd(ctx, 2, 2, odd, f, 1e-6f, f, f), INVALID, fn, "x (", "rms x misaligned");
-    expect(gla_rms_norm_fwd(ctx, 0, 2, NULL, NULL, 1e-6f, NULL, NULL), GLA_OK, fn, "", "rms rows 0");
+    expect(gla_rms_norm_fwd(NULL, 2, 2, f, f, 1e-6f, f, F32, f), INVALID, fn, "context", "rms ctx");
+    expect(gla_rms_norm_fwd(ctx, -1, 2, f, f, 1e-6f, f, F32, f), INVALID, fn, "rows", "rms rows");
+    expect(gla_rms_norm_fwd(ctx, 2, -2, f, f, 1e-6f, f, F32, f), INVALID, fn, "width", "rms width");
+    expect(gla_rms_norm_fwd(ctx, big, big, f, f, 1e-6f, f, F32, f), INVALID, fn, "overflows", "rms overflow");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, NULL, f, 1e-6f, f, F32, f), INVALID, fn, "x must not be NULL", "rms x");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, NULL, 1e-6f, f, F32, f), INVALID, fn, "weight", "rms weight");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 0.0f, f, F32, f), INVALID, fn, "eps", "rms eps 0");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, NAN, f, F32, f), INVALID, fn, "eps", "rms eps NaN");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, INFINITY, f, F32, f), INVALID, fn, "eps", "rms eps inf");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 1e-6f, NULL, F32, f), INVALID, fn, "y must not be NULL", "rms y");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 1e-6f, f, F32, NULL), INVALID, fn, "rstd", "rms rstd");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, odd, f, 1e-6f, f, F32, f), INVALID, fn, "x (", "rms x misaligned");
+    expect(gla_rms_norm_fwd(ctx, 0, 2, NULL, NULL, 1e-6f, NULL, F32, NULL), GLA_OK, fn, "", "rms rows 0");
     fn = "gla_rms_norm_bwd";
     expect(gla_rms_norm_bwd(ctx, 2, 2, NULL, f, f, f, f + 8, 0, f), INVALID, fn, "dy", "rms bwd dy");
     expect(gla_rms_norm_bwd(ctx, 2, 2, f, f, f, NULL, f + 8, 0, f), INVALID, fn, "rstd", "rms bwd rstd");
     expect(gla_rms_norm_bwd(ctx, 2, 2, f, f, f, f, NULL, 0, f), INVALID, fn, "dx", "rms bwd dx");
     expect(gla_rms_norm_bwd(ctx, 2, 2, f, f, f, f, f + 8, 0, NULL), INVALID, fn, "dweight", "rms bwd dweight");
     fn = "gla_gated_rms_norm_fwd";
-    expect(gla_gated_rms_norm_fwd(ctx, 2, 2, f, NULL, f, 1e-6f, f, f), INVALID, fn, "z must not be NULL", "grms z");
-    expect(gla_gated_rms_norm_fwd(ctx, 2, 2, f, f, f, -1.0f, f, f), INVALID, fn, "eps", "grms eps");
+    expect(gla_gated_rms_norm_fwd(ctx, 2, 2, f, NULL, F32, f, 1e-6f, f, F32, f), INVALID, fn,
+           "z must not be NULL", "grms z");
+    expect(gla_gated_rms_norm_fwd(ctx, 2, 2, f, f, F32, f, -1.0f, f, F32, f), INVALID, fn, "eps", "grms eps");
     fn = "gla_gated_rms_norm_bwd";
-    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, f, f, f, f + 8, NULL, f), INVALID, fn, "dz", "grms bwd dz");
-    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, odd, f, f, f + 8, f + 16, f), INVALID, fn, "z (", "grms z align");
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, f, F32, f, f, f + 8, NULL, f), INVALID, fn, "dz", "grms bwd dz");
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, odd, F32, f, f, f + 8, f + 16, f), INVALID, fn,
+           "z (", "grms z align");
     /* elementwise */
     fn = "gla_swiglu_fwd";
-    expect(gla_swiglu_fwd(ctx, -1, f, f, f), INVALID, fn, "count", "swiglu count");
-    expect(gla_swiglu_fwd(ctx, big, f, f, f), INVALID, fn, "overflows", "swiglu overflow");
-    expect(gla_swiglu_fwd(ctx, 2, f, NULL, f), INVALID, fn, "b must not be NULL", "swiglu b");
-    expect(gla_swiglu_fwd(ctx, 0, NULL, NULL, NULL), GLA_OK, fn, "", "swiglu 0");
+    expect(gla_swiglu_fwd(ctx, -1, f, f, F32, f, F32), INVALID, fn, "count", "swiglu count");
+    expect(gla_swiglu_fwd(ctx, big, f, f, F32, f, F32), INVALID, fn, "overflows", "swiglu overflow");
+    expect(gla_swiglu_fwd(ctx, 2, f, NULL, F32, f, F32), INVALID, fn, "b must not be NULL", "swiglu b");
+    expect(gla_swiglu_fwd(ctx, 0, NULL, NULL, F32, NULL, F32), GLA_OK, fn, "", "swiglu 0");
     fn = "gla_swiglu_bwd";
-    expect(gla_swiglu_bwd(ctx, 2, f, f, f, f + 8, NULL), INVALID, fn, "db", "swiglu bwd db");
+    expect(gla_swiglu_bwd(ctx, 2, f, f, f, F32, f + 8, NULL), INVALID, fn, "db", "swiglu bwd db");
     fn = "gla_log_sigmoid_gate_fwd";
-    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, 0.0f, -INFINITY, f + 8), INVALID, fn, "normalizer", "gate norm 0");
-    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, INFINITY, -INFINITY, f + 8), INVALID, fn, "normalizer", "gate inf");
-    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, 16.0f, NAN, f + 8), INVALID, fn, "clamp_min", "gate clamp NaN");
-    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, 16.0f, INFINITY, f + 8), INVALID, fn, "clamp_min", "gate clamp inf");
-    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, 16.0f, -INFINITY, f + 8), GLA_OK, fn, "", "gate no clamp");
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, F32, 0.0f, -INFINITY, f + 8), INVALID, fn, "normalizer", "gate norm 0");
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, F32, INFINITY, -INFINITY, f + 8), INVALID, fn, "normalizer", "gate inf");
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, F32, 16.0f, NAN, f + 8), INVALID, fn, "clamp_min", "gate clamp NaN");
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, F32, 16.0f, INFINITY, f + 8), INVALID, fn,
+           "clamp_min", "gate clamp inf");
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, F32, 16.0f, -INFINITY, f + 8), GLA_OK, fn, "", "gate no clamp");
     fn = "gla_log_sigmoid_gate_bwd";
-    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, -2.0f, -1.0f, f + 8), INVALID, fn, "normalizer", "gate bwd norm");
-    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, 16.0f, -1.0f, NULL), INVALID, fn, "dz", "gate bwd dz");
+    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, F32, -2.0f, -1.0f, f + 8), INVALID, fn,
+           "normalizer", "gate bwd norm");
+    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, F32, 16.0f, -1.0f, NULL), INVALID, fn, "dz", "gate bwd dz");
     fn = "gla_repeat_heads_fwd";
-    expect(gla_repeat_heads_fwd(ctx, 1, -1, 2, 2, f, f + 8), INVALID, fn, "kv_heads", "repeat kv");
-    expect(gla_repeat_heads_fwd(ctx, 1, 1, -2, 2, f, f + 8), INVALID, fn, "groups", "repeat groups");
-    expect(gla_repeat_heads_fwd(ctx, 1, 1, 2, -2, f, f + 8), INVALID, fn, "head_dim", "repeat head_dim");
-    expect(gla_repeat_heads_fwd(ctx, 1, big, big, 2, f, f + 8), INVALID, fn, "overflows", "repeat overflow");
-    expect(gla_repeat_heads_fwd(ctx, 1, 1, 2, 2, NULL, f + 8), INVALID, fn, "in must", "repeat in");
+    expect(gla_repeat_heads_fwd(ctx, 1, -1, 2, 2, f, f + 8, F32), INVALID, fn, "kv_heads", "repeat kv");
+    expect(gla_repeat_heads_fwd(ctx, 1, 1, -2, 2, f, f + 8, F32), INVALID, fn, "groups", "repeat groups");
+    expect(gla_repeat_heads_fwd(ctx, 1, 1, 2, -2, f, f + 8, F32), INVALID, fn, "head_dim", "repeat head_dim");
+    expect(gla_repeat_heads_fwd(ctx, 1, big, big, 2, f, f + 8, F32), INVALID, fn, "overflows", "repeat overflow");
+    expect(gla_repeat_heads_fwd(ctx, 1, 1, 2, 2, NULL, f + 8, F32), INVALID, fn, "in must", "repeat in");
+    /* the activation dtypes (F32 or BF16; alignment by dtype) */
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 1e-6f, f, 2, f), INVALID, "gla_rms_norm_fwd",
+           "y_dtype must be 0 (f32) or 1 (bf16), got 2", "rms y_dtype");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 1e-6f, odd, F32, f), INVALID, "gla_rms_norm_fwd", "y (", "rms y align");
+    expect(gla_rms_norm_fwd(ctx, 2, 2, f, f, 1e-6f, odd, BF16, f + 8), GLA_OK, "gla_rms_norm_fwd", "", "rms bf16 y");
+    expect(gla_gated_rms_norm_fwd(ctx, 2, 2, f, f, -1, f, 1e-6f, f + 8, F32, f + 16), INVALID,
+           "gla_gated_rms_norm_fwd", "xz_dtype", "grms xz_dtype");
+    expect(gla_gated_rms_norm_fwd(ctx, 2, 2, f, f, F32, f, 1e-6f, f + 8, 9, f + 16), INVALID,
+           "gla_gated_rms_norm_fwd", "y_dtype", "grms y_dtype");
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, f, 3, f, f, f + 8, f + 16, f), INVALID, "gla_gated_rms_norm_bwd",
+           "xz_dtype", "grms bwd xz_dtype");
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, odd, f, F32, f, f, f + 8, f + 16, f), INVALID,
+           "gla_gated_rms_norm_bwd", "x (", "grms bwd x align");
+    expect(gla_swiglu_fwd(ctx, 2, f, f, F32, f + 8, 7), INVALID, "gla_swiglu_fwd", "y_dtype", "swiglu y_dtype");
+    expect(gla_swiglu_fwd(ctx, 2, f, f, 7, f + 8, F32), INVALID, "gla_swiglu_fwd", "ab_dtype", "swiglu ab_dtype");
+    expect(gla_swiglu_bwd(ctx, 2, f, odd, f, F32, f + 8, f + 16), INVALID, "gla_swiglu_bwd", "a (", "swiglu a align");
+    expect(gla_swiglu_bwd(ctx, 2, f, f, f, -1, f + 8, f + 16), INVALID, "gla_swiglu_bwd", "ab_dtype",
+           "swiglu bwd ab_dtype");
+    expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, 3, 16.0f, -INFINITY, f + 8), INVALID, "gla_log_sigmoid_gate_fwd",
+           "z_dtype", "gate z_dtype");
+    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, odd, F32, 16.0f, -INFINITY, f + 8), INVALID,
+           "gla_log_sigmoid_gate_bwd", "z (", "gate bwd z align");
+    expect(gla_repeat_heads_fwd(ctx, 1, 1, 2, 2, f, f + 8, 2), INVALID, "gla_repeat_heads_fwd", "dtype",
+           "repeat dtype");
+    expect(gla_repeat_heads_fwd(ctx, 1, 1, 2, 2, odd, f + 8, BF16), GLA_OK, "gla_repeat_heads_fwd", "",
+           "repeat bf16");
+    expect(gla_bias_add(ctx, 2, 2, f, f + 8, 5), INVALID, "gla_bias_add", "y_dtype", "bias_add y_dtype");
     fn = "gla_repeat_heads_bwd";
     expect(gla_repeat_heads_bwd(ctx, 1, 1, 2, 2, f, NULL), INVALID, fn, "din", "repeat din");
     /* embedding, cross-entropy */
@@ -465,8 +496,8 @@ static void layer_functions(gla_context* ctx) {
     /* small ops */
     expect(gla_add(ctx, 2, f, NULL, f), INVALID, "gla_add", "b must not be NULL", "add b");
     expect(gla_add(ctx, -2, f, f, f), INVALID, "gla_add", "count", "add count");
-    expect(gla_bias_add(ctx, 2, 2, NULL, f), INVALID, "gla_bias_add", "bias", "bias_add bias");
-    expect(gla_bias_add(ctx, 2, -1, f, f), INVALID, "gla_bias_add", "width", "bias_add width");
+    expect(gla_bias_add(ctx, 2, 2, NULL, f, F32), INVALID, "gla_bias_add", "bias", "bias_add bias");
+    expect(gla_bias_add(ctx, 2, -1, f, f, F32), INVALID, "gla_bias_add", "width", "bias_add width");
     expect(gla_bias_grad(ctx, 2, 2, f, NULL), INVALID, "gla_bias_grad", "dbias", "bias_grad dbias");
     expect(gla_bias_grad(ctx, big, big, f, f), INVALID, "gla_bias_grad", "overflows", "bias_grad overflow");
     expect(gla_scale(ctx, 2, 2.0f, odd), INVALID, "gla_scale", "x (", "scale misaligned");

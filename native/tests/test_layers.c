@@ -3,7 +3,8 @@
  * transpose, leading dims larger than the rows, alpha/beta, beta 0 over NaN, k 0, bf16 inputs and outputs), the
  * norms and their gradients (accumulate_dx), SwiGLU, the log-sigmoid gate (with and without clamp), grouped heads,
  * embedding (padding_idx, repeated ids), cross-entropy (vocab 32000, ignored rows, dlogits in place), add (in place),
- * bias_add, bias_grad, scale, sum_squares, cast (exact round-to-nearest-even), AdamW. Awkward sizes (rows 1, 3, 37;
+ * bias_add, bias_grad, scale, sum_squares, cast (exact round-to-nearest-even), AdamW; with bf16 activations, bit for
+ * bit the fp32 op on the same values (bf16 outputs: its result rounded). Awkward sizes (rows 1, 3, 37;
  * widths 1, 5, 17, 1000); every output poisoned with NaN before each call. Metric: relative RMS error, fp32 outputs
  * <= 1e-5, bf16 outputs <= 5e-3, no NaN. Then determinism: the reductions and gemm give the same bits at 1 and 4
  * threads. CTest: layers.
@@ -168,13 +169,13 @@ static void test_norms(void) {
                 snprintf(what, sizeof what, "%srms_norm rows=%lld width=%lld", gated ? "gated_" : "", (long long)rows,
                          (long long)w);
                 ref_norm_fwd(rows, w, x, z, wt, eps, ry, rrstd);
-                if (gated) CHECK_OK(gla_gated_rms_norm_fwd(ctx, rows, w, x, z, wt, eps, y, rstd));
-                else CHECK_OK(gla_rms_norm_fwd(ctx, rows, w, x, wt, eps, y, rstd));
+                if (gated) CHECK_OK(gla_gated_rms_norm_fwd(ctx, rows, w, x, z, F32, wt, eps, y, F32, rstd));
+                else CHECK_OK(gla_rms_norm_fwd(ctx, rows, w, x, wt, eps, y, F32, rstd));
                 expect_close(what, y, ry, n, TOL_F32);
                 expect_close(what, rstd, rrstd, rows, TOL_F32);
                 if (gated) {
                     ref_norm_bwd(rows, w, eps, dy, x, z, wt, NULL, dw0, rdx, rdz, rdw);
-                    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, x, z, wt, rstd, dx, dz, dw));
+                    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, x, z, F32, wt, rstd, dx, dz, dw));
                     expect_close("gated_rms_norm_bwd dz", dz, rdz, n, TOL_F32);
                 } else {
                     /* accumulate: dx holds values to add to */
@@ -218,14 +219,14 @@ static void test_elementwise(void) {
         double *r1 = dalloc(n), *r2 = dalloc(n);
         /* swiglu */
         for (int64_t i = 0; i < n; i++) r1[i] = a[i] * sigmoid(a[i]) * b[i];
-        CHECK_OK(gla_swiglu_fwd(ctx, n, a, b, y));
+        CHECK_OK(gla_swiglu_fwd(ctx, n, a, b, F32, y, F32));
         expect_close("swiglu_fwd", y, r1, n, TOL_F32);
         for (int64_t i = 0; i < n; i++) {
             const double s = sigmoid(a[i]);
             r1[i] = dy[i] * b[i] * (s + a[i] * s * (1.0 - s));
             r2[i] = dy[i] * a[i] * s;
         }
-        CHECK_OK(gla_swiglu_bwd(ctx, n, dy, a, b, da, db));
+        CHECK_OK(gla_swiglu_bwd(ctx, n, dy, a, b, F32, da, db));
         expect_close("swiglu_bwd da", da, r1, n, TOL_F32);
         expect_close("swiglu_bwd db", db, r2, n, TOL_F32);
         /* log-sigmoid gate, normalizer 16, without and with a clamp */
@@ -237,9 +238,9 @@ static void test_elementwise(void) {
                 r1[i] = ls < cmin ? cmin : ls;
                 r2[i] = (float)(-log1p(exp(-(double)a[i])) / 16.0) < cmin ? 0.0 : dy[i] / 16.0 * sigmoid(-a[i]);
             }
-            CHECK_OK(gla_log_sigmoid_gate_fwd(ctx, n, a, 16.0f, cmin, y));
+            CHECK_OK(gla_log_sigmoid_gate_fwd(ctx, n, a, F32, 16.0f, cmin, y));
             expect_close(clamp ? "log_sigmoid_gate_fwd (clamp)" : "log_sigmoid_gate_fwd", y, r1, n, TOL_F32);
-            CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, a, 16.0f, cmin, da));
+            CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, a, F32, 16.0f, cmin, da));
             expect_close(clamp ? "log_sigmoid_gate_bwd (clamp)" : "log_sigmoid_gate_bwd", da, r2, n, TOL_F32);
         }
         /* add, in place too */
@@ -318,7 +319,7 @@ static void test_rows(void) {
                         for (int64_t g = 0; g < groups; g++) s += dout[(r * kv * groups + j * groups + g) * hd + e];
                         rdin[(r * kv + j) * hd + e] = s;
                     }
-            CHECK_OK(gla_repeat_heads_fwd(ctx, rows, kv, groups, hd, in, out));
+            CHECK_OK(gla_repeat_heads_fwd(ctx, rows, kv, groups, hd, in, out, F32));
             expect_close("repeat_heads_fwd", out, rout, n_out, 0.0);
             CHECK_OK(gla_repeat_heads_bwd(ctx, rows, kv, groups, hd, dout, din));
             expect_close("repeat_heads_bwd", din, rdin, n_in, TOL_F32);
@@ -331,13 +332,113 @@ static void test_rows(void) {
                 rdb[j] = db[j];
                 for (int64_t r = 0; r < rows; r++) rdb[j] += in[r * hd + j];
             }
-            CHECK_OK(gla_bias_add(ctx, rows, hd, bias, y));
+            CHECK_OK(gla_bias_add(ctx, rows, hd, bias, y, F32));
             expect_close("bias_add", y, ry, n, TOL_F32);
             CHECK_OK(gla_bias_grad(ctx, rows, hd, in, db));
             expect_close("bias_grad", db, rdb, hd, TOL_F32);
             free(in), free(out), free(dout), free(din), free(rout), free(rdin), free(bias), free(y), free(db);
             free(ry), free(rdb);
         }
+}
+
+/* ---- bf16 activations ---- */
+
+static uint16_t* bf16_of(const float* x, int64_t n) {
+    uint16_t* b = test_malloc((size_t)n * 2);
+    for (int64_t i = 0; i < n; i++) b[i] = test_f32_to_bf16(x[i]);
+    return b;
+}
+
+static float* widened(const uint16_t* b, int64_t n) {
+    float* x = test_malloc((size_t)n * 4);
+    for (int64_t i = 0; i < n; i++) x[i] = test_bf16_to_f32(b[i]);
+    return x;
+}
+
+static uint16_t* bf16_nans(int64_t n) {
+    uint16_t* b = test_malloc((size_t)n * 2);
+    poison(b, (size_t)n, BF16);
+    return b;
+}
+
+/* A bf16 output is the fp32 op's output rounded to nearest even, bit for bit. */
+static void expect_rounded(const char* what, const uint16_t* got, const float* want, int64_t n) {
+    int64_t bad = 0;
+    for (int64_t i = 0; i < n; i++) bad += got[i] != test_f32_to_bf16(want[i]);
+    CHECK(bad == 0, "%s: %lld of %lld bf16 outputs are not the fp32 result rounded", what, (long long)bad,
+          (long long)n);
+}
+
+static void expect_same(const char* what, const float* got, const float* want, int64_t n) {
+    CHECK(memcmp(got, want, (size_t)n * 4) == 0, "%s: bf16-input result differs from fp32 on the same values", what);
+}
+
+/* Each op with bf16 activations computes exactly what it computes in fp32 on the same (widened) values: the
+ * backends load bf16 into fp32 and round bf16 outputs once at the store. */
+static void test_bf16_activations(void) {
+    const int64_t rows = 37, w = 203, n = rows * w, kv = 3, groups = 2, hd = 7;
+    float *x = test_randn(&rng, n, 1.0), *z = test_randn(&rng, n, 2.0), *wt = test_randn(&rng, w, 1.0);
+    float *dy = test_randn(&rng, n, 1.0), *bias = test_randn(&rng, w, 1.0);
+    uint16_t *xb = bf16_of(x, n), *zb = bf16_of(z, n);
+    float *xw = widened(xb, n), *zw = widened(zb, n);
+    float *y = nans(n), *rstd = nans(rows), *rstd_b = nans(rows), *dx = nans(n), *dz = nans(n), *dx_b = nans(n),
+          *dz_b = nans(n);
+    float *dw = test_randn(&rng, w, 1.0), *dw_b = test_malloc((size_t)w * 4);
+    memcpy(dw_b, dw, (size_t)w * 4);
+    uint16_t* yb = bf16_nans(n);
+    const float eps = 1e-6f;
+
+    CHECK_OK(gla_rms_norm_fwd(ctx, rows, w, x, wt, eps, y, F32, rstd));
+    CHECK_OK(gla_rms_norm_fwd(ctx, rows, w, x, wt, eps, yb, BF16, rstd_b));
+    expect_rounded("rms_norm_fwd bf16 y", yb, y, n);
+    expect_same("rms_norm_fwd rstd (bf16 y)", rstd_b, rstd, rows);
+
+    poison_f32(y, (size_t)n), poison(yb, (size_t)n, BF16), poison_f32(rstd_b, (size_t)rows);
+    CHECK_OK(gla_gated_rms_norm_fwd(ctx, rows, w, xw, zw, F32, wt, eps, y, F32, rstd));
+    CHECK_OK(gla_gated_rms_norm_fwd(ctx, rows, w, xb, zb, BF16, wt, eps, yb, BF16, rstd_b));
+    expect_rounded("gated_rms_norm_fwd bf16 y", yb, y, n);
+    expect_same("gated_rms_norm_fwd rstd", rstd_b, rstd, rows);
+    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, xw, zw, F32, wt, rstd, dx, dz, dw));
+    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, xb, zb, BF16, wt, rstd, dx_b, dz_b, dw_b));
+    expect_same("gated_rms_norm_bwd dx", dx_b, dx, n);
+    expect_same("gated_rms_norm_bwd dz", dz_b, dz, n);
+    expect_same("gated_rms_norm_bwd dweight", dw_b, dw, w);
+
+    poison_f32(y, (size_t)n), poison(yb, (size_t)n, BF16), poison_f32(dx_b, (size_t)n), poison_f32(dz_b, (size_t)n);
+    CHECK_OK(gla_swiglu_fwd(ctx, n, xw, zw, F32, y, F32));
+    CHECK_OK(gla_swiglu_fwd(ctx, n, xb, zb, BF16, yb, BF16));
+    expect_rounded("swiglu_fwd bf16", yb, y, n);
+    CHECK_OK(gla_swiglu_bwd(ctx, n, dy, xw, zw, F32, dx, dz));
+    CHECK_OK(gla_swiglu_bwd(ctx, n, dy, xb, zb, BF16, dx_b, dz_b));
+    expect_same("swiglu_bwd da", dx_b, dx, n);
+    expect_same("swiglu_bwd db", dz_b, dz, n);
+
+    poison_f32(dx_b, (size_t)n), poison_f32(dz_b, (size_t)n);
+    CHECK_OK(gla_log_sigmoid_gate_fwd(ctx, n, zw, F32, 16.0f, -0.1f, dx));
+    CHECK_OK(gla_log_sigmoid_gate_fwd(ctx, n, zb, BF16, 16.0f, -0.1f, dx_b));
+    expect_same("log_sigmoid_gate_fwd (bf16 z)", dx_b, dx, n);
+    CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, zw, F32, 16.0f, -0.1f, dz));
+    CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, zb, BF16, 16.0f, -0.1f, dz_b));
+    expect_same("log_sigmoid_gate_bwd (bf16 z)", dz_b, dz, n);
+
+    /* repeat_heads moves bf16 bits unchanged; bias_add rounds the fp32 sum */
+    const int64_t n_in = rows * kv * hd;
+    uint16_t* out = bf16_nans(n_in * groups);
+    CHECK_OK(gla_repeat_heads_fwd(ctx, rows, kv, groups, hd, xb, out, BF16));
+    int64_t bad = 0;
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t h = 0; h < kv * groups; h++)
+            for (int64_t e = 0; e < hd; e++)
+                bad += out[(r * kv * groups + h) * hd + e] != xb[(r * kv + h / groups) * hd + e];
+    CHECK(bad == 0, "repeat_heads_fwd bf16: %lld elements differ", (long long)bad);
+    memcpy(yb, xb, (size_t)n * 2);
+    memcpy(y, xw, (size_t)n * 4);
+    CHECK_OK(gla_bias_add(ctx, rows, w, bias, y, F32));
+    CHECK_OK(gla_bias_add(ctx, rows, w, bias, yb, BF16));
+    expect_rounded("bias_add bf16", yb, y, n);
+
+    free(x), free(z), free(wt), free(dy), free(bias), free(xb), free(zb), free(xw), free(zw), free(y), free(rstd);
+    free(rstd_b), free(dx), free(dz), free(dx_b), free(dz_b), free(dw), free(dw_b), free(yb), free(out);
 }
 
 /* ---- embedding, cross-entropy ---- */
@@ -440,7 +541,7 @@ static void test_determinism(void) {
     float *x = test_randn(&rng, n, 1.0), *dy = test_randn(&rng, n, 1.0), *wt = test_randn(&rng, w, 1.0), *y = nans(n), *rstd = nans(rows);
     int32_t* ids = test_malloc((size_t)rows * 4);
     for (int64_t r = 0; r < rows; r++) ids[r] = (int32_t)((r * 5) % 16);
-    CHECK_OK(gla_rms_norm_fwd(ctx, rows, w, x, wt, 1e-6f, y, rstd));
+    CHECK_OK(gla_rms_norm_fwd(ctx, rows, w, x, wt, 1e-6f, y, F32, rstd));
     const int64_t total = 18 * w + n + rows * 33 + 2;
     float *one = nans(total), *four = nans(total);
     run_reductions(1, x, dy, wt, rstd, ids, rows, w, one);
@@ -458,6 +559,7 @@ int main(void) {
     test_norms();
     test_elementwise();
     test_rows();
+    test_bf16_activations();
     test_embedding();
     test_cross_entropy();
     test_determinism();

@@ -1,8 +1,9 @@
 /*
  * test_layers_cuda.c — the layer ops of the cuda backend against the cpu backend (the same random inputs through
- * gla.h; device outputs poisoned with NaN before each call), then graphs: a recorded sequence (norm, gemm, SwiGLU,
- * add, gate, AdamW, decode step, chunk forward with a workspace) replayed equals direct execution, a replay reads
- * the inputs' current contents, and every call that cannot be recorded is refused while recording.
+ * gla.h; device outputs poisoned with NaN before each call), the ops with bf16 activations (pointers 16-byte and
+ * 2-byte aligned), then graphs: a recorded sequence (norm, gemm, SwiGLU, add, gate, AdamW, decode step, chunk
+ * forward with a workspace) replayed equals direct execution, a replay reads the inputs' current contents, and
+ * every call that cannot be recorded is refused while recording.
  * Tolerances (relative RMS against the cpu): fp32 outputs 1e-5 (gemm fp32 1e-5: no TF32), bf16 outputs 5e-3;
  * embedding_bwd and casts bit-exact; sum_squares 1e-12. Without cuBLAS the gemm cases print why and are skipped.
  * Without a CUDA device the program prints SKIP and exits 77 (CTest: SKIP_RETURN_CODE). CTest: layers_cuda.
@@ -153,14 +154,14 @@ static void test_norms(void) {
                 snprintf(what, sizeof what, "%srms_norm %lldx%lld", gated ? "gated_" : "", (long long)rows,
                          (long long)w);
                 if (gated) {
-                    CHECK_OK(gla_gated_rms_norm_fwd(cpu, rows, w, x, z, wt, 1e-6f, y, rstd));
-                    CHECK_OK(gla_gated_rms_norm_fwd(gpu, rows, w, gx, gz, gwt, 1e-6f, gy, grstd));
-                    CHECK_OK(gla_gated_rms_norm_bwd(cpu, rows, w, dy, x, z, wt, rstd, dx, dz, dw));
-                    CHECK_OK(gla_gated_rms_norm_bwd(gpu, rows, w, gdy, gx, gz, gwt, grstd, gdx, gdz, gdw));
+                    CHECK_OK(gla_gated_rms_norm_fwd(cpu, rows, w, x, z, F32, wt, 1e-6f, y, F32, rstd));
+                    CHECK_OK(gla_gated_rms_norm_fwd(gpu, rows, w, gx, gz, F32, gwt, 1e-6f, gy, F32, grstd));
+                    CHECK_OK(gla_gated_rms_norm_bwd(cpu, rows, w, dy, x, z, F32, wt, rstd, dx, dz, dw));
+                    CHECK_OK(gla_gated_rms_norm_bwd(gpu, rows, w, gdy, gx, gz, F32, gwt, grstd, gdx, gdz, gdw));
                     compare("gated_rms_norm_bwd dz", gdz, dz, n, TOL_F32);
                 } else {
-                    CHECK_OK(gla_rms_norm_fwd(cpu, rows, w, x, wt, 1e-6f, y, rstd));
-                    CHECK_OK(gla_rms_norm_fwd(gpu, rows, w, gx, gwt, 1e-6f, gy, grstd));
+                    CHECK_OK(gla_rms_norm_fwd(cpu, rows, w, x, wt, 1e-6f, y, F32, rstd));
+                    CHECK_OK(gla_rms_norm_fwd(gpu, rows, w, gx, gwt, 1e-6f, gy, F32, grstd));
                     CHECK_OK(gla_rms_norm_bwd(cpu, rows, w, dy, x, wt, rstd, dx, 1, dw));
                     CHECK_OK(gla_rms_norm_bwd(gpu, rows, w, gdy, gx, gwt, grstd, gdx, 1, gdw));
                 }
@@ -185,20 +186,20 @@ static void test_elementwise(void) {
                   *gy2 = dev_nan(n + 1);
             float *pa = ga + offset, *py = gy + offset, *py2 = gy2 + offset;
             CHECK_OK(gla_memcpy(gpu, pa, a, n * 4, GLA_COPY_HOST_TO_DEVICE));
-            CHECK_OK(gla_swiglu_fwd(cpu, n, a, b, y));
-            CHECK_OK(gla_swiglu_fwd(gpu, n, pa, gb, py));
+            CHECK_OK(gla_swiglu_fwd(cpu, n, a, b, F32, y, F32));
+            CHECK_OK(gla_swiglu_fwd(gpu, n, pa, gb, F32, py, F32));
             compare("swiglu_fwd", py, y, n, TOL_F32);
-            CHECK_OK(gla_swiglu_bwd(cpu, n, dy, a, b, y, y2));
-            CHECK_OK(gla_swiglu_bwd(gpu, n, gdy, pa, gb, py, py2));
+            CHECK_OK(gla_swiglu_bwd(cpu, n, dy, a, b, F32, y, y2));
+            CHECK_OK(gla_swiglu_bwd(gpu, n, gdy, pa, gb, F32, py, py2));
             compare("swiglu_bwd da", py, y, n, TOL_F32);
             compare("swiglu_bwd db", py2, y2, n, TOL_F32);
             for (int clamp = 0; clamp < 2; clamp++) {
                 const float cmin = clamp ? -0.1f : -INFINITY;
-                CHECK_OK(gla_log_sigmoid_gate_fwd(cpu, n, a, 16.0f, cmin, y));
-                CHECK_OK(gla_log_sigmoid_gate_fwd(gpu, n, pa, 16.0f, cmin, py));
+                CHECK_OK(gla_log_sigmoid_gate_fwd(cpu, n, a, F32, 16.0f, cmin, y));
+                CHECK_OK(gla_log_sigmoid_gate_fwd(gpu, n, pa, F32, 16.0f, cmin, py));
                 compare("log_sigmoid_gate_fwd", py, y, n, TOL_F32);
-                CHECK_OK(gla_log_sigmoid_gate_bwd(cpu, n, dy, a, 16.0f, cmin, y));
-                CHECK_OK(gla_log_sigmoid_gate_bwd(gpu, n, gdy, pa, 16.0f, cmin, py));
+                CHECK_OK(gla_log_sigmoid_gate_bwd(cpu, n, dy, a, F32, 16.0f, cmin, y));
+                CHECK_OK(gla_log_sigmoid_gate_bwd(gpu, n, gdy, pa, F32, 16.0f, cmin, py));
                 compare("log_sigmoid_gate_bwd", py, y, n, TOL_F32);
             }
             CHECK_OK(gla_add(cpu, n, a, b, y));
@@ -242,8 +243,8 @@ static void test_rows(void) {
             if (n_in > 2000000) continue;
             float *in = test_randn(&rng, n_in, 1.0), *out = test_malloc((size_t)(n_in * groups) * 4), *din = test_malloc((size_t)n_in * 4);
             float *gin = up_f(in, n_in), *gout = dev_nan(n_in * groups), *gdin = dev_nan(n_in);
-            CHECK_OK(gla_repeat_heads_fwd(cpu, rows, kv, groups, hd, in, out));
-            CHECK_OK(gla_repeat_heads_fwd(gpu, rows, kv, groups, hd, gin, gout));
+            CHECK_OK(gla_repeat_heads_fwd(cpu, rows, kv, groups, hd, in, out, F32));
+            CHECK_OK(gla_repeat_heads_fwd(gpu, rows, kv, groups, hd, gin, gout, F32));
             compare_bits("repeat_heads_fwd", gout, out, n_in * groups * 4);
             CHECK_OK(gla_repeat_heads_bwd(cpu, rows, kv, groups, hd, out, din));
             CHECK_OK(gla_repeat_heads_bwd(gpu, rows, kv, groups, hd, gout, gdin));
@@ -251,8 +252,8 @@ static void test_rows(void) {
             const int64_t n = rows * hd;
             float *bias = test_randn(&rng, hd, 1.0), *db = test_randn(&rng, hd, 1.0);
             float *gbias = up_f(bias, hd), *gdb = up_f(db, hd);
-            CHECK_OK(gla_bias_add(cpu, rows, hd, bias, in));
-            CHECK_OK(gla_bias_add(gpu, rows, hd, gbias, gin));
+            CHECK_OK(gla_bias_add(cpu, rows, hd, bias, in, F32));
+            CHECK_OK(gla_bias_add(gpu, rows, hd, gbias, gin, F32));
             compare("bias_add", gin, in, n, TOL_F32);
             CHECK_OK(gla_bias_grad(cpu, rows, hd, in, db));
             CHECK_OK(gla_bias_grad(gpu, rows, hd, gin, gdb));
@@ -332,13 +333,13 @@ static gla_status graph_ops(const graph_bufs* b) {
     gla_status s;
     gla_dims dec = test_dims(GB, 1, GH, GK, GV, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
     gla_dims chunk = test_dims(1, GT, GH, GK, GV, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
-    if ((s = gla_rms_norm_fwd(gpu, GR, GW, b->x, b->w, 1e-6f, b->y, b->rstd)) != GLA_OK) return s;
+    if ((s = gla_rms_norm_fwd(gpu, GR, GW, b->x, b->w, 1e-6f, b->y, F32, b->rstd)) != GLA_OK) return s;
     if (have_cublas && (s = gla_gemm(gpu, 0, 1, GR, GW, GW, 1.0f, b->y, GW, b->wproj, GW, GLA_DTYPE_F32, 0.0f,
                                      b->proj, GW, GLA_DTYPE_F32)) != GLA_OK)
         return s;
-    if ((s = gla_swiglu_fwd(gpu, GR * GW, b->proj, b->y, b->act)) != GLA_OK) return s;
+    if ((s = gla_swiglu_fwd(gpu, GR * GW, b->proj, b->y, F32, b->act, F32)) != GLA_OK) return s;
     if ((s = gla_add(gpu, GR * GW, b->x, b->act, b->res)) != GLA_OK) return s;
-    if ((s = gla_log_sigmoid_gate_fwd(gpu, GR * GW, b->res, 16.0f, -INFINITY, b->z)) != GLA_OK) return s;
+    if ((s = gla_log_sigmoid_gate_fwd(gpu, GR * GW, b->res, F32, 16.0f, -INFINITY, b->z)) != GLA_OK) return s;
     if ((s = gla_bias_grad(gpu, GR, GW, b->res, b->g)) != GLA_OK) return s;
     if ((s = gla_adamw(gpu, GW, b->p, b->g, b->m, b->v, 1e-3f, 0.3f, 0.1f, 0.95f, 0.05f, 1e-8f, 0.999f)) != GLA_OK)
         return s;
@@ -482,6 +483,86 @@ static void test_graphs(void) {
     gfree(b.ws);
 }
 
+/* ---- bf16 activations: the same ops with bf16 tensors ---- */
+
+static uint16_t* bf16_of(const float* x, int64_t n) {
+    uint16_t* b = test_malloc((size_t)n * 2);
+    for (int64_t i = 0; i < n; i++) b[i] = test_f32_to_bf16(x[i]);
+    return b;
+}
+
+/* Compares n bf16 values of device memory with the cpu's, as fp32. */
+static void compare_bf16(const char* what, const void* dev, const uint16_t* want, int64_t n) {
+    uint16_t* got = (uint16_t*)down(dev, n * 2);
+    float* g = test_malloc((size_t)n * 4);
+    double* ref = test_malloc((size_t)n * sizeof(double));
+    for (int64_t i = 0; i < n; i++) g[i] = test_bf16_to_f32(got[i]), ref[i] = test_bf16_to_f32(want[i]);
+    double e = rel_rms_f32(g, ref, (size_t)n);
+    CHECK(e <= TOL_BF16, "%s: cuda vs cpu relative RMS %.3g > %.1g", what, e, TOL_BF16);
+    free(got), free(g), free(ref);
+}
+
+static void test_bf16_activations(void) {
+    static const int64_t rows_list[] = {1, 37, 3000};
+    for (int ri = 0; ri < 3; ri++)
+        for (int offset = 0; offset < 2; offset++) { /* offset 1: bf16 pointers 2-byte aligned (scalar loops) */
+            const int64_t rows = rows_list[ri], w = 203, n = rows * w, kv = 3, groups = 2, hd = 7;
+            float *x = test_randn(&rng, n, 1.0), *z = test_randn(&rng, n, 2.0), *wt = test_randn(&rng, w, 1.0);
+            float *dy = test_randn(&rng, n, 1.0), *bias = test_randn(&rng, w, 1.0);
+            uint16_t *xb = bf16_of(x, n), *zb = bf16_of(z, n), *yb = test_malloc((size_t)n * 2);
+            float *rstd = test_malloc((size_t)rows * 4), *dx = test_malloc((size_t)n * 4);
+            float *dz = test_malloc((size_t)n * 4), *dw = test_randn(&rng, w, 1.0);
+            uint16_t *gxb = (uint16_t*)up(xb, (n + 1) * 2), *gzb = (uint16_t*)up(zb, (n + 1) * 2);
+            uint16_t *gyb = (uint16_t*)up(yb, (n + 1) * 2);
+            uint16_t *px = gxb + offset, *pz = gzb + offset, *py = gyb + offset;
+            CHECK_OK(gla_memcpy(gpu, px, xb, n * 2, GLA_COPY_HOST_TO_DEVICE));
+            CHECK_OK(gla_memcpy(gpu, pz, zb, n * 2, GLA_COPY_HOST_TO_DEVICE));
+            float *gx = up_f(x, n), *gwt = up_f(wt, w), *gdy = up_f(dy, n), *gbias = up_f(bias, w);
+            float *grstd = dev_nan(rows), *gdx = dev_nan(n), *gdz = dev_nan(n), *gdw = up_f(dw, w);
+
+            CHECK_OK(gla_rms_norm_fwd(cpu, rows, w, x, wt, 1e-6f, yb, BF16, rstd));
+            CHECK_OK(gla_rms_norm_fwd(gpu, rows, w, gx, gwt, 1e-6f, py, BF16, grstd));
+            compare_bf16("rms_norm_fwd bf16 y", py, yb, n);
+            compare("rms_norm_fwd rstd (bf16 y)", grstd, rstd, rows, TOL_F32);
+            CHECK_OK(gla_gated_rms_norm_fwd(cpu, rows, w, xb, zb, BF16, wt, 1e-6f, yb, BF16, rstd));
+            CHECK_OK(gla_gated_rms_norm_fwd(gpu, rows, w, px, pz, BF16, gwt, 1e-6f, py, BF16, grstd));
+            compare_bf16("gated_rms_norm_fwd bf16", py, yb, n);
+            compare("gated_rms_norm_fwd rstd (bf16)", grstd, rstd, rows, TOL_F32);
+            CHECK_OK(gla_gated_rms_norm_bwd(cpu, rows, w, dy, xb, zb, BF16, wt, rstd, dx, dz, dw));
+            CHECK_OK(gla_gated_rms_norm_bwd(gpu, rows, w, gdy, px, pz, BF16, gwt, grstd, gdx, gdz, gdw));
+            compare("gated_rms_norm_bwd dx (bf16 x, z)", gdx, dx, n, TOL_F32);
+            compare("gated_rms_norm_bwd dz (bf16 x, z)", gdz, dz, n, TOL_F32);
+            compare("gated_rms_norm_bwd dweight (bf16 x, z)", gdw, dw, w, TOL_F32);
+            CHECK_OK(gla_swiglu_fwd(cpu, n, xb, zb, BF16, yb, BF16));
+            CHECK_OK(gla_swiglu_fwd(gpu, n, px, pz, BF16, py, BF16));
+            compare_bf16("swiglu_fwd bf16", py, yb, n);
+            CHECK_OK(gla_swiglu_bwd(cpu, n, dy, xb, zb, BF16, dx, dz));
+            CHECK_OK(gla_swiglu_bwd(gpu, n, gdy, px, pz, BF16, gdx, gdz));
+            compare("swiglu_bwd da (bf16 a, b)", gdx, dx, n, TOL_F32);
+            compare("swiglu_bwd db (bf16 a, b)", gdz, dz, n, TOL_F32);
+            CHECK_OK(gla_log_sigmoid_gate_fwd(cpu, n, zb, BF16, 16.0f, -0.1f, dx));
+            CHECK_OK(gla_log_sigmoid_gate_fwd(gpu, n, pz, BF16, 16.0f, -0.1f, gdx));
+            compare("log_sigmoid_gate_fwd (bf16 z)", gdx, dx, n, TOL_F32);
+            CHECK_OK(gla_log_sigmoid_gate_bwd(cpu, n, dy, zb, BF16, 16.0f, -0.1f, dz));
+            CHECK_OK(gla_log_sigmoid_gate_bwd(gpu, n, gdy, pz, BF16, 16.0f, -0.1f, gdz));
+            compare("log_sigmoid_gate_bwd (bf16 z)", gdz, dz, n, TOL_F32);
+            CHECK_OK(gla_bias_add(cpu, rows, w, bias, xb, BF16));
+            CHECK_OK(gla_bias_add(gpu, rows, w, gbias, px, BF16));
+            compare_bf16("bias_add bf16", px, xb, n);
+            /* repeat_heads: the bf16 bits moved unchanged */
+            const int64_t n_in = rows * kv * hd, n_out = n_in * groups;
+            uint16_t* out = test_malloc((size_t)n_out * 2);
+            void* gout = up(out, n_out * 2);
+            CHECK_OK(gla_repeat_heads_fwd(cpu, rows, kv, groups, hd, zb, out, BF16));
+            CHECK_OK(gla_repeat_heads_fwd(gpu, rows, kv, groups, hd, pz, gout, BF16));
+            compare_bits("repeat_heads_fwd bf16", gout, out, n_out * 2);
+            free(x), free(z), free(wt), free(dy), free(bias), free(xb), free(zb), free(yb), free(rstd), free(dx);
+            free(dz), free(dw), free(out);
+            gfree(gxb), gfree(gzb), gfree(gyb), gfree(gx), gfree(gwt), gfree(gdy), gfree(gbias), gfree(grstd);
+            gfree(gdx), gfree(gdz), gfree(gdw), gfree(gout);
+        }
+}
+
 int main(void) {
     int32_t devices = 0;
     CHECK_OK(gla_device_count(GLA_BACKEND_CUDA, &devices));
@@ -497,6 +578,7 @@ int main(void) {
     test_norms();
     test_elementwise();
     test_rows();
+    test_bf16_activations();
     test_vocab();
     test_graphs();
     CHECK_OK(gla_context_destroy(gpu));

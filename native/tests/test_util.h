@@ -14,6 +14,9 @@
 extern int test_failures;
 
 /* Records a failure (with file:line) when cond is false; the test goes on. */
+/* Short names for the element types in calls. */
+enum { F32 = GLA_DTYPE_F32, BF16 = GLA_DTYPE_BF16 };
+
 #define CHECK(cond, ...)                                                                                          \
     do {                                                                                                          \
         if (!(cond)) {                                                                                            \

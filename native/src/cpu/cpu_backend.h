@@ -42,15 +42,16 @@ gla_status gla_cpu_graph_destroy(gla_graph* graph);
 /* cpu_layers.c: the other layer ops */
 gla_status gla_cpu_norm_fwd(gla_context* context, const gla_norm_args* args);
 gla_status gla_cpu_norm_bwd(gla_context* context, const gla_norm_args* args);
-gla_status gla_cpu_swiglu_fwd(gla_context* context, int64_t count, const float* a, const float* b, float* y);
-gla_status gla_cpu_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const float* a, const float* b,
-                              float* da, float* db);
-gla_status gla_cpu_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const float* z, float normalizer,
-                                        float clamp_min, float* g);
-gla_status gla_cpu_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const float* z,
-                                        float normalizer, float clamp_min, float* dz);
+gla_status gla_cpu_swiglu_fwd(gla_context* context, int64_t count, const void* a, const void* b,
+                              int32_t ab_dtype, void* y, int32_t y_dtype);
+gla_status gla_cpu_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
+                              int32_t ab_dtype, float* da, float* db);
+gla_status gla_cpu_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
+                                        float normalizer, float clamp_min, float* g);
+gla_status gla_cpu_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
+                                        int32_t z_dtype, float normalizer, float clamp_min, float* dz);
 gla_status gla_cpu_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
-                                    int64_t head_dim, const float* in, float* out);
+                                    int64_t head_dim, const void* in, void* out, int32_t dtype);
 gla_status gla_cpu_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
                                     int64_t head_dim, const float* dout, float* din);
 gla_status gla_cpu_embedding_fwd(gla_context* context, int64_t rows, int64_t width, const int32_t* ids,
@@ -60,7 +61,8 @@ gla_status gla_cpu_embedding_bwd(gla_context* context, int64_t rows, int64_t wid
 gla_status gla_cpu_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
                                  const int32_t* targets, float grad_scale, float* losses, float* dlogits);
 gla_status gla_cpu_add(gla_context* context, int64_t count, const float* a, const float* b, float* out);
-gla_status gla_cpu_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y);
+gla_status gla_cpu_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, void* y,
+                            int32_t y_dtype);
 gla_status gla_cpu_bias_grad(gla_context* context, int64_t rows, int64_t width, const float* dy, float* dbias);
 gla_status gla_cpu_scale(gla_context* context, int64_t count, float factor, float* x);
 gla_status gla_cpu_sum_squares(gla_context* context, int64_t count, const float* x, double* sum);

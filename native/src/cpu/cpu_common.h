@@ -81,6 +81,16 @@ static inline void cpu_store_row(void* dst, int32_t dtype, int64_t offset, const
     }
 }
 
+/* Element i of a layer-op tensor of either dtype, as fp32; and its store (bf16: round to nearest even). */
+static inline float cpu_load(const void* p, int32_t dtype, int64_t i) {
+    return dtype == GLA_DTYPE_BF16 ? gla_bf16_to_f32(((const uint16_t*)p)[i]) : ((const float*)p)[i];
+}
+
+static inline void cpu_store(void* p, int32_t dtype, int64_t i, float v) {
+    if (dtype == GLA_DTYPE_BF16) ((uint16_t*)p)[i] = gla_f32_to_bf16(v);
+    else ((float*)p)[i] = v;
+}
+
 /* The log gate of token `token`, head h, as key_dim values (channel: copied; head: broadcast; none: 0). */
 static inline void cpu_load_gate(float* restrict dst, const cpu_problem* p, const float* g, int64_t token, int64_t h) {
     if (p->gate == GLA_GATE_CHANNEL) {

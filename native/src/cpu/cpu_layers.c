@@ -59,17 +59,21 @@ gla_status gla_cpu_norm_fwd(gla_context* context, const gla_norm_args* a) {
     const int threads = gla_cpu_threads(context, rows * w / SERIAL_ELEMENTS + 1);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t r = 0; r < rows; r++) {
-        const float* x = a->x + r * w;
-        float* y = a->y + r * w;
         double ss = 0.0;
-        for (int64_t j = 0; j < w; j++) ss += (double)x[j] * x[j];
+        for (int64_t j = 0; j < w; j++) {
+            const float x = cpu_load(a->x, a->xz_dtype, r * w + j);
+            ss += (double)x * x;
+        }
         const float rstd = (float)(1.0 / sqrt(ss / (double)w + (double)a->eps));
         a->rstd[r] = rstd;
-        if (a->z == NULL) {
-            for (int64_t j = 0; j < w; j++) y[j] = x[j] * rstd * a->weight[j];
-        } else {
-            const float* z = a->z + r * w;
-            for (int64_t j = 0; j < w; j++) y[j] = x[j] * rstd * a->weight[j] * (z[j] * sigmoidf(z[j]));
+        for (int64_t j = 0; j < w; j++) {
+            const int64_t i = r * w + j;
+            float y = cpu_load(a->x, a->xz_dtype, i) * rstd * a->weight[j];
+            if (a->z != NULL) {
+                const float z = cpu_load(a->z, a->xz_dtype, i);
+                y *= z * sigmoidf(z);
+            }
+            cpu_store(a->y, a->y_dtype, i, y);
         }
     }
     return GLA_OK;
@@ -81,21 +85,27 @@ gla_status gla_cpu_norm_fwd(gla_context* context, const gla_norm_args* a) {
 static void norm_bwd_row(const gla_norm_args* a, int64_t r, float* dw) {
     const int64_t w = a->width;
     const float rstd = a->rstd[r];
-    const float *x = a->x + r * w, *dy = a->dy + r * w, *z = a->z ? a->z + r * w : NULL;
+    const float* dy = a->dy + r * w;
+    const int gated = a->z != NULL;
     float* dx = a->dx + r * w;
     double dot = 0.0;
     for (int64_t j = 0; j < w; j++) {
-        const float dn = z ? dy[j] * (z[j] * sigmoidf(z[j])) : dy[j];
-        dot += (double)(dn * a->weight[j]) * (x[j] * rstd);
+        const float x = cpu_load(a->x, a->xz_dtype, r * w + j);
+        float dn = dy[j];
+        if (gated) {
+            const float z = cpu_load(a->z, a->xz_dtype, r * w + j);
+            dn *= z * sigmoidf(z);
+        }
+        dot += (double)(dn * a->weight[j]) * (x * rstd);
     }
     const float mean = (float)(dot / (double)w);
     for (int64_t j = 0; j < w; j++) {
-        const float xhat = x[j] * rstd;
+        const float xhat = cpu_load(a->x, a->xz_dtype, r * w + j) * rstd;
         float dn = dy[j];
-        if (z) {
-            const float s = sigmoidf(z[j]);
-            dn = dy[j] * (z[j] * s);
-            a->dz[r * w + j] = dy[j] * xhat * a->weight[j] * (s + z[j] * s * (1.0f - s));
+        if (gated) {
+            const float z = cpu_load(a->z, a->xz_dtype, r * w + j), s = sigmoidf(z);
+            dn = dy[j] * (z * s);
+            a->dz[r * w + j] = dy[j] * xhat * a->weight[j] * (s + z * s * (1.0f - s));
         }
         const float d = rstd * (dn * a->weight[j] - xhat * mean);
         dx[j] = a->accumulate_dx ? dx[j] + d : d;
@@ -121,18 +131,22 @@ gla_status gla_cpu_norm_bwd(gla_context* context, const gla_norm_args* a) {
 
 /* ---- elementwise ---- */
 
-gla_status gla_cpu_swiglu_fwd(gla_context* context, int64_t count, const float* a, const float* b, float* y) {
+gla_status gla_cpu_swiglu_fwd(gla_context* context, int64_t count, const void* a, const void* b, int32_t ab_dtype,
+                              void* y, int32_t y_dtype) {
 #pragma omp parallel for num_threads(elementwise_threads(context, count)) schedule(static)
-    for (int64_t i = 0; i < count; i++) y[i] = a[i] * sigmoidf(a[i]) * b[i];
+    for (int64_t i = 0; i < count; i++) {
+        const float x = cpu_load(a, ab_dtype, i);
+        cpu_store(y, y_dtype, i, x * sigmoidf(x) * cpu_load(b, ab_dtype, i));
+    }
     return GLA_OK;
 }
 
-gla_status gla_cpu_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const float* a, const float* b,
-                              float* da, float* db) {
+gla_status gla_cpu_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
+                              int32_t ab_dtype, float* da, float* db) {
 #pragma omp parallel for num_threads(elementwise_threads(context, count)) schedule(static)
     for (int64_t i = 0; i < count; i++) {
-        const float s = sigmoidf(a[i]), x = a[i], g = dy[i];
-        da[i] = g * b[i] * (s + x * s * (1.0f - s));
+        const float x = cpu_load(a, ab_dtype, i), s = sigmoidf(x), g = dy[i];
+        da[i] = g * cpu_load(b, ab_dtype, i) * (s + x * s * (1.0f - s));
         db[i] = g * x * s;
     }
     return GLA_OK;
@@ -143,30 +157,35 @@ static inline float log_sigmoid_scaled(float z, float normalizer) {
     return (fminf(z, 0.0f) - log1pf(expf(-fabsf(z)))) / normalizer;
 }
 
-gla_status gla_cpu_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const float* z, float normalizer,
-                                        float clamp_min, float* g) {
+gla_status gla_cpu_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
+                                        float normalizer, float clamp_min, float* g) {
 #pragma omp parallel for num_threads(elementwise_threads(context, count)) schedule(static)
-    for (int64_t i = 0; i < count; i++) g[i] = fmaxf(log_sigmoid_scaled(z[i], normalizer), clamp_min);
+    for (int64_t i = 0; i < count; i++)
+        g[i] = fmaxf(log_sigmoid_scaled(cpu_load(z, z_dtype, i), normalizer), clamp_min);
     return GLA_OK;
 }
 
 /* The clamp is active (gradient 0) where the unclamped value is below clamp_min, as torch's clamp_min backward. */
-gla_status gla_cpu_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const float* z,
-                                        float normalizer, float clamp_min, float* dz) {
+gla_status gla_cpu_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
+                                        int32_t z_dtype, float normalizer, float clamp_min, float* dz) {
 #pragma omp parallel for num_threads(elementwise_threads(context, count)) schedule(static)
-    for (int64_t i = 0; i < count; i++)
-        dz[i] = log_sigmoid_scaled(z[i], normalizer) < clamp_min ? 0.0f : dg[i] / normalizer * sigmoidf(-z[i]);
+    for (int64_t i = 0; i < count; i++) {
+        const float zi = cpu_load(z, z_dtype, i);
+        dz[i] = log_sigmoid_scaled(zi, normalizer) < clamp_min ? 0.0f : dg[i] / normalizer * sigmoidf(-zi);
+    }
     return GLA_OK;
 }
 
 gla_status gla_cpu_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
-                                    int64_t head_dim, const float* in, float* out) {
+                                    int64_t head_dim, const void* in, void* out, int32_t dtype) {
     const int64_t heads = kv_heads * groups;
+    const size_t element = dtype == GLA_DTYPE_BF16 ? 2 : 4;
 #pragma omp parallel for num_threads(elementwise_threads(context, rows * heads * head_dim)) schedule(static)
     for (int64_t r = 0; r < rows; r++)
         for (int64_t h = 0; h < heads; h++)
-            memcpy(out + (r * heads + h) * head_dim, in + (r * kv_heads + h / groups) * head_dim,
-                   (size_t)head_dim * sizeof(float));
+            memcpy((char*)out + (size_t)((r * heads + h) * head_dim) * element,
+                   (const char*)in + (size_t)((r * kv_heads + h / groups) * head_dim) * element,
+                   (size_t)head_dim * element);
     return GLA_OK;
 }
 
@@ -251,10 +270,14 @@ gla_status gla_cpu_add(gla_context* context, int64_t count, const float* a, cons
     return GLA_OK;
 }
 
-gla_status gla_cpu_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y) {
+gla_status gla_cpu_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, void* y,
+                            int32_t y_dtype) {
 #pragma omp parallel for num_threads(elementwise_threads(context, rows * width)) schedule(static)
     for (int64_t r = 0; r < rows; r++)
-        for (int64_t j = 0; j < width; j++) y[r * width + j] += bias[j];
+        for (int64_t j = 0; j < width; j++) {
+            const int64_t i = r * width + j;
+            cpu_store(y, y_dtype, i, cpu_load(y, y_dtype, i) + bias[j]);
+        }
     return GLA_OK;
 }
 

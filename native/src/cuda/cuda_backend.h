@@ -56,19 +56,21 @@ gla_status gla_cuda_bias_grad(gla_context* context, int64_t rows, int64_t width,
 gla_status gla_cuda_sum_squares(gla_context* context, int64_t count, const float* x, double* sum);
 
 /* elementwise.cu */
-gla_status gla_cuda_swiglu_fwd(gla_context* context, int64_t count, const float* a, const float* b, float* y);
-gla_status gla_cuda_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const float* a, const float* b,
-                               float* da, float* db);
-gla_status gla_cuda_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const float* z, float normalizer,
-                                         float clamp_min, float* g);
-gla_status gla_cuda_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const float* z,
-                                         float normalizer, float clamp_min, float* dz);
+gla_status gla_cuda_swiglu_fwd(gla_context* context, int64_t count, const void* a, const void* b,
+                               int32_t ab_dtype, void* y, int32_t y_dtype);
+gla_status gla_cuda_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
+                               int32_t ab_dtype, float* da, float* db);
+gla_status gla_cuda_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
+                                         float normalizer, float clamp_min, float* g);
+gla_status gla_cuda_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
+                                         int32_t z_dtype, float normalizer, float clamp_min, float* dz);
 gla_status gla_cuda_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
-                                     int64_t head_dim, const float* in, float* out);
+                                     int64_t head_dim, const void* in, void* out, int32_t dtype);
 gla_status gla_cuda_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
                                      int64_t head_dim, const float* dout, float* din);
 gla_status gla_cuda_add(gla_context* context, int64_t count, const float* a, const float* b, float* out);
-gla_status gla_cuda_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y);
+gla_status gla_cuda_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, void* y,
+                             int32_t y_dtype);
 gla_status gla_cuda_scale(gla_context* context, int64_t count, float factor, float* x);
 gla_status gla_cuda_cast(gla_context* context, int64_t count, const void* src, int32_t src_dtype, void* dst,
                          int32_t dst_dtype);

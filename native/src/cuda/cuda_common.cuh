@@ -8,6 +8,7 @@
 
 #include "cuda_backend.h"
 
+#include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
 /* Turns a CUDA runtime error into a status and this thread's message ("fn: what failed: name (text)").
@@ -62,6 +63,19 @@ static inline unsigned gla_cuda_grid(int64_t n, int threads) {
     if (b < 1) b = 1;
     if (b > 65535 * 32) b = 65535 * 32;
     return (unsigned)b;
+}
+
+/* Element i of a layer-op tensor of either dtype (gla.h: F32 or BF16) as fp32, and its store (bf16: round to
+ * nearest even). The dtype is uniform over a launch, so the branch costs nothing measurable in these memory-bound
+ * kernels. */
+__device__ inline float gla_cuda_load(const void* p, int32_t dtype, int64_t i) {
+    return dtype == GLA_DTYPE_BF16 ? __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i])
+                                   : static_cast<const float*>(p)[i];
+}
+
+__device__ inline void gla_cuda_store(void* p, int32_t dtype, int64_t i, float v) {
+    if (dtype == GLA_DTYPE_BF16) static_cast<__nv_bfloat16*>(p)[i] = __float2bfloat16_rn(v);
+    else static_cast<float*>(p)[i] = v;
 }
 
 /* Returns the error of the last launch (with its status and message) from an op function. */

@@ -36,6 +36,38 @@ template <int N> __device__ inline void store(float* p, const Vec<N>& r) {
         for (int k = 0; k < N; k++) p[k] = r.v[k];
 }
 
+/* A layer-op tensor of the caller's element type (F32 or BF16), loaded and stored as fp32 groups of N. */
+struct Typed {
+    void* p;
+    int32_t dtype;
+};
+
+template <int N> __device__ inline Vec<N> load(Typed t, int64_t i) {
+    if (t.dtype != GLA_DTYPE_BF16) return load<N>(static_cast<const float*>(t.p) + i);
+    Vec<N> r;
+    const __nv_bfloat16* s = static_cast<const __nv_bfloat16*>(t.p) + i;
+    if constexpr (N % 2 == 0) {
+        for (int k = 0; k < N; k += 2) {
+            const float2 f = __bfloat1622float2(reinterpret_cast<const __nv_bfloat162*>(s)[k / 2]);
+            r.v[k] = f.x, r.v[k + 1] = f.y;
+        }
+    } else {
+        for (int k = 0; k < N; k++) r.v[k] = __bfloat162float(s[k]);
+    }
+    return r;
+}
+
+template <int N> __device__ inline void store(Typed t, int64_t i, const Vec<N>& r) {
+    if (t.dtype != GLA_DTYPE_BF16) return store<N>(static_cast<float*>(t.p) + i, r);
+    __nv_bfloat16* d = static_cast<__nv_bfloat16*>(t.p) + i;
+    if constexpr (N % 2 == 0) {
+        for (int k = 0; k < N; k += 2)
+            reinterpret_cast<__nv_bfloat162*>(d)[k / 2] = __floats2bfloat162_rn(r.v[k], r.v[k + 1]);
+    } else {
+        for (int k = 0; k < N; k++) d[k] = __float2bfloat16_rn(r.v[k]);
+    }
+}
+
 inline bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
 
 /* Elements [begin, end) in groups of N: op.apply<N>(i) handles i .. i+N-1 ((end - begin) is a multiple of N). */
@@ -60,21 +92,21 @@ template <class Op> cudaError_t launch(const Op& op, int64_t count, bool aligned
 __device__ inline float sigmoidf_(float x) { return 1.0f / (1.0f + expf(-x)); }
 
 struct SwigluFwd {
-    const float *a, *b;
-    float* y;
+    Typed a, b, y;
     template <int N> __device__ void apply(int64_t i) const {
-        const Vec<N> va = load<N>(a + i), vb = load<N>(b + i);
+        const Vec<N> va = load<N>(a, i), vb = load<N>(b, i);
         Vec<N> o;
         for (int k = 0; k < N; k++) o.v[k] = va.v[k] * sigmoidf_(va.v[k]) * vb.v[k];
-        store<N>(y + i, o);
+        store<N>(y, i, o);
     }
 };
 
 struct SwigluBwd {
-    const float *dy, *a, *b;
+    const float* dy;
+    Typed a, b;
     float *da, *db;
     template <int N> __device__ void apply(int64_t i) const {
-        const Vec<N> g = load<N>(dy + i), va = load<N>(a + i), vb = load<N>(b + i);
+        const Vec<N> g = load<N>(dy + i), va = load<N>(a, i), vb = load<N>(b, i);
         Vec<N> oa, ob;
         for (int k = 0; k < N; k++) {
             const float s = sigmoidf_(va.v[k]), x = va.v[k];
@@ -91,11 +123,11 @@ __device__ inline float log_sigmoid_scaled(float z, float normalizer) {
 }
 
 struct GateFwd {
-    const float* z;
+    Typed z;
     float normalizer, clamp_min;
     float* g;
     template <int N> __device__ void apply(int64_t i) const {
-        const Vec<N> vz = load<N>(z + i);
+        const Vec<N> vz = load<N>(z, i);
         Vec<N> o;
         for (int k = 0; k < N; k++) o.v[k] = fmaxf(log_sigmoid_scaled(vz.v[k], normalizer), clamp_min);
         store<N>(g + i, o);
@@ -103,11 +135,12 @@ struct GateFwd {
 };
 
 struct GateBwd {
-    const float *dg, *z;
+    const float* dg;
+    Typed z;
     float normalizer, clamp_min;
     float* dz;
     template <int N> __device__ void apply(int64_t i) const {
-        const Vec<N> vg = load<N>(dg + i), vz = load<N>(z + i);
+        const Vec<N> vg = load<N>(dg + i), vz = load<N>(z, i);
         Vec<N> o;
         for (int k = 0; k < N; k++)
             o.v[k] = log_sigmoid_scaled(vz.v[k], normalizer) < clamp_min ? 0.0f
@@ -157,8 +190,8 @@ struct Adamw {
 };
 
 /* out [rows, heads·hd] from in [rows, kv·hd]: out head h is in head h / groups. One thread per output element. */
-__global__ void repeat_heads_fwd_kernel(int64_t rows, int64_t kv, int64_t groups, int64_t hd, const float* in,
-                                        float* out) {
+template <class T>
+__global__ void repeat_heads_fwd_kernel(int64_t rows, int64_t kv, int64_t groups, int64_t hd, const T* in, T* out) {
     const int64_t heads = kv * groups, total = rows * heads * hd, stride = (int64_t)gridDim.x * blockDim.x;
     for (int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) {
         const int64_t e = t % hd, h = t / hd % heads, r = t / (hd * heads);
@@ -179,9 +212,10 @@ __global__ void repeat_heads_bwd_kernel(int64_t rows, int64_t kv, int64_t groups
     }
 }
 
-__global__ void bias_add_kernel(int64_t rows, int64_t width, const float* bias, float* y) {
+__global__ void bias_add_kernel(int64_t rows, int64_t width, const float* bias, void* y, int32_t y_dtype) {
     const int64_t total = rows * width, stride = (int64_t)gridDim.x * blockDim.x;
-    for (int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) y[t] += bias[t % width];
+    for (int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride)
+        gla_cuda_store(y, y_dtype, t, gla_cuda_load(y, y_dtype, t) + bias[t % width]);
 }
 
 __global__ void f32_to_bf16(int64_t count, const float* src, __nv_bfloat16* dst) {
@@ -205,25 +239,30 @@ template <class Op> gla_status run(const char* fn, gla_context* context, const O
 
 } // namespace
 
-gla_status gla_cuda_swiglu_fwd(gla_context* context, int64_t count, const float* a, const float* b, float* y) {
-    return run("gla_swiglu_fwd", context, SwigluFwd{a, b, y}, count, aligned16(a) && aligned16(b) && aligned16(y));
+/* An input as Typed (which holds one pointer type for inputs and outputs). */
+static Typed input(const void* p, int32_t dtype) { return Typed{const_cast<void*>(p), dtype}; }
+
+gla_status gla_cuda_swiglu_fwd(gla_context* context, int64_t count, const void* a, const void* b, int32_t ab_dtype,
+                               void* y, int32_t y_dtype) {
+    return run("gla_swiglu_fwd", context, SwigluFwd{input(a, ab_dtype), input(b, ab_dtype), Typed{y, y_dtype}}, count,
+               aligned16(a) && aligned16(b) && aligned16(y));
 }
 
-gla_status gla_cuda_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const float* a, const float* b,
-                               float* da, float* db) {
+gla_status gla_cuda_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
+                               int32_t ab_dtype, float* da, float* db) {
     const bool al = aligned16(dy) && aligned16(a) && aligned16(b) && aligned16(da) && aligned16(db);
-    return run("gla_swiglu_bwd", context, SwigluBwd{dy, a, b, da, db}, count, al);
+    return run("gla_swiglu_bwd", context, SwigluBwd{dy, input(a, ab_dtype), input(b, ab_dtype), da, db}, count, al);
 }
 
-gla_status gla_cuda_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const float* z, float normalizer,
-                                         float clamp_min, float* g) {
-    return run("gla_log_sigmoid_gate_fwd", context, GateFwd{z, normalizer, clamp_min, g}, count,
+gla_status gla_cuda_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
+                                         float normalizer, float clamp_min, float* g) {
+    return run("gla_log_sigmoid_gate_fwd", context, GateFwd{input(z, z_dtype), normalizer, clamp_min, g}, count,
                aligned16(z) && aligned16(g));
 }
 
-gla_status gla_cuda_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const float* z,
-                                         float normalizer, float clamp_min, float* dz) {
-    return run("gla_log_sigmoid_gate_bwd", context, GateBwd{dg, z, normalizer, clamp_min, dz}, count,
+gla_status gla_cuda_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
+                                         int32_t z_dtype, float normalizer, float clamp_min, float* dz) {
+    return run("gla_log_sigmoid_gate_bwd", context, GateBwd{dg, input(z, z_dtype), normalizer, clamp_min, dz}, count,
                aligned16(dg) && aligned16(z) && aligned16(dz));
 }
 
@@ -242,12 +281,19 @@ gla_status gla_cuda_adamw(gla_context* context, int64_t count, float* param, con
 }
 
 gla_status gla_cuda_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
-                                     int64_t head_dim, const float* in, float* out) {
+                                     int64_t head_dim, const void* in, void* out, int32_t dtype) {
     static const char fn[] = "gla_repeat_heads_fwd";
     gla_status s = gla_cuda_set_device(fn, context);
     if (s != GLA_OK) return s;
-    repeat_heads_fwd_kernel<<<gla_cuda_grid(rows * kv_heads * groups * head_dim, kThreads), kThreads, 0,
-                              gla_cuda_stream(context)>>>(rows, kv_heads, groups, head_dim, in, out);
+    const unsigned grid = gla_cuda_grid(rows * kv_heads * groups * head_dim, kThreads);
+    const cudaStream_t stream = gla_cuda_stream(context);
+    if (dtype == GLA_DTYPE_BF16)
+        repeat_heads_fwd_kernel<<<grid, kThreads, 0, stream>>>(rows, kv_heads, groups, head_dim,
+                                                               static_cast<const __nv_bfloat16*>(in),
+                                                               static_cast<__nv_bfloat16*>(out));
+    else
+        repeat_heads_fwd_kernel<<<grid, kThreads, 0, stream>>>(rows, kv_heads, groups, head_dim,
+                                                               static_cast<const float*>(in), static_cast<float*>(out));
     return gla_cuda_error(fn, cudaGetLastError(), "repeat_heads_fwd kernel");
 }
 
@@ -261,12 +307,13 @@ gla_status gla_cuda_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t
     return gla_cuda_error(fn, cudaGetLastError(), "repeat_heads_bwd kernel");
 }
 
-gla_status gla_cuda_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, float* y) {
+gla_status gla_cuda_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, void* y,
+                             int32_t y_dtype) {
     static const char fn[] = "gla_bias_add";
     gla_status s = gla_cuda_set_device(fn, context);
     if (s != GLA_OK) return s;
     bias_add_kernel<<<gla_cuda_grid(rows * width, kThreads), kThreads, 0, gla_cuda_stream(context)>>>(rows, width,
-                                                                                                     bias, y);
+                                                                                                     bias, y, y_dtype);
     return gla_cuda_error(fn, cudaGetLastError(), "bias_add kernel");
 }
 

@@ -40,20 +40,22 @@ __global__ void norm_fwd_kernel(gla_norm_args a) {
     __shared__ float shared[32];
     const int64_t w = a.width;
     for (int64_t r = blockIdx.x; r < a.rows; r += gridDim.x) {
-        const float* x = a.x + r * w;
         float ss = 0.0f;
-        for (int64_t j = threadIdx.x; j < w; j += blockDim.x) ss += x[j] * x[j];
+        for (int64_t j = threadIdx.x; j < w; j += blockDim.x) {
+            const float x = gla_cuda_load(a.x, a.xz_dtype, r * w + j);
+            ss += x * x;
+        }
         ss = block_sum(ss, shared);
         const float rstd = rsqrtf(ss / (float)w + a.eps);
         if (threadIdx.x == 0) a.rstd[r] = rstd;
-        float* y = a.y + r * w;
         for (int64_t j = threadIdx.x; j < w; j += blockDim.x) {
-            float v = x[j] * rstd * a.weight[j];
+            const int64_t i = r * w + j;
+            float v = gla_cuda_load(a.x, a.xz_dtype, i) * rstd * a.weight[j];
             if (a.z) {
-                const float z = a.z[r * w + j];
+                const float z = gla_cuda_load(a.z, a.xz_dtype, i);
                 v *= z * sigmoidf_(z);
             }
-            y[j] = v;
+            gla_cuda_store(a.y, a.y_dtype, i, v);
         }
     }
 }
@@ -61,7 +63,7 @@ __global__ void norm_fwd_kernel(gla_norm_args a) {
 /* dn = dy (plain) or dy·swish(z) (gated): the gradient reaching the normalized x̂·w. */
 __device__ inline float norm_dn(const gla_norm_args& a, int64_t i) {
     if (!a.z) return a.dy[i];
-    const float z = a.z[i];
+    const float z = gla_cuda_load(a.z, a.xz_dtype, i);
     return a.dy[i] * (z * sigmoidf_(z));
 }
 
@@ -74,15 +76,16 @@ __global__ void norm_bwd_kernel(gla_norm_args a) {
         float dot = 0.0f;
         for (int64_t j = threadIdx.x; j < w; j += blockDim.x) {
             const int64_t i = r * w + j;
-            dot += norm_dn(a, i) * a.weight[j] * (a.x[i] * rstd);
+            dot += norm_dn(a, i) * a.weight[j] * (gla_cuda_load(a.x, a.xz_dtype, i) * rstd);
         }
         const float mean = block_sum(dot, shared) / (float)w;
         for (int64_t j = threadIdx.x; j < w; j += blockDim.x) {
             const int64_t i = r * w + j;
-            const float xhat = a.x[i] * rstd, d = rstd * (norm_dn(a, i) * a.weight[j] - xhat * mean);
+            const float xhat = gla_cuda_load(a.x, a.xz_dtype, i) * rstd;
+            const float d = rstd * (norm_dn(a, i) * a.weight[j] - xhat * mean);
             a.dx[i] = a.accumulate_dx ? a.dx[i] + d : d;
             if (a.z) {
-                const float z = a.z[i], s = sigmoidf_(z);
+                const float z = gla_cuda_load(a.z, a.xz_dtype, i), s = sigmoidf_(z);
                 a.dz[i] = a.dy[i] * xhat * a.weight[j] * (s + z * s * (1.0f - s));
             }
         }
@@ -94,7 +97,7 @@ struct NormWeightTerm { /* dweight: dn·x̂ */
     gla_norm_args a;
     __device__ float operator()(int64_t r, int64_t j) const {
         const int64_t i = r * a.width + j;
-        return norm_dn(a, i) * (a.x[i] * a.rstd[r]);
+        return norm_dn(a, i) * (gla_cuda_load(a.x, a.xz_dtype, i) * a.rstd[r]);
     }
 };
 

@@ -2097,6 +2097,7 @@ public class GlaH {
             GlaH.C_POINTER,
             GlaH.C_FLOAT,
             GlaH.C_POINTER,
+            GlaH.C_INT,
             GlaH.C_POINTER
         );
 
@@ -2108,7 +2109,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, float *y, float *rstd)
+     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, void *y, int32_t y_dtype, float *rstd)
      * }
      */
     public static FunctionDescriptor gla_rms_norm_fwd$descriptor() {
@@ -2118,7 +2119,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, float *y, float *rstd)
+     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, void *y, int32_t y_dtype, float *rstd)
      * }
      */
     public static MethodHandle gla_rms_norm_fwd$handle() {
@@ -2128,7 +2129,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, float *y, float *rstd)
+     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, void *y, int32_t y_dtype, float *rstd)
      * }
      */
     public static MemorySegment gla_rms_norm_fwd$address() {
@@ -2137,16 +2138,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, float *y, float *rstd)
+     * gla_status gla_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *weight, float eps, void *y, int32_t y_dtype, float *rstd)
      * }
      */
-    public static int gla_rms_norm_fwd(MemorySegment context, long rows, long width, MemorySegment x, MemorySegment weight, float eps, MemorySegment y, MemorySegment rstd) {
+    public static int gla_rms_norm_fwd(MemorySegment context, long rows, long width, MemorySegment x, MemorySegment weight, float eps, MemorySegment y, int y_dtype, MemorySegment rstd) {
         var mh$ = gla_rms_norm_fwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_rms_norm_fwd", context, rows, width, x, weight, eps, y, rstd);
+                traceDowncall("gla_rms_norm_fwd", context, rows, width, x, weight, eps, y, y_dtype, rstd);
             }
-            return (int) mh$.invokeExact(context, rows, width, x, weight, eps, y, rstd);
+            return (int) mh$.invokeExact(context, rows, width, x, weight, eps, y, y_dtype, rstd);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -2231,9 +2232,11 @@ public class GlaH {
             GlaH.C_LONG,
             GlaH.C_POINTER,
             GlaH.C_POINTER,
+            GlaH.C_INT,
             GlaH.C_POINTER,
             GlaH.C_FLOAT,
             GlaH.C_POINTER,
+            GlaH.C_INT,
             GlaH.C_POINTER
         );
 
@@ -2245,7 +2248,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *z, const float *weight, float eps, float *y, float *rstd)
+     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const void *x, const void *z, int32_t xz_dtype, const float *weight, float eps, void *y, int32_t y_dtype, float *rstd)
      * }
      */
     public static FunctionDescriptor gla_gated_rms_norm_fwd$descriptor() {
@@ -2255,7 +2258,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *z, const float *weight, float eps, float *y, float *rstd)
+     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const void *x, const void *z, int32_t xz_dtype, const float *weight, float eps, void *y, int32_t y_dtype, float *rstd)
      * }
      */
     public static MethodHandle gla_gated_rms_norm_fwd$handle() {
@@ -2265,7 +2268,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *z, const float *weight, float eps, float *y, float *rstd)
+     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const void *x, const void *z, int32_t xz_dtype, const float *weight, float eps, void *y, int32_t y_dtype, float *rstd)
      * }
      */
     public static MemorySegment gla_gated_rms_norm_fwd$address() {
@@ -2274,16 +2277,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const float *x, const float *z, const float *weight, float eps, float *y, float *rstd)
+     * gla_status gla_gated_rms_norm_fwd(gla_context *context, int64_t rows, int64_t width, const void *x, const void *z, int32_t xz_dtype, const float *weight, float eps, void *y, int32_t y_dtype, float *rstd)
      * }
      */
-    public static int gla_gated_rms_norm_fwd(MemorySegment context, long rows, long width, MemorySegment x, MemorySegment z, MemorySegment weight, float eps, MemorySegment y, MemorySegment rstd) {
+    public static int gla_gated_rms_norm_fwd(MemorySegment context, long rows, long width, MemorySegment x, MemorySegment z, int xz_dtype, MemorySegment weight, float eps, MemorySegment y, int y_dtype, MemorySegment rstd) {
         var mh$ = gla_gated_rms_norm_fwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_gated_rms_norm_fwd", context, rows, width, x, z, weight, eps, y, rstd);
+                traceDowncall("gla_gated_rms_norm_fwd", context, rows, width, x, z, xz_dtype, weight, eps, y, y_dtype, rstd);
             }
-            return (int) mh$.invokeExact(context, rows, width, x, z, weight, eps, y, rstd);
+            return (int) mh$.invokeExact(context, rows, width, x, z, xz_dtype, weight, eps, y, y_dtype, rstd);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -2300,6 +2303,7 @@ public class GlaH {
             GlaH.C_POINTER,
             GlaH.C_POINTER,
             GlaH.C_POINTER,
+            GlaH.C_INT,
             GlaH.C_POINTER,
             GlaH.C_POINTER,
             GlaH.C_POINTER,
@@ -2315,7 +2319,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *z, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
      * }
      */
     public static FunctionDescriptor gla_gated_rms_norm_bwd$descriptor() {
@@ -2325,7 +2329,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *z, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
      * }
      */
     public static MethodHandle gla_gated_rms_norm_bwd$handle() {
@@ -2335,7 +2339,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *z, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
      * }
      */
     public static MemorySegment gla_gated_rms_norm_bwd$address() {
@@ -2344,16 +2348,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const float *x, const float *z, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
      * }
      */
-    public static int gla_gated_rms_norm_bwd(MemorySegment context, long rows, long width, MemorySegment dy, MemorySegment x, MemorySegment z, MemorySegment weight, MemorySegment rstd, MemorySegment dx, MemorySegment dz, MemorySegment dweight) {
+    public static int gla_gated_rms_norm_bwd(MemorySegment context, long rows, long width, MemorySegment dy, MemorySegment x, MemorySegment z, int xz_dtype, MemorySegment weight, MemorySegment rstd, MemorySegment dx, MemorySegment dz, MemorySegment dweight) {
         var mh$ = gla_gated_rms_norm_bwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_gated_rms_norm_bwd", context, rows, width, dy, x, z, weight, rstd, dx, dz, dweight);
+                traceDowncall("gla_gated_rms_norm_bwd", context, rows, width, dy, x, z, xz_dtype, weight, rstd, dx, dz, dweight);
             }
-            return (int) mh$.invokeExact(context, rows, width, dy, x, z, weight, rstd, dx, dz, dweight);
+            return (int) mh$.invokeExact(context, rows, width, dy, x, z, xz_dtype, weight, rstd, dx, dz, dweight);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -2368,7 +2372,9 @@ public class GlaH {
             GlaH.C_LONG,
             GlaH.C_POINTER,
             GlaH.C_POINTER,
-            GlaH.C_POINTER
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_INT
         );
 
         public static final MemorySegment ADDR = GlaH.findOrThrow("gla_swiglu_fwd");
@@ -2379,7 +2385,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const float *a, const float *b, float *y)
+     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const void *a, const void *b, int32_t ab_dtype, void *y, int32_t y_dtype)
      * }
      */
     public static FunctionDescriptor gla_swiglu_fwd$descriptor() {
@@ -2389,7 +2395,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const float *a, const float *b, float *y)
+     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const void *a, const void *b, int32_t ab_dtype, void *y, int32_t y_dtype)
      * }
      */
     public static MethodHandle gla_swiglu_fwd$handle() {
@@ -2399,7 +2405,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const float *a, const float *b, float *y)
+     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const void *a, const void *b, int32_t ab_dtype, void *y, int32_t y_dtype)
      * }
      */
     public static MemorySegment gla_swiglu_fwd$address() {
@@ -2408,16 +2414,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const float *a, const float *b, float *y)
+     * gla_status gla_swiglu_fwd(gla_context *context, int64_t count, const void *a, const void *b, int32_t ab_dtype, void *y, int32_t y_dtype)
      * }
      */
-    public static int gla_swiglu_fwd(MemorySegment context, long count, MemorySegment a, MemorySegment b, MemorySegment y) {
+    public static int gla_swiglu_fwd(MemorySegment context, long count, MemorySegment a, MemorySegment b, int ab_dtype, MemorySegment y, int y_dtype) {
         var mh$ = gla_swiglu_fwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_swiglu_fwd", context, count, a, b, y);
+                traceDowncall("gla_swiglu_fwd", context, count, a, b, ab_dtype, y, y_dtype);
             }
-            return (int) mh$.invokeExact(context, count, a, b, y);
+            return (int) mh$.invokeExact(context, count, a, b, ab_dtype, y, y_dtype);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -2433,6 +2439,7 @@ public class GlaH {
             GlaH.C_POINTER,
             GlaH.C_POINTER,
             GlaH.C_POINTER,
+            GlaH.C_INT,
             GlaH.C_POINTER,
             GlaH.C_POINTER
         );
@@ -2445,7 +2452,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const float *a, const float *b, float *da, float *db)
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, float *da, float *db)
      * }
      */
     public static FunctionDescriptor gla_swiglu_bwd$descriptor() {
@@ -2455,7 +2462,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const float *a, const float *b, float *da, float *db)
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, float *da, float *db)
      * }
      */
     public static MethodHandle gla_swiglu_bwd$handle() {
@@ -2465,7 +2472,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const float *a, const float *b, float *da, float *db)
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, float *da, float *db)
      * }
      */
     public static MemorySegment gla_swiglu_bwd$address() {
@@ -2474,16 +2481,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const float *a, const float *b, float *da, float *db)
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, float *da, float *db)
      * }
      */
-    public static int gla_swiglu_bwd(MemorySegment context, long count, MemorySegment dy, MemorySegment a, MemorySegment b, MemorySegment da, MemorySegment db) {
+    public static int gla_swiglu_bwd(MemorySegment context, long count, MemorySegment dy, MemorySegment a, MemorySegment b, int ab_dtype, MemorySegment da, MemorySegment db) {
         var mh$ = gla_swiglu_bwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_swiglu_bwd", context, count, dy, a, b, da, db);
+                traceDowncall("gla_swiglu_bwd", context, count, dy, a, b, ab_dtype, da, db);
             }
-            return (int) mh$.invokeExact(context, count, dy, a, b, da, db);
+            return (int) mh$.invokeExact(context, count, dy, a, b, ab_dtype, da, db);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -2497,6 +2504,7 @@ public class GlaH {
             GlaH.C_POINTER,
             GlaH.C_LONG,
             GlaH.C_POINTER,
+            GlaH.C_INT,
             GlaH.C_FLOAT,
             GlaH.C_FLOAT,
             GlaH.C_POINTER
@@ -2510,7 +2518,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const float *z, float normalizer, float clamp_min, float *g)
+     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *g)
      * }
      */
     public static FunctionDescriptor gla_log_sigmoid_gate_fwd$descriptor() {
@@ -2520,7 +2528,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const float *z, float normalizer, float clamp_min, float *g)
+     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *g)
      * }
      */
     public static MethodHandle gla_log_sigmoid_gate_fwd$handle() {
@@ -2530,7 +2538,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const float *z, float normalizer, float clamp_min, float *g)
+     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *g)
      * }
      */
     public static MemorySegment gla_log_sigmoid_gate_fwd$address() {
@@ -2539,16 +2547,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const float *z, float normalizer, float clamp_min, float *g)
+     * gla_status gla_log_sigmoid_gate_fwd(gla_context *context, int64_t count, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *g)
      * }
      */
-    public static int gla_log_sigmoid_gate_fwd(MemorySegment context, long count, MemorySegment z, float normalizer, float clamp_min, MemorySegment g) {
+    public static int gla_log_sigmoid_gate_fwd(MemorySegment context, long count, MemorySegment z, int z_dtype, float normalizer, float clamp_min, MemorySegment g) {
         var mh$ = gla_log_sigmoid_gate_fwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_log_sigmoid_gate_fwd", context, count, z, normalizer, clamp_min, g);
+                traceDowncall("gla_log_sigmoid_gate_fwd", context, count, z, z_dtype, normalizer, clamp_min, g);
             }
-            return (int) mh$.invokeExact(context, count, z, normalizer, clamp_min, g);
+            return (int) mh$.invokeExact(context, count, z, z_dtype, normalizer, clamp_min, g);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -2563,6 +2571,7 @@ public class GlaH {
             GlaH.C_LONG,
             GlaH.C_POINTER,
             GlaH.C_POINTER,
+            GlaH.C_INT,
             GlaH.C_FLOAT,
             GlaH.C_FLOAT,
             GlaH.C_POINTER
@@ -2576,7 +2585,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const float *z, float normalizer, float clamp_min, float *dz)
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *dz)
      * }
      */
     public static FunctionDescriptor gla_log_sigmoid_gate_bwd$descriptor() {
@@ -2586,7 +2595,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const float *z, float normalizer, float clamp_min, float *dz)
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *dz)
      * }
      */
     public static MethodHandle gla_log_sigmoid_gate_bwd$handle() {
@@ -2596,7 +2605,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const float *z, float normalizer, float clamp_min, float *dz)
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *dz)
      * }
      */
     public static MemorySegment gla_log_sigmoid_gate_bwd$address() {
@@ -2605,16 +2614,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const float *z, float normalizer, float clamp_min, float *dz)
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *dz)
      * }
      */
-    public static int gla_log_sigmoid_gate_bwd(MemorySegment context, long count, MemorySegment dg, MemorySegment z, float normalizer, float clamp_min, MemorySegment dz) {
+    public static int gla_log_sigmoid_gate_bwd(MemorySegment context, long count, MemorySegment dg, MemorySegment z, int z_dtype, float normalizer, float clamp_min, MemorySegment dz) {
         var mh$ = gla_log_sigmoid_gate_bwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_log_sigmoid_gate_bwd", context, count, dg, z, normalizer, clamp_min, dz);
+                traceDowncall("gla_log_sigmoid_gate_bwd", context, count, dg, z, z_dtype, normalizer, clamp_min, dz);
             }
-            return (int) mh$.invokeExact(context, count, dg, z, normalizer, clamp_min, dz);
+            return (int) mh$.invokeExact(context, count, dg, z, z_dtype, normalizer, clamp_min, dz);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -2631,7 +2640,8 @@ public class GlaH {
             GlaH.C_LONG,
             GlaH.C_LONG,
             GlaH.C_POINTER,
-            GlaH.C_POINTER
+            GlaH.C_POINTER,
+            GlaH.C_INT
         );
 
         public static final MemorySegment ADDR = GlaH.findOrThrow("gla_repeat_heads_fwd");
@@ -2642,7 +2652,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *in, float *out)
+     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const void *in, void *out, int32_t dtype)
      * }
      */
     public static FunctionDescriptor gla_repeat_heads_fwd$descriptor() {
@@ -2652,7 +2662,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *in, float *out)
+     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const void *in, void *out, int32_t dtype)
      * }
      */
     public static MethodHandle gla_repeat_heads_fwd$handle() {
@@ -2662,7 +2672,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *in, float *out)
+     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const void *in, void *out, int32_t dtype)
      * }
      */
     public static MemorySegment gla_repeat_heads_fwd$address() {
@@ -2671,16 +2681,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const float *in, float *out)
+     * gla_status gla_repeat_heads_fwd(gla_context *context, int64_t rows, int64_t kv_heads, int64_t groups, int64_t head_dim, const void *in, void *out, int32_t dtype)
      * }
      */
-    public static int gla_repeat_heads_fwd(MemorySegment context, long rows, long kv_heads, long groups, long head_dim, MemorySegment in, MemorySegment out) {
+    public static int gla_repeat_heads_fwd(MemorySegment context, long rows, long kv_heads, long groups, long head_dim, MemorySegment in, MemorySegment out, int dtype) {
         var mh$ = gla_repeat_heads_fwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_repeat_heads_fwd", context, rows, kv_heads, groups, head_dim, in, out);
+                traceDowncall("gla_repeat_heads_fwd", context, rows, kv_heads, groups, head_dim, in, out, dtype);
             }
-            return (int) mh$.invokeExact(context, rows, kv_heads, groups, head_dim, in, out);
+            return (int) mh$.invokeExact(context, rows, kv_heads, groups, head_dim, in, out, dtype);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -3025,7 +3035,8 @@ public class GlaH {
             GlaH.C_LONG,
             GlaH.C_LONG,
             GlaH.C_POINTER,
-            GlaH.C_POINTER
+            GlaH.C_POINTER,
+            GlaH.C_INT
         );
 
         public static final MemorySegment ADDR = GlaH.findOrThrow("gla_bias_add");
@@ -3036,7 +3047,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, float *y)
+     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, void *y, int32_t y_dtype)
      * }
      */
     public static FunctionDescriptor gla_bias_add$descriptor() {
@@ -3046,7 +3057,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, float *y)
+     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, void *y, int32_t y_dtype)
      * }
      */
     public static MethodHandle gla_bias_add$handle() {
@@ -3056,7 +3067,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, float *y)
+     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, void *y, int32_t y_dtype)
      * }
      */
     public static MemorySegment gla_bias_add$address() {
@@ -3065,16 +3076,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, float *y)
+     * gla_status gla_bias_add(gla_context *context, int64_t rows, int64_t width, const float *bias, void *y, int32_t y_dtype)
      * }
      */
-    public static int gla_bias_add(MemorySegment context, long rows, long width, MemorySegment bias, MemorySegment y) {
+    public static int gla_bias_add(MemorySegment context, long rows, long width, MemorySegment bias, MemorySegment y, int y_dtype) {
         var mh$ = gla_bias_add.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_bias_add", context, rows, width, bias, y);
+                traceDowncall("gla_bias_add", context, rows, width, bias, y, y_dtype);
             }
-            return (int) mh$.invokeExact(context, rows, width, bias, y);
+            return (int) mh$.invokeExact(context, rows, width, bias, y, y_dtype);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

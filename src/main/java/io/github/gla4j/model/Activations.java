@@ -2,10 +2,12 @@
  * Activations.java — the tensors one forward pass of a batch [B, T] keeps for its backward, and the scratch of the
  * backward (allocated on the first backward, so inference does not pay for it). Shapes in rows of N = B·T tokens,
  * d = hidden_size, H heads of K = head_k / V = head_v, Hkv key/value heads, I = intermediate_size, R = 16.
- * Everything lives in one scope of the backend's memory, freed by close. Created by GlaModel.newActivations.
+ * Everything lives in one scope of the backend's memory, freed by close; what a layer keeps is in the backend's
+ * activation type (bf16 under mixed precision: half the memory). Created by GlaModel.newActivations.
  */
 package io.github.gla4j.model;
 
+import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.Tensor;
 import io.github.gla4j.model.ops.Ops;
 
@@ -28,27 +30,28 @@ public final class Activations implements AutoCloseable {
         final Tensor mlpRstd;               // mlp_norm's rstd [N]
         final Tensor mlpGate, mlpUp;        // gate_proj(m), up_proj(m), each [N, I]
 
-        Layer(Ops.Scope s, GlaConfig c, long n) {
+        /** act: Ops.activationType() — every tensor here but the rstds, g (the kernels' gates) and mid. */
+        Layer(Ops.Scope s, GlaConfig c, long n, DType act) {
             int d = c.hiddenSize(), hk = c.keyDim(), hv = c.valueDim(), kvk = c.keyDimPerGroup(),
                     kvv = c.valueDimPerGroup(), inter = c.intermediateSize();
             attnRstd = s.allocate(n);
-            q = s.allocate(n, hk);
-            k = s.allocate(n, kvk);
-            v = s.allocate(n, kvv);
-            gkLow = s.allocate(n, GlaConfig.GATE_LOW_RANK_DIM);
-            gkLogit = s.allocate(n, kvk);
+            q = s.allocate(act, n, hk);
+            k = s.allocate(act, n, kvk);
+            v = s.allocate(act, n, kvv);
+            gkLow = s.allocate(act, n, GlaConfig.GATE_LOW_RANK_DIM);
+            gkLogit = s.allocate(act, n, kvk);
             g = s.allocate(n, kvk);
             boolean repeat = c.groups() > 1;
-            kHeads = repeat ? s.allocate(n, hk) : k;
-            vHeads = repeat ? s.allocate(n, hv) : v;
+            kHeads = repeat ? s.allocate(act, n, hk) : k;
+            vHeads = repeat ? s.allocate(act, n, hv) : v;
             gHeads = repeat ? s.allocate(n, hk) : g;
-            o = s.allocate(n, hv);
-            gate = s.allocate(n, hv);
+            o = s.allocate(act, n, hv);
+            gate = s.allocate(act, n, hv);
             outRstd = s.allocate(n * c.numHeads());
             mid = s.allocate(n, d);
             mlpRstd = s.allocate(n);
-            mlpGate = s.allocate(n, inter);
-            mlpUp = s.allocate(n, inter);
+            mlpGate = s.allocate(act, n, inter);
+            mlpUp = s.allocate(act, n, inter);
         }
     }
 
@@ -62,11 +65,11 @@ public final class Activations implements AutoCloseable {
         final Tensor m;    // mlp_norm(mid) [N, d]
         final Tensor act;  // silu(gate)·up [N, I]
 
-        Recomputed(Ops.Scope s, GlaConfig c, long n) {
-            h = s.allocate(n, c.hiddenSize());
-            y = s.allocate(n, c.valueDim());
-            m = s.allocate(n, c.hiddenSize());
-            act = s.allocate(n, c.intermediateSize());
+        Recomputed(Ops.Scope s, GlaConfig c, long n, DType type) {
+            h = s.allocate(type, n, c.hiddenSize());
+            y = s.allocate(type, n, c.valueDim());
+            m = s.allocate(type, n, c.hiddenSize());
+            act = s.allocate(type, n, c.intermediateSize());
         }
     }
 
@@ -111,7 +114,7 @@ public final class Activations implements AutoCloseable {
     final Layer[] layers;
     final Recomputed recomputed;
     final Tensor scratch;         // [N, d]: a sublayer's output before its residual add
-    final Tensor normed, normRstd; // model.norm(hidden[L]) [N, d], its rstd [N]
+    final Tensor normed, normRstd; // model.norm(hidden[L]) [N, d] (activation type), its rstd [N]
     final Tensor logits;          // [N, vocab]; replaced by its gradient during backward
     Gradients gradients;
     /** State of the last forward: its ids, targets (labels shifted) and loss; logitsValid until backward. */
@@ -135,12 +138,13 @@ public final class Activations implements AutoCloseable {
         for (int i = 0; i <= layerCount; i++) {
             hidden[i] = scope.allocate(n, config.hiddenSize());
         }
+        DType act = ops.activationType();
         for (int i = 0; i < layerCount; i++) {
-            layers[i] = new Layer(scope, config, n);
+            layers[i] = new Layer(scope, config, n, act);
         }
-        recomputed = new Recomputed(scope, config, n);
+        recomputed = new Recomputed(scope, config, n, act);
         scratch = scope.allocate(n, config.hiddenSize());
-        normed = scope.allocate(n, config.hiddenSize());
+        normed = scope.allocate(act, n, config.hiddenSize());
         normRstd = scope.allocate(n);
         logits = scope.allocate(batch, seqLen, config.vocabSize());
     }

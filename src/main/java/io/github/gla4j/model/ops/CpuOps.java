@@ -35,8 +35,8 @@ public final class CpuOps implements Ops {
         Arena arena = Arena.ofShared();
         return new Scope() {
             @Override
-            public Tensor allocate(long... dims) {
-                return HostTensor.allocate(arena, DType.F32, dims);
+            public Tensor allocate(DType dtype, long... dims) {
+                return HostTensor.allocate(arena, dtype, dims);
             }
 
             @Override

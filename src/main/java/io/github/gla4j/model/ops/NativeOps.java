@@ -1,11 +1,13 @@
 /*
  * NativeOps.java — Ops on libgla4j's layer ops (gla.h: gla_gemm, gla_rms_norm_fwd, ...) in the memory of one
  * NativeKernels context: device memory on cuda, host memory on the cpu backend. The same layer code then trains and
- * decodes on the GPU. Precision.FP32 runs everything in fp32; Precision.BF16 keeps fp32 tensors (activations,
- * master weights, gradients) but feeds the matrix products and the GLA kernels bf16 copies of their inputs, with
- * fp32 accumulation (the casts go through reused scratch buffers; the bf16 copy of each weight is kept until
- * parametersChanged(), so decoding reads bf16 weights and a training step converts each weight once). Not
- * thread-safe (one context, one stream).
+ * decodes on the GPU. Precision.FP32 runs everything in fp32. Precision.BF16 is mixed precision: the activations
+ * are bf16 (activationType(): the ops write them in bf16 and read them from there, computing in fp32), the matrix
+ * products and GLA kernels take bf16 inputs with fp32 accumulation, and master weights, the residual stream and
+ * gradients stay fp32 (fp32 operands of a product are converted through reused scratch buffers; the bf16 copy of
+ * each weight is kept until parametersChanged(), so decoding reads bf16 weights and a training step converts each
+ * weight once). Every op checks its tensors' dtypes and sizes before the native call. Not thread-safe (one context,
+ * one stream).
  * Tested by NativeModelTest, NativeTrainingTest and NativeDecoderTest (the cpu backend everywhere, cuda on a GPU).
  */
 package io.github.gla4j.model.ops;
@@ -73,6 +75,12 @@ public final class NativeOps implements Ops, AutoCloseable {
         return precision;
     }
 
+    /** BF16 under Precision.BF16, else F32. */
+    @Override
+    public DType activationType() {
+        return precision == Precision.BF16 ? DType.BF16 : DType.F32;
+    }
+
     public Context context() {
         return context;
     }
@@ -91,8 +99,8 @@ public final class NativeOps implements Ops, AutoCloseable {
         var arena = context.arena();
         return new Scope() {
             @Override
-            public Tensor allocate(long... dims) {
-                DeviceTensor t = arena.allocate(DType.F32, dims);
+            public Tensor allocate(DType dtype, long... dims) {
+                DeviceTensor t = arena.allocate(dtype, dims);
                 context.memset(t, 0);
                 return t;
             }
@@ -112,7 +120,8 @@ public final class NativeOps implements Ops, AutoCloseable {
         check(width(x) == in && width(y) == out && rows(y) == m, "linear", x, w, y);
         gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE(), m, out, in, x, in, weight(w), in, 0f, y, out);
         if (bias != null) {
-            Gla.check("gla_bias_add", GlaH.gla_bias_add(ctx(), m, out, ptr(bias), ptr(y)));
+            f32("linear", "bias", bias, out);
+            Gla.check("gla_bias_add", GlaH.gla_bias_add(ctx(), m, out, ptr(bias), ptr(y), y.dtype().code()));
         }
     }
 
@@ -130,6 +139,8 @@ public final class NativeOps implements Ops, AutoCloseable {
         check(width(dy) == out && width(x) == in && rows(x) == m, "linearBackwardWeight", dy, x, dw);
         gemm(GlaH.GLA_TRANSPOSE(), GlaH.GLA_TRANSPOSE_NONE(), out, in, m, dy, out, x, in, 1f, dw, in);
         if (dbias != null) {
+            f32("linearBackwardWeight", "dy", dy, dy.elementCount());
+            f32("linearBackwardWeight", "dbias", dbias, out);
             Gla.check("gla_bias_grad", GlaH.gla_bias_grad(ctx(), m, out, ptr(dy), ptr(dbias)));
         }
     }
@@ -181,7 +192,10 @@ public final class NativeOps implements Ops, AutoCloseable {
         freshWeights.clear();
     }
 
-    /** C = op(A)·op(B) + beta·C with A and B as bf16 copies under Precision.BF16. */
+    /**
+     * C = op(A)·op(B) + beta·C with A and B as bf16 (copies of fp32 operands) under Precision.BF16, fp32 otherwise;
+     * C of its own dtype.
+     */
     private void gemm(int transA, int transB, long m, long n, long k, Tensor a, long lda, Tensor b, long ldb,
                       float beta, Tensor c, long ldc) {
         MemorySegment pa = ptr(a), pb = ptr(b);
@@ -190,9 +204,12 @@ public final class NativeOps implements Ops, AutoCloseable {
             pa = operand(0, a);
             pb = operand(1, b);
             abType = DType.BF16.code();
+        } else if (a.dtype() != DType.F32 || b.dtype() != DType.F32) {
+            throw new IllegalArgumentException("NativeOps: fp32 precision multiplies fp32 tensors, got " + a + " and "
+                    + b);
         }
         Gla.check("gla_gemm", GlaH.gla_gemm(ctx(), transA, transB, m, n, k, 1f, pa, lda, pb, ldb, abType, beta,
-                ptr(c), ldc, DType.F32.code()));
+                ptr(c), ldc, c.dtype().code()));
         for (int i = 0; i < castSources.length; i++) {
             if (castSources[i] == c) {
                 castSources[i] = null;
@@ -217,79 +234,108 @@ public final class NativeOps implements Ops, AutoCloseable {
         castSources[0] = castSources[1] = null;
     }
 
-    // ---- the rest, one native call each ----
+    // ---- the rest, one native call each: activations (act) F32 or BF16, everything else F32 ----
 
     @Override
     public void rmsNorm(Tensor x, Tensor w, float eps, Tensor y, Tensor rstd) {
-        forgetCasts();
-        Gla.check("gla_rms_norm_fwd", GlaH.gla_rms_norm_fwd(ctx(), rows(x), width(x), ptr(x), ptr(w), eps, ptr(y),
-                ptr(rstd)));
+        String op = "rmsNorm";
+        long width = w.elementCount(), rows = rows(x, width, op);
+        f32(op, "x", x, rows * width);
+        f32(op, "rstd", rstd, rows);
+        Gla.check("gla_rms_norm_fwd", GlaH.gla_rms_norm_fwd(ctx(), rows, width, ptr(x), ptr(w), eps, ptr(y),
+                act(op, "y", y, rows * width), ptr(rstd)));
     }
 
     @Override
     public void rmsNormBackward(Tensor dy, Tensor x, Tensor w, Tensor rstd, Tensor dx, boolean accumulate,
                                 Tensor dw) {
-        forgetCasts();
-        Gla.check("gla_rms_norm_bwd", GlaH.gla_rms_norm_bwd(ctx(), rows(x), width(x), ptr(dy), ptr(x), ptr(w),
-                ptr(rstd), ptr(dx), accumulate ? 1 : 0, ptr(dw)));
+        String op = "rmsNormBackward";
+        long width = w.elementCount(), rows = rows(x, width, op);
+        for (Tensor t : new Tensor[]{dy, x, dx}) {
+            f32(op, "dy, x, dx", t, rows * width);
+        }
+        f32(op, "rstd", rstd, rows);
+        f32(op, "dw", dw, width);
+        Gla.check("gla_rms_norm_bwd", GlaH.gla_rms_norm_bwd(ctx(), rows, width, ptr(dy), ptr(x), ptr(w), ptr(rstd),
+                ptr(dx), accumulate ? 1 : 0, ptr(dw)));
     }
 
     @Override
     public void gatedRmsNorm(Tensor x, Tensor z, Tensor w, float eps, Tensor y, Tensor rstd) {
-        forgetCasts();
-        long width = w.elementCount();
-        Gla.check("gla_gated_rms_norm_fwd", GlaH.gla_gated_rms_norm_fwd(ctx(), x.elementCount() / width, width,
-                ptr(x), ptr(z), ptr(w), eps, ptr(y), ptr(rstd)));
+        String op = "gatedRmsNorm";
+        long width = w.elementCount(), rows = rows(x, width, op);
+        f32(op, "rstd", rstd, rows);
+        Gla.check("gla_gated_rms_norm_fwd", GlaH.gla_gated_rms_norm_fwd(ctx(), rows, width, ptr(x), ptr(z),
+                pair(op, "x", x, rows * width, "z", z, rows * width), ptr(w), eps, ptr(y), act(op, "y", y, rows * width),
+                ptr(rstd)));
     }
 
     @Override
     public void gatedRmsNormBackward(Tensor dy, Tensor x, Tensor z, Tensor w, Tensor rstd, Tensor dx, Tensor dz,
                                      Tensor dw) {
-        forgetCasts();
-        long width = w.elementCount();
-        Gla.check("gla_gated_rms_norm_bwd", GlaH.gla_gated_rms_norm_bwd(ctx(), x.elementCount() / width, width,
-                ptr(dy), ptr(x), ptr(z), ptr(w), ptr(rstd), ptr(dx), ptr(dz), ptr(dw)));
+        String op = "gatedRmsNormBackward";
+        long width = w.elementCount(), rows = rows(x, width, op), n = rows * width;
+        for (Tensor t : new Tensor[]{dy, dx, dz}) {
+            f32(op, "dy, dx, dz", t, n);
+        }
+        f32(op, "rstd", rstd, rows);
+        f32(op, "dw", dw, width);
+        Gla.check("gla_gated_rms_norm_bwd", GlaH.gla_gated_rms_norm_bwd(ctx(), rows, width, ptr(dy), ptr(x), ptr(z),
+                pair(op, "x", x, n, "z", z, n), ptr(w), ptr(rstd), ptr(dx), ptr(dz), ptr(dw)));
     }
 
     @Override
     public void swiGlu(Tensor a, Tensor b, Tensor y) {
-        forgetCasts();
-        Gla.check("gla_swiglu_fwd", GlaH.gla_swiglu_fwd(ctx(), a.elementCount(), ptr(a), ptr(b), ptr(y)));
+        long n = a.elementCount();
+        Gla.check("gla_swiglu_fwd", GlaH.gla_swiglu_fwd(ctx(), n, ptr(a), ptr(b), pair("swiGlu", "a", a, n, "b", b, n),
+                ptr(y), act("swiGlu", "y", y, n)));
     }
 
     @Override
     public void swiGluBackward(Tensor dy, Tensor a, Tensor b, Tensor da, Tensor db) {
-        forgetCasts();
-        Gla.check("gla_swiglu_bwd", GlaH.gla_swiglu_bwd(ctx(), a.elementCount(), ptr(dy), ptr(a), ptr(b), ptr(da),
-                ptr(db)));
+        String op = "swiGluBackward";
+        long n = a.elementCount();
+        for (Tensor t : new Tensor[]{dy, da, db}) {
+            f32(op, "dy, da, db", t, n);
+        }
+        Gla.check("gla_swiglu_bwd", GlaH.gla_swiglu_bwd(ctx(), n, ptr(dy), ptr(a), ptr(b), pair(op, "a", a, n, "b", b, n),
+                ptr(da), ptr(db)));
     }
 
     @Override
     public void logSigmoidGate(Tensor z, float normalizer, float clampMin, Tensor g) {
         forgetCasts();
-        Gla.check("gla_log_sigmoid_gate_fwd", GlaH.gla_log_sigmoid_gate_fwd(ctx(), z.elementCount(), ptr(z),
-                normalizer, clampMin, ptr(g)));
+        long n = z.elementCount();
+        f32("logSigmoidGate", "g", g, n);
+        Gla.check("gla_log_sigmoid_gate_fwd", GlaH.gla_log_sigmoid_gate_fwd(ctx(), n, ptr(z),
+                act("logSigmoidGate", "z", z, n), normalizer, clampMin, ptr(g)));
     }
 
     @Override
     public void logSigmoidGateBackward(Tensor dg, Tensor z, float normalizer, float clampMin, Tensor dz) {
-        forgetCasts();
-        Gla.check("gla_log_sigmoid_gate_bwd", GlaH.gla_log_sigmoid_gate_bwd(ctx(), z.elementCount(), ptr(dg), ptr(z),
-                normalizer, clampMin, ptr(dz)));
+        String op = "logSigmoidGateBackward";
+        long n = z.elementCount();
+        f32(op, "dg", dg, n);
+        f32(op, "dz", dz, n);
+        Gla.check("gla_log_sigmoid_gate_bwd", GlaH.gla_log_sigmoid_gate_bwd(ctx(), n, ptr(dg), ptr(z),
+                act(op, "z", z, n), normalizer, clampMin, ptr(dz)));
     }
 
     @Override
     public void repeatHeads(Tensor in, int kvHeads, int groups, int headDim, Tensor out) {
-        forgetCasts();
-        long rows = in.elementCount() / ((long) kvHeads * headDim);
+        String op = "repeatHeads";
+        long rows = in.elementCount() / ((long) kvHeads * headDim), n = rows * kvHeads * headDim;
         Gla.check("gla_repeat_heads_fwd", GlaH.gla_repeat_heads_fwd(ctx(), rows, kvHeads, groups, headDim, ptr(in),
-                ptr(out)));
+                ptr(out), pair(op, "in", in, n, "out", out, n * groups)));
     }
 
     @Override
     public void repeatHeadsBackward(Tensor dout, int kvHeads, int groups, int headDim, Tensor din) {
+        String op = "repeatHeadsBackward";
+        long rows = din.elementCount() / ((long) kvHeads * headDim), n = rows * kvHeads * headDim;
+        f32(op, "din", din, n);
+        f32(op, "dout", dout, n * groups);
         forgetCasts();
-        long rows = din.elementCount() / ((long) kvHeads * headDim);
         Gla.check("gla_repeat_heads_bwd", GlaH.gla_repeat_heads_bwd(ctx(), rows, kvHeads, groups, headDim,
                 ptr(dout), ptr(din)));
     }
@@ -352,7 +398,11 @@ public final class NativeOps implements Ops, AutoCloseable {
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
         forgetCasts();
-        Gla.check("gla_add", GlaH.gla_add(ctx(), a.elementCount(), ptr(a), ptr(b), ptr(out)));
+        long n = a.elementCount();
+        for (Tensor t : new Tensor[]{a, b, out}) {
+            f32("add", "a, b, out", t, n);
+        }
+        Gla.check("gla_add", GlaH.gla_add(ctx(), n, ptr(a), ptr(b), ptr(out)));
     }
 
     /** dst = src converted to dst's dtype (F32 ↔ BF16). */
@@ -367,6 +417,44 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     MemorySegment ctx() {
         return context.handle();
+    }
+
+    /** Rows of x given the width (x's element count must be a multiple of it); forgets the gemm operand copies. */
+    private long rows(Tensor x, long width, String op) {
+        forgetCasts();
+        if (width == 0 || x.elementCount() % width != 0) {
+            throw new IllegalArgumentException("NativeOps." + op + ": " + x + " is not rows of the weight's width "
+                    + width);
+        }
+        return x.elementCount() / width;
+    }
+
+    /** Checks that t is fp32 with n elements. */
+    private static void f32(String op, String name, Tensor t, long n) {
+        if (t.dtype() != DType.F32 || t.elementCount() != n) {
+            throw new IllegalArgumentException("NativeOps." + op + ": " + name + " must be fp32 with " + n
+                    + " elements, got " + t);
+        }
+    }
+
+    /** The dtype code of activation t (F32 or BF16) after checking that it has n elements; forgets operand copies. */
+    private int act(String op, String name, Tensor t, long n) {
+        forgetCasts();
+        if ((t.dtype() != DType.F32 && t.dtype() != DType.BF16) || t.elementCount() != n) {
+            throw new IllegalArgumentException("NativeOps." + op + ": " + name + " must be fp32 or bf16 with " + n
+                    + " elements, got " + t);
+        }
+        return t.dtype().code();
+    }
+
+    /** The dtype code of two activations the native op takes in one type (x and z, a and b, in and out). */
+    private int pair(String op, String nameA, Tensor a, long na, String nameB, Tensor b, long nb) {
+        int code = act(op, nameA, a, na);
+        if (act(op, nameB, b, nb) != code) {
+            throw new IllegalArgumentException("NativeOps." + op + ": " + nameA + " and " + nameB
+                    + " must have one dtype, got " + a + " and " + b);
+        }
+        return code;
     }
 
     static MemorySegment ptr(Tensor t) {

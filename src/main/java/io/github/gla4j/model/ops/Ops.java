@@ -7,6 +7,7 @@
 package io.github.gla4j.model.ops;
 
 import io.github.gla4j.kernels.GlaKernels;
+import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.DeviceTensor;
 import io.github.gla4j.memory.HostTensor;
 import io.github.gla4j.memory.Shape;
@@ -20,9 +21,23 @@ public interface Ops {
     /** A new lifetime for this backend's tensors. */
     Scope newScope();
 
-    /** Tensors of one lifetime: fp32, zero-filled, all freed by close. */
+    /**
+     * The type the layer code keeps its activations in (the outputs of projections, norms, gates and the GLA op that
+     * the backward reads): F32, or BF16 for a mixed-precision backend. The residual stream, norm statistics, gates
+     * fed to the GLA kernels, logits and all gradients stay F32; every op takes its activation arguments in this type.
+     */
+    default DType activationType() {
+        return DType.F32;
+    }
+
+    /** Tensors of one lifetime: zero-filled, all freed by close. */
     interface Scope extends AutoCloseable {
-        Tensor allocate(long... dims);
+        Tensor allocate(DType dtype, long... dims);
+
+        /** An fp32 tensor. */
+        default Tensor allocate(long... dims) {
+            return allocate(DType.F32, dims);
+        }
 
         @Override
         void close();
