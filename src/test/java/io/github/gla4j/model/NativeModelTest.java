@@ -95,9 +95,10 @@ class NativeModelTest {
                     .tieWordEmbeddings(true).clampMin(-0.3).padTokenId(3).build(),
         };
         // Random weights of std 0.2 (ten times the initializer range) and tiny heads (head_k 6) round worse in bf16
-        // than a trained or freshly initialised model: bf16 is held to twice its golden-model tolerance here
-        // (measured: logits 1.7e-2, gradients 5.4e-2 relative RMS on the GQA model).
-        double scale = runtime.bf16() ? 2 : 1;
+        // than a trained or freshly initialised model, and by chance: over 8 weight seeds on the cpu the GQA model's
+        // gradients are 3.9e-2 to 1.0e-1 off in relative RMS (logits 1.5e-2 to 3.1e-2). bf16 is held to three
+        // times its golden-model tolerance here; a wrong op is off by order 1.
+        double scale = runtime.bf16() ? 3 : 1;
         try (NativeRuntimes.Open rt = runtime.open(); NativeKernels cpu = Kernels.cpu()) {
             for (GlaConfig config : configs) {
                 for (AttentionMode mode : new AttentionMode[]{AttentionMode.CHUNK, AttentionMode.RECURRENT}) {
