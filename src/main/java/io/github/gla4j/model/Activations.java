@@ -14,62 +14,67 @@ import io.github.gla4j.model.ops.Ops;
 public final class Activations implements AutoCloseable {
 
     /**
-     * What one layer keeps for its backward. The outputs of the norms and of the SwiGLU product are not kept: they
-     * cost one elementwise pass to recompute from what is (Recomputed), and would be more than a third of the
-     * memory (about 9 GiB of the 340M model's at 16K tokens).
+     * What one layer keeps for its backward: the inputs of its matrix products and of the GLA op that cannot be
+     * recomputed cheaply. The rest is recomputed in the backward (Recomputed).
      */
     static final class Layer {
         final Tensor attnRstd;              // attn_norm's rstd [N]
         final Tensor q;                     // [N, H·K]
         final Tensor k, v;                  // [N, Hkv·K], [N, Hkv·V]
-        final Tensor gkLow, gkLogit, g;     // [N, R], [N, Hkv·K] before and after logsigmoid/16 (+ clamp)
-        final Tensor kHeads, vHeads, gHeads; // k, v, g repeated to H heads (the same tensors when groups = 1)
+        final Tensor gkLow;                 // gk_proj.0(h) [N, R]
+        final Tensor kHeads, vHeads;        // k, v repeated to H heads (the same tensors when groups = 1)
         final Tensor o;                     // GLA output [N, H·V]
         final Tensor gate, outRstd;         // g_proj(h) [N, H·V], the per-head norm's rstd [N·H]
         final Tensor mid;                   // x after the attention residual [N, d]
         final Tensor mlpRstd;               // mlp_norm's rstd [N]
-        final Tensor mlpGate, mlpUp;        // gate_proj(m), up_proj(m), each [N, I]
 
-        /** act: Ops.activationType() — every tensor here but the rstds, g (the kernels' gates) and mid. */
+        /** act: Ops.activationType() — every tensor here but the rstds and mid. */
         Layer(Ops.Scope s, GlaConfig c, long n, DType act) {
             int d = c.hiddenSize(), hk = c.keyDim(), hv = c.valueDim(), kvk = c.keyDimPerGroup(),
-                    kvv = c.valueDimPerGroup(), inter = c.intermediateSize();
+                    kvv = c.valueDimPerGroup();
             attnRstd = s.allocate(n);
             q = s.allocate(act, n, hk);
             k = s.allocate(act, n, kvk);
             v = s.allocate(act, n, kvv);
             gkLow = s.allocate(act, n, GlaConfig.GATE_LOW_RANK_DIM);
-            gkLogit = s.allocate(act, n, kvk);
-            g = s.allocate(n, kvk);
             boolean repeat = c.groups() > 1;
             kHeads = repeat ? s.allocate(act, n, hk) : k;
             vHeads = repeat ? s.allocate(act, n, hv) : v;
-            gHeads = repeat ? s.allocate(n, hk) : g;
             o = s.allocate(act, n, hv);
             gate = s.allocate(act, n, hv);
             outRstd = s.allocate(n * c.numHeads());
             mid = s.allocate(n, d);
             mlpRstd = s.allocate(n);
-            mlpGate = s.allocate(act, n, inter);
-            mlpUp = s.allocate(act, n, inter);
         }
     }
 
     /**
      * The layer tensors that are recomputed rather than kept, one set shared by all layers: the forward writes a
-     * layer's into them, the backward recomputes them (the same ops on the same inputs: the same bits).
+     * layer's into them, the backward recomputes them (the same ops on the same inputs: the same bits). The norms,
+     * the gate and the SwiGLU product cost an elementwise pass each, the gate logits a rank-16 product, and the MLP's
+     * two input products about 6% of a training step. Kept, they would be most of the activation memory: at the
+     * 340M model's 16K tokens in bf16, gate_proj's and up_proj's outputs alone take 4.4 GB, what the layers keep 4.9.
      */
     static final class Recomputed {
-        final Tensor h;    // attn_norm(x) [N, d]
-        final Tensor y;    // the per-head norm's output, gated [N, H·V]
-        final Tensor m;    // mlp_norm(mid) [N, d]
-        final Tensor act;  // silu(gate)·up [N, I]
+        final Tensor h;                 // attn_norm(x) [N, d]
+        final Tensor gkLogit, g;        // gk_proj.1(gkLow) [N, Hkv·K], max(logsigmoid/16, clamp): fp32, the kernels'
+        final Tensor gHeads;            // g repeated to H heads (g itself when groups = 1)
+        final Tensor y;                 // the per-head norm's output, gated [N, H·V]
+        final Tensor m;                 // mlp_norm(mid) [N, d]
+        final Tensor mlpGate, mlpUp;    // gate_proj(m), up_proj(m), each [N, I]
+        final Tensor act;               // silu(gate)·up [N, I]
 
         Recomputed(Ops.Scope s, GlaConfig c, long n, DType type) {
+            int kvk = c.keyDimPerGroup(), inter = c.intermediateSize();
             h = s.allocate(type, n, c.hiddenSize());
+            gkLogit = s.allocate(type, n, kvk);
+            g = s.allocate(n, kvk);
+            gHeads = c.groups() > 1 ? s.allocate(n, c.keyDim()) : g;
             y = s.allocate(type, n, c.valueDim());
             m = s.allocate(type, n, c.hiddenSize());
-            act = s.allocate(type, n, c.intermediateSize());
+            mlpGate = s.allocate(type, n, inter);
+            mlpUp = s.allocate(type, n, inter);
+            act = s.allocate(type, n, inter);
         }
     }
 

@@ -55,35 +55,47 @@ final class GlaBlock {
         ops.linear(r.h, w(p, "attn.v_proj.weight"), null, a.v);
         ops.linear(r.h, w(p, "attn.gk_proj.0.weight"), null, a.gkLow);
         ops.linear(r.h, w(p, "attn.g_proj.weight"), null, a.gate);   // beside the others that read h (one bf16 copy)
-        ops.linear(a.gkLow, w(p, "attn.gk_proj.1.weight"), w(p, "attn.gk_proj.1.bias"), a.gkLogit);
-        ops.logSigmoidGate(a.gkLogit, GlaConfig.GATE_LOGIT_NORMALIZER, clampMin, a.g);
+        gate(p, a, r);
         if (groups > 1) {
             ops.repeatHeads(a.k, kvHeads, groups, headK, a.kHeads);
             ops.repeatHeads(a.v, kvHeads, groups, headV, a.vHeads);
-            ops.repeatHeads(a.g, kvHeads, groups, headK, a.gHeads);
         }
         int b = acts.batch, t = acts.seqLen;
-        glaOp.run(layer, keys(a.q, b, t), keys(a.kHeads, b, t), values(a.vHeads, b, t), keys(a.gHeads, b, t),
+        glaOp.run(layer, keys(a.q, b, t), keys(a.kHeads, b, t), values(a.vHeads, b, t), keys(r.gHeads, b, t),
                 values(a.o, b, t));
         ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, r.y, a.outRstd);
         ops.linear(r.y, w(p, "attn.o_proj.weight"), null, acts.scratch);
         ops.add(x, acts.scratch, a.mid);
 
-        ops.rmsNorm(a.mid, w(p, "mlp_norm.weight"), eps, r.m, a.mlpRstd);
-        ops.linear(r.m, w(p, "mlp.gate_proj.weight"), null, a.mlpGate);
-        ops.linear(r.m, w(p, "mlp.up_proj.weight"), null, a.mlpUp);
-        ops.swiGlu(a.mlpGate, a.mlpUp, r.act);
+        mlpInput(p, a, r);
         ops.linear(r.act, w(p, "mlp.down_proj.weight"), null, acts.scratch);
         ops.add(a.mid, acts.scratch, out);
     }
 
-    /** Recomputes what the forward of this layer wrote into acts.recomputed (h, y, m, act), bit for bit. */
+    /** The forget gate from gk_proj.0's output: r.gkLogit, r.g, and r.gHeads repeated to H heads. */
+    private void gate(ParameterSet p, Activations.Layer a, Activations.Recomputed r) {
+        ops.linear(a.gkLow, w(p, "attn.gk_proj.1.weight"), w(p, "attn.gk_proj.1.bias"), r.gkLogit);
+        ops.logSigmoidGate(r.gkLogit, GlaConfig.GATE_LOGIT_NORMALIZER, clampMin, r.g);
+        if (groups > 1) {
+            ops.repeatHeads(r.g, kvHeads, groups, headK, r.gHeads);
+        }
+    }
+
+    /** The MLP up to its down projection: r.m = mlp_norm(mid), r.mlpGate, r.mlpUp, r.act = silu(gate)·up. */
+    private void mlpInput(ParameterSet p, Activations.Layer a, Activations.Recomputed r) {
+        ops.rmsNorm(a.mid, w(p, "mlp_norm.weight"), eps, r.m, a.mlpRstd);
+        ops.linear(r.m, w(p, "mlp.gate_proj.weight"), null, r.mlpGate);
+        ops.linear(r.m, w(p, "mlp.up_proj.weight"), null, r.mlpUp);
+        ops.swiGlu(r.mlpGate, r.mlpUp, r.act);
+    }
+
+    /** Recomputes what the forward of this layer wrote into acts.recomputed, bit for bit. */
     private void recompute(ParameterSet p, Activations acts, Activations.Layer a, Tensor x) {
         Activations.Recomputed r = acts.recomputed;
         ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, r.h, a.attnRstd);
+        gate(p, a, r);
         ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, r.y, a.outRstd);
-        ops.rmsNorm(a.mid, w(p, "mlp_norm.weight"), eps, r.m, a.mlpRstd);
-        ops.swiGlu(a.mlpGate, a.mlpUp, r.act);
+        mlpInput(p, a, r);
     }
 
     /**
@@ -97,7 +109,7 @@ final class GlaBlock {
         // MLP: out = mid + down(silu(gate(m)) · up(m)), m = mlp_norm(mid)
         ops.linearBackwardWeight(s.residual, r.act, w(grads, "mlp.down_proj.weight"), null);
         ops.linearBackwardInput(s.residual, w(p, "mlp.down_proj.weight"), s.dAct, false);
-        ops.swiGluBackward(s.dAct, a.mlpGate, a.mlpUp, s.dMlpGate, s.dMlpUp);
+        ops.swiGluBackward(s.dAct, r.mlpGate, r.mlpUp, s.dMlpGate, s.dMlpUp);
         ops.linearBackwardWeight(s.dMlpGate, r.m, w(grads, "mlp.gate_proj.weight"), null);
         ops.linearBackwardWeight(s.dMlpUp, r.m, w(grads, "mlp.up_proj.weight"), null);
         ops.linearBackwardInput(s.dMlpGate, w(p, "mlp.gate_proj.weight"), s.dm, false);
@@ -116,7 +128,7 @@ final class GlaBlock {
         // the GLA op
         int b = acts.batch, t = acts.seqLen;
         GlaKernels kernels = ops.kernels();
-        Tensor q = keys(a.q, b, t), k = keys(a.kHeads, b, t), v = values(a.vHeads, b, t), g = keys(a.gHeads, b, t);
+        Tensor q = keys(a.q, b, t), k = keys(a.kHeads, b, t), v = values(a.vHeads, b, t), g = keys(r.gHeads, b, t);
         Tensor dO = values(s.dO, b, t), dq = keys(s.dq, b, t), dk = keys(s.dkHeads, b, t);
         Tensor dv = values(s.dvHeads, b, t), dg = keys(s.dgHeads, b, t);
         if (recurrent) {
@@ -131,7 +143,7 @@ final class GlaBlock {
         }
 
         // the gate: g = logσ(gk_proj.1(gk_proj.0(h))) / 16
-        ops.logSigmoidGateBackward(s.dg, a.gkLogit, GlaConfig.GATE_LOGIT_NORMALIZER, clampMin, s.dgkLogit);
+        ops.logSigmoidGateBackward(s.dg, r.gkLogit, GlaConfig.GATE_LOGIT_NORMALIZER, clampMin, s.dgkLogit);
         ops.linearBackwardWeight(s.dgkLogit, a.gkLow, w(grads, "attn.gk_proj.1.weight"),
                 w(grads, "attn.gk_proj.1.bias"));
         ops.linearBackwardInput(s.dgkLogit, w(p, "attn.gk_proj.1.weight"), s.dgkLow, false);
