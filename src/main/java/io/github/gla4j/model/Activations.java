@@ -14,59 +14,57 @@ import io.github.gla4j.model.ops.Ops;
 public final class Activations implements AutoCloseable {
 
     /**
-     * What one layer keeps for its backward: the inputs of its matrix products and of the GLA op that cannot be
-     * recomputed cheaply. The rest is recomputed in the backward (Recomputed).
+     * What one layer keeps for its backward, in the activation type: the outputs of the products that read h and of
+     * the GLA op, which cost a product or the GLA op to recompute. The rest is recomputed in the backward
+     * (Recomputed) from these and the layer's input.
      */
     static final class Layer {
-        final Tensor attnRstd;              // attn_norm's rstd [N]
         final Tensor q;                     // [N, H·K]
         final Tensor k, v;                  // [N, Hkv·K], [N, Hkv·V]
         final Tensor gkLow;                 // gk_proj.0(h) [N, R]
         final Tensor kHeads, vHeads;        // k, v repeated to H heads (the same tensors when groups = 1)
         final Tensor o;                     // GLA output [N, H·V]
-        final Tensor gate, outRstd;         // g_proj(h) [N, H·V], the per-head norm's rstd [N·H]
-        final Tensor mid;                   // x after the attention residual [N, d]
-        final Tensor mlpRstd;               // mlp_norm's rstd [N]
+        final Tensor gate;                  // g_proj(h) [N, H·V]
 
-        /** act: Ops.activationType() — every tensor here but the rstds and mid. */
         Layer(Ops.Scope s, GlaConfig c, long n, DType act) {
-            int d = c.hiddenSize(), hk = c.keyDim(), hv = c.valueDim(), kvk = c.keyDimPerGroup(),
-                    kvv = c.valueDimPerGroup();
-            attnRstd = s.allocate(n);
+            int hk = c.keyDim(), hv = c.valueDim();
             q = s.allocate(act, n, hk);
-            k = s.allocate(act, n, kvk);
-            v = s.allocate(act, n, kvv);
+            k = s.allocate(act, n, c.keyDimPerGroup());
+            v = s.allocate(act, n, c.valueDimPerGroup());
             gkLow = s.allocate(act, n, GlaConfig.GATE_LOW_RANK_DIM);
             boolean repeat = c.groups() > 1;
             kHeads = repeat ? s.allocate(act, n, hk) : k;
             vHeads = repeat ? s.allocate(act, n, hv) : v;
             o = s.allocate(act, n, hv);
             gate = s.allocate(act, n, hv);
-            outRstd = s.allocate(n * c.numHeads());
-            mid = s.allocate(n, d);
-            mlpRstd = s.allocate(n);
         }
     }
 
     /**
      * The layer tensors that are recomputed rather than kept, one set shared by all layers: the forward writes a
      * layer's into them, the backward recomputes them (the same ops on the same inputs: the same bits). The norms,
-     * the gate and the SwiGLU product cost an elementwise pass each, the gate logits a rank-16 product, and the MLP's
-     * two input products about 6% of a training step. Kept, they would be most of the activation memory: at the
-     * 340M model's 16K tokens in bf16, gate_proj's and up_proj's outputs alone take 4.4 GB, what the layers keep 4.9.
+     * the gate and the SwiGLU product cost an elementwise pass each, the gate logits a rank-16 product, the residual
+     * mid o_proj's product, and the MLP's two input products about 6% of a training step. Kept, they would be most
+     * of the activation memory: at the 340M model's 16K tokens in bf16, gate_proj's and up_proj's outputs alone take
+     * 4.4 GB, the fp32 mid 1.6 GB, what the layers keep 3.2 GB.
      */
     static final class Recomputed {
-        final Tensor h;                 // attn_norm(x) [N, d]
+        final Tensor h, attnRstd;       // attn_norm(x) [N, d], its rstd [N]
         final Tensor gkLogit, g;        // gk_proj.1(gkLow) [N, Hkv·K], max(logsigmoid/16, clamp): fp32, the kernels'
         final Tensor gHeads;            // g repeated to H heads (g itself when groups = 1)
-        final Tensor y;                 // the per-head norm's output, gated [N, H·V]
-        final Tensor m;                 // mlp_norm(mid) [N, d]
+        final Tensor y, outRstd;        // the per-head norm's output, gated [N, H·V], its rstd [N·H]
+        final Tensor mid;               // x after the attention residual [N, d], fp32 (the residual stream)
+        final Tensor m, mlpRstd;        // mlp_norm(mid) [N, d], its rstd [N]
         final Tensor mlpGate, mlpUp;    // gate_proj(m), up_proj(m), each [N, I]
         final Tensor act;               // silu(gate)·up [N, I]
 
         Recomputed(Ops.Scope s, GlaConfig c, long n, DType type) {
             int kvk = c.keyDimPerGroup(), inter = c.intermediateSize();
             h = s.allocate(type, n, c.hiddenSize());
+            attnRstd = s.allocate(n);
+            outRstd = s.allocate(n * c.numHeads());
+            mid = s.allocate(n, c.hiddenSize());
+            mlpRstd = s.allocate(n);
             gkLogit = s.allocate(type, n, kvk);
             g = s.allocate(n, kvk);
             gHeads = c.groups() > 1 ? s.allocate(n, c.keyDim()) : g;

@@ -49,12 +49,12 @@ final class GlaBlock {
     /** out = this layer applied to x, its GLA op run by glaOp; a keeps what backward needs. */
     void forward(ParameterSet p, Activations acts, Activations.Layer a, Tensor x, Tensor out, GlaModel.GlaOp glaOp) {
         Activations.Recomputed r = acts.recomputed;
-        ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, r.h, a.attnRstd);
+        ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, r.h, r.attnRstd);
         ops.linear(r.h, w(p, "attn.q_proj.weight"), null, a.q);
         ops.linear(r.h, w(p, "attn.k_proj.weight"), null, a.k);
         ops.linear(r.h, w(p, "attn.v_proj.weight"), null, a.v);
         ops.linear(r.h, w(p, "attn.gk_proj.0.weight"), null, a.gkLow);
-        ops.linear(r.h, w(p, "attn.g_proj.weight"), null, a.gate);   // beside the others that read h (one bf16 copy)
+        ops.linear(r.h, w(p, "attn.g_proj.weight"), null, a.gate);
         gate(p, a, r);
         if (groups > 1) {
             ops.repeatHeads(a.k, kvHeads, groups, headK, a.kHeads);
@@ -63,13 +63,18 @@ final class GlaBlock {
         int b = acts.batch, t = acts.seqLen;
         glaOp.run(layer, keys(a.q, b, t), keys(a.kHeads, b, t), values(a.vHeads, b, t), keys(r.gHeads, b, t),
                 values(a.o, b, t));
-        ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, r.y, a.outRstd);
-        ops.linear(r.y, w(p, "attn.o_proj.weight"), null, acts.scratch);
-        ops.add(x, acts.scratch, a.mid);
-
-        mlpInput(p, a, r);
+        attentionOutput(p, acts, a, x);
+        mlpInput(p, r);
         ops.linear(r.act, w(p, "mlp.down_proj.weight"), null, acts.scratch);
-        ops.add(a.mid, acts.scratch, out);
+        ops.add(r.mid, acts.scratch, out);
+    }
+
+    /** r.y = the gated per-head norm of o, r.mid = x + o_proj(r.y). */
+    private void attentionOutput(ParameterSet p, Activations acts, Activations.Layer a, Tensor x) {
+        Activations.Recomputed r = acts.recomputed;
+        ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, r.y, r.outRstd);
+        ops.linear(r.y, w(p, "attn.o_proj.weight"), null, acts.scratch);
+        ops.add(x, acts.scratch, r.mid);
     }
 
     /** The forget gate from gk_proj.0's output: r.gkLogit, r.g, and r.gHeads repeated to H heads. */
@@ -81,9 +86,9 @@ final class GlaBlock {
         }
     }
 
-    /** The MLP up to its down projection: r.m = mlp_norm(mid), r.mlpGate, r.mlpUp, r.act = silu(gate)·up. */
-    private void mlpInput(ParameterSet p, Activations.Layer a, Activations.Recomputed r) {
-        ops.rmsNorm(a.mid, w(p, "mlp_norm.weight"), eps, r.m, a.mlpRstd);
+    /** The MLP up to its down projection: r.m = mlp_norm(r.mid), r.mlpGate, r.mlpUp, r.act = silu(gate)·up. */
+    private void mlpInput(ParameterSet p, Activations.Recomputed r) {
+        ops.rmsNorm(r.mid, w(p, "mlp_norm.weight"), eps, r.m, r.mlpRstd);
         ops.linear(r.m, w(p, "mlp.gate_proj.weight"), null, r.mlpGate);
         ops.linear(r.m, w(p, "mlp.up_proj.weight"), null, r.mlpUp);
         ops.swiGlu(r.mlpGate, r.mlpUp, r.act);
@@ -92,10 +97,10 @@ final class GlaBlock {
     /** Recomputes what the forward of this layer wrote into acts.recomputed, bit for bit. */
     private void recompute(ParameterSet p, Activations acts, Activations.Layer a, Tensor x) {
         Activations.Recomputed r = acts.recomputed;
-        ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, r.h, a.attnRstd);
+        ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, r.h, r.attnRstd);
         gate(p, a, r);
-        ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, r.y, a.outRstd);
-        mlpInput(p, a, r);
+        attentionOutput(p, acts, a, x);
+        mlpInput(p, r);
     }
 
     /**
@@ -114,13 +119,13 @@ final class GlaBlock {
         ops.linearBackwardWeight(s.dMlpUp, r.m, w(grads, "mlp.up_proj.weight"), null);
         ops.linearBackwardInput(s.dMlpGate, w(p, "mlp.gate_proj.weight"), s.dm, false);
         ops.linearBackwardInput(s.dMlpUp, w(p, "mlp.up_proj.weight"), s.dm, true);
-        ops.rmsNormBackward(s.dm, a.mid, w(p, "mlp_norm.weight"), a.mlpRstd, s.residual, true,
+        ops.rmsNormBackward(s.dm, r.mid, w(p, "mlp_norm.weight"), r.mlpRstd, s.residual, true,
                 w(grads, "mlp_norm.weight"));
 
         // attention output: mid = x + o_proj(y), y = g_norm(o) · swish(gate)
         ops.linearBackwardWeight(s.residual, r.y, w(grads, "attn.o_proj.weight"), null);
         ops.linearBackwardInput(s.residual, w(p, "attn.o_proj.weight"), s.dy, false);
-        ops.gatedRmsNormBackward(s.dy, a.o, a.gate, w(p, outputNorm()), a.outRstd, s.dO, s.dGate,
+        ops.gatedRmsNormBackward(s.dy, a.o, a.gate, w(p, outputNorm()), r.outRstd, s.dO, s.dGate,
                 w(grads, outputNorm()));
         ops.linearBackwardWeight(s.dGate, r.h, w(grads, "attn.g_proj.weight"), null);
         ops.linearBackwardInput(s.dGate, w(p, "attn.g_proj.weight"), s.dh, false);
@@ -157,7 +162,7 @@ final class GlaBlock {
         ops.linearBackwardInput(s.dk, w(p, "attn.k_proj.weight"), s.dh, true);
         ops.linearBackwardWeight(s.dv, r.h, w(grads, "attn.v_proj.weight"), null);
         ops.linearBackwardInput(s.dv, w(p, "attn.v_proj.weight"), s.dh, true);
-        ops.rmsNormBackward(s.dh, x, w(p, "attn_norm.weight"), a.attnRstd, s.residual, true,
+        ops.rmsNormBackward(s.dh, x, w(p, "attn_norm.weight"), r.attnRstd, s.residual, true,
                 w(grads, "attn_norm.weight"));
     }
 
