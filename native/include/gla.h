@@ -270,9 +270,11 @@ GLA_API gla_status gla_embedding_bwd(gla_context* context, int64_t rows, int64_t
 
 /* Softmax cross-entropy per row: losses[r] = logsumexp(logits[r]) - logits[r, targets[r]], 0 where targets[r] is
  * -100 (ignored). targets [rows] int32 host memory, each -100 or in [0, vocab). With dlogits (may equal logits:
- * in place) also dlogits[r] = grad_scale · (softmax(logits[r]) - onehot(targets[r])), zero rows where ignored. */
-GLA_API gla_status gla_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
-                                     const int32_t* targets, float grad_scale, float* losses, float* dlogits);
+ * in place) also dlogits[r] = grad_scale · (softmax(logits[r]) - onehot(targets[r])), zero rows where ignored.
+ * logits_dtype: the type of logits and dlogits; losses are fp32. */
+GLA_API gla_status gla_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const void* logits,
+                                     const int32_t* targets, float grad_scale, float* losses, void* dlogits,
+                                     int32_t logits_dtype);
 
 /* out = a + b elementwise (out may equal a or b). */
 GLA_API gla_status gla_add(gla_context* context, int64_t count, const float* a, const float* b, float* out);

@@ -195,8 +195,9 @@ typedef struct gla_backend_ops {
                                 const float* table, float* out);
     gla_status (*embedding_bwd)(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
                                 const float* dout, int32_t padding_idx, float* dtable);
-    gla_status (*cross_entropy)(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
-                                const int32_t* targets, float grad_scale, float* losses, float* dlogits);
+    gla_status (*cross_entropy)(gla_context* context, int64_t rows, int64_t vocab, const void* logits,
+                                const int32_t* targets, float grad_scale, float* losses, void* dlogits,
+                                int32_t logits_dtype);
     gla_status (*add)(gla_context* context, int64_t count, const float* a, const float* b, float* out);
     gla_status (*bias_add)(gla_context* context, int64_t rows, int64_t width, const float* bias, void* y,
                            int32_t y_dtype);

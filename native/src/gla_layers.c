@@ -377,8 +377,9 @@ GLA_API gla_status gla_embedding_bwd(gla_context* context, int64_t rows, int64_t
     return gla_context_ops(context)->embedding_bwd(context, rows, width, vocab, ids, dout, padding_idx, dtable);
 }
 
-GLA_API gla_status gla_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
-                                     const int32_t* targets, float grad_scale, float* losses, float* dlogits) {
+GLA_API gla_status gla_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const void* logits,
+                                     const int32_t* targets, float grad_scale, float* losses, void* dlogits,
+                                     int32_t logits_dtype) {
     static const char fn[] = "gla_cross_entropy";
     static const char* const names[] = {"rows", "vocab"};
     gla_clear_error();
@@ -386,12 +387,14 @@ GLA_API gla_status gla_cross_entropy(gla_context* context, int64_t rows, int64_t
     CHECK(check_context_counts(fn, context, 2, names, values));
     CHECK(check_elements(fn, "rows*vocab", rows, vocab, 1, 4));
     CHECK(gla_check_not_recording(fn, context, "targets is host memory read at call time"));
-    CHECK(check_array(fn, "logits", logits, 4, rows > 0 && vocab > 0));
+    CHECK(check_dtype(fn, "logits_dtype", logits_dtype));
+    CHECK(check_array(fn, "logits", logits, dtype_bytes(logits_dtype), rows > 0 && vocab > 0));
     CHECK(check_indices(fn, "targets", targets, rows, vocab, 1, -100));
     CHECK(check_array(fn, "losses", losses, 4, rows > 0));
-    CHECK(check_array(fn, "dlogits", dlogits, 4, 0));
+    CHECK(check_array(fn, "dlogits", dlogits, dtype_bytes(logits_dtype), 0));
     if (rows == 0) return GLA_OK;
-    return gla_context_ops(context)->cross_entropy(context, rows, vocab, logits, targets, grad_scale, losses, dlogits);
+    return gla_context_ops(context)->cross_entropy(context, rows, vocab, logits, targets, grad_scale, losses, dlogits,
+                                                   logits_dtype);
 }
 
 /* ---- small elementwise ops and reductions ---- */

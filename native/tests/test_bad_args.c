@@ -484,15 +484,23 @@ static void layer_functions(gla_context* ctx) {
     expect(gla_embedding_bwd(ctx, 3, 2, 4, bad_ids, f, -1, f + 8), INVALID, fn, "ids[1]", "emb bwd ids");
     expect(gla_embedding_bwd(ctx, 3, 2, 4, ids, f, 3, NULL), INVALID, fn, "dtable", "emb dtable");
     fn = "gla_cross_entropy";
-    expect(gla_cross_entropy(ctx, 3, -5, f, targets, 1, f + 16, f + 32), INVALID, fn, "vocab", "ce vocab");
-    expect(gla_cross_entropy(ctx, 3, 5, NULL, targets, 1, f + 16, f + 32), INVALID, fn, "logits", "ce logits");
-    expect(gla_cross_entropy(ctx, 3, 5, f, NULL, 1, f + 16, f + 32), INVALID, fn, "targets", "ce targets");
-    expect(gla_cross_entropy(ctx, 3, 4, f, targets, 1, f + 16, f + 32), INVALID, fn,
+    expect(gla_cross_entropy(ctx, 3, -5, f, targets, 1, f + 16, f + 32, F32), INVALID, fn, "vocab",
+           "ce vocab");
+    expect(gla_cross_entropy(ctx, 3, 5, NULL, targets, 1, f + 16, f + 32, F32), INVALID, fn, "logits",
+           "ce logits");
+    expect(gla_cross_entropy(ctx, 3, 5, f, NULL, 1, f + 16, f + 32, F32), INVALID, fn, "targets",
+           "ce targets");
+    expect(gla_cross_entropy(ctx, 3, 4, f, targets, 1, f + 16, f + 32, F32), INVALID, fn,
            "targets[2] must be -100 (ignored) or in [0, vocab = 4), got 4", "ce target range");
-    expect(gla_cross_entropy(ctx, 3, 5, f, bad_targets, 1, f + 16, f + 32), INVALID, fn, "targets[1]", "ce target -1");
-    expect(gla_cross_entropy(ctx, 3, 5, f, targets, 1, NULL, f + 32), INVALID, fn, "losses", "ce losses");
-    expect(gla_cross_entropy(ctx, 3, 5, f, targets, 1, f + 16, odd), INVALID, fn, "dlogits (", "ce dlogits align");
-    expect(gla_cross_entropy(ctx, 3, 5, f, targets, 1, f + 16, NULL), GLA_OK, fn, "", "ce no dlogits");
+    expect(gla_cross_entropy(ctx, 3, 5, f, bad_targets, 1, f + 16, f + 32, F32), INVALID, fn, "targets[1]",
+           "ce target -1");
+    expect(gla_cross_entropy(ctx, 3, 5, f, targets, 1, NULL, f + 32, F32), INVALID, fn, "losses", "ce losses");
+    expect(gla_cross_entropy(ctx, 3, 5, f, targets, 1, f + 16, odd, F32), INVALID, fn, "dlogits (",
+           "ce dlogits align");
+    expect(gla_cross_entropy(ctx, 3, 5, f, targets, 1, f + 16, NULL, 4), INVALID, fn, "logits_dtype",
+           "ce logits_dtype");
+    expect(gla_cross_entropy(ctx, 3, 5, odd, targets, 1, f + 16, odd, BF16), GLA_OK, fn, "", "ce bf16 in place");
+    expect(gla_cross_entropy(ctx, 3, 5, f, targets, 1, f + 16, NULL, F32), GLA_OK, fn, "", "ce no dlogits");
     /* small ops */
     expect(gla_add(ctx, 2, f, NULL, f), INVALID, "gla_add", "b must not be NULL", "add b");
     expect(gla_add(ctx, -2, f, f, f), INVALID, "gla_add", "count", "add count");

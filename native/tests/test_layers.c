@@ -437,8 +437,23 @@ static void test_bf16_activations(void) {
     CHECK_OK(gla_bias_add(ctx, rows, w, bias, yb, BF16));
     expect_rounded("bias_add bf16", yb, y, n);
 
+    /* cross-entropy over bf16 logits, dlogits in place too; an ignored row */
+    int32_t* targets = test_malloc((size_t)rows * 4);
+    for (int64_t r = 0; r < rows; r++) targets[r] = (int32_t)((r * 7 + 2) % w);
+    targets[3] = -100;
+    float *losses = nans(rows), *losses_b = nans(rows);
+    CHECK_OK(gla_cross_entropy(ctx, rows, w, zw, targets, 0.25f, losses, dx, F32));
+    CHECK_OK(gla_cross_entropy(ctx, rows, w, zb, targets, 0.25f, losses_b, yb, BF16));
+    expect_same("cross_entropy losses (bf16 logits)", losses_b, losses, rows);
+    expect_rounded("cross_entropy bf16 dlogits", yb, dx, n);
+    poison_f32(losses_b, (size_t)rows);
+    CHECK_OK(gla_cross_entropy(ctx, rows, w, zb, targets, 0.25f, losses_b, zb, BF16));
+    expect_same("cross_entropy losses (bf16, in place)", losses_b, losses, rows);
+    expect_rounded("cross_entropy bf16 dlogits in place", zb, dx, n);
+
     free(x), free(z), free(wt), free(dy), free(bias), free(xb), free(zb), free(xw), free(zw), free(y), free(rstd);
     free(rstd_b), free(dx), free(dz), free(dx_b), free(dz_b), free(dw), free(dw_b), free(yb), free(out);
+    free(targets), free(losses), free(losses_b);
 }
 
 /* ---- embedding, cross-entropy ---- */
@@ -502,12 +517,12 @@ static void test_cross_entropy(void) {
             char what[96];
             snprintf(what, sizeof what, "cross_entropy rows=%lld vocab=%lld%s", (long long)rows, (long long)vocab,
                      in_place ? " in place" : "");
-            CHECK_OK(gla_cross_entropy(ctx, rows, vocab, logits, targets, grad_scale, losses, dl));
+            CHECK_OK(gla_cross_entropy(ctx, rows, vocab, logits, targets, grad_scale, losses, dl, F32));
             expect_close(what, losses, rl, rows, TOL_F32);
             expect_close(what, dl, rd, n, TOL_F32);
             if (!in_place) {
                 poison_f32(losses, (size_t)rows);
-                CHECK_OK(gla_cross_entropy(ctx, rows, vocab, logits, targets, grad_scale, losses, NULL));
+                CHECK_OK(gla_cross_entropy(ctx, rows, vocab, logits, targets, grad_scale, losses, NULL, F32));
                 expect_close("cross_entropy without dlogits", losses, rl, rows, TOL_F32);
                 free(dl);
             }

@@ -302,14 +302,15 @@ static void test_vocab(void) {
         for (int64_t r = 0; r < rows; r++) targets[r] = (int32_t)((r * 13 + 1) % vocab_n);
         if (rows > 2) targets[1] = -100;
         float *glogits = up_f(logits, n), *glosses = dev_nan(rows), *gdl = dev_nan(n);
-        CHECK_OK(gla_cross_entropy(cpu, rows, vocab_n, logits, targets, 0.5f, losses, dl));
-        CHECK_OK(gla_cross_entropy(gpu, rows, vocab_n, glogits, targets, 0.5f, glosses, gdl));
+        CHECK_OK(gla_cross_entropy(cpu, rows, vocab_n, logits, targets, 0.5f, losses, dl, F32));
+        CHECK_OK(gla_cross_entropy(gpu, rows, vocab_n, glogits, targets, 0.5f, glosses, gdl, F32));
         compare("cross_entropy losses", glosses, losses, rows, TOL_F32);
         compare("cross_entropy dlogits", gdl, dl, n, TOL_F32);
         float* nan_rows = test_malloc((size_t)rows * 4);
         poison_f32(nan_rows, (size_t)rows);
         CHECK_OK(gla_memcpy(gpu, glosses, nan_rows, rows * 4, GLA_COPY_HOST_TO_DEVICE));
-        CHECK_OK(gla_cross_entropy(gpu, rows, vocab_n, glogits, targets, 0.5f, glosses, glogits)); /* in place */
+        /* in place */
+        CHECK_OK(gla_cross_entropy(gpu, rows, vocab_n, glogits, targets, 0.5f, glosses, glogits, F32));
         compare("cross_entropy losses (in place)", glosses, losses, rows, TOL_F32);
         compare("cross_entropy dlogits (in place)", glogits, dl, n, TOL_F32);
         free(logits), free(losses), free(dl), free(targets), free(nan_rows);
@@ -434,7 +435,7 @@ static void test_graphs(void) {
     varlen.num_seqs = 1;
     expect_refused(gla_embedding_fwd(gpu, 2, GW, 2, ids, b.x, b.y), "embedding_fwd");
     expect_refused(gla_embedding_bwd(gpu, 2, GW, 2, ids, b.x, -1, b.y), "embedding_bwd");
-    expect_refused(gla_cross_entropy(gpu, 2, GW, b.x, ids, 1.0f, b.g, NULL), "cross_entropy");
+    expect_refused(gla_cross_entropy(gpu, 2, GW, b.x, ids, 1.0f, b.g, NULL, F32), "cross_entropy");
     expect_refused(gla_sum_squares(gpu, GW, b.x, &sum), "sum_squares");
     expect_refused(gla_synchronize(gpu), "synchronize");
     expect_refused(gla_memcpy(gpu, b.y, host, 16, GLA_COPY_HOST_TO_DEVICE), "memcpy host to device");
@@ -556,6 +557,15 @@ static void test_bf16_activations(void) {
             CHECK_OK(gla_repeat_heads_fwd(cpu, rows, kv, groups, hd, zb, out, BF16));
             CHECK_OK(gla_repeat_heads_fwd(gpu, rows, kv, groups, hd, pz, gout, BF16));
             compare_bits("repeat_heads_fwd bf16", gout, out, n_out * 2);
+            /* cross-entropy over bf16 logits (zb), dlogits in place */
+            int32_t* targets = test_malloc((size_t)rows * 4);
+            for (int64_t r = 0; r < rows; r++) targets[r] = r == 1 ? -100 : (int32_t)((r * 7 + 2) % w);
+            float* losses = test_malloc((size_t)rows * 4);
+            CHECK_OK(gla_cross_entropy(cpu, rows, w, zb, targets, 0.25f, losses, zb, BF16));
+            CHECK_OK(gla_cross_entropy(gpu, rows, w, pz, targets, 0.25f, grstd, pz, BF16));
+            compare("cross_entropy losses (bf16 logits)", grstd, losses, rows, TOL_F32);
+            compare_bf16("cross_entropy bf16 dlogits in place", pz, zb, n);
+            free(targets), free(losses);
             free(x), free(z), free(wt), free(dy), free(bias), free(xb), free(zb), free(yb), free(rstd), free(dx);
             free(dz), free(dw), free(out);
             gfree(gxb), gfree(gzb), gfree(gyb), gfree(gx), gfree(gwt), gfree(gdy), gfree(gbias), gfree(grstd);

@@ -58,8 +58,9 @@ gla_status gla_cpu_embedding_fwd(gla_context* context, int64_t rows, int64_t wid
                                  const float* table, float* out);
 gla_status gla_cpu_embedding_bwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
                                  const float* dout, int32_t padding_idx, float* dtable);
-gla_status gla_cpu_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
-                                 const int32_t* targets, float grad_scale, float* losses, float* dlogits);
+gla_status gla_cpu_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const void* logits,
+                                 const int32_t* targets, float grad_scale, float* losses, void* dlogits,
+                                 int32_t logits_dtype);
 gla_status gla_cpu_add(gla_context* context, int64_t count, const float* a, const float* b, float* out);
 gla_status gla_cpu_bias_add(gla_context* context, int64_t rows, int64_t width, const float* bias, void* y,
                             int32_t y_dtype);

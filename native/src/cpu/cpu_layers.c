@@ -235,28 +235,34 @@ gla_status gla_cpu_embedding_bwd(gla_context* context, int64_t rows, int64_t wid
 
 /* Per row: max-subtracted logsumexp with the exp sum in double; the loss is computed (and logits[target] read)
  * before dlogits is written, so dlogits may be logits. */
-gla_status gla_cpu_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
-                                 const int32_t* targets, float grad_scale, float* losses, float* dlogits) {
+gla_status gla_cpu_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const void* logits,
+                                 const int32_t* targets, float grad_scale, float* losses, void* dlogits,
+                                 int32_t logits_dtype) {
     const int threads = gla_cpu_threads(context, rows * vocab / SERIAL_ELEMENTS + 1);
+    const int32_t dt = logits_dtype;
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t r = 0; r < rows; r++) {
-        const float* x = logits + r * vocab;
+        const int64_t base = r * vocab;
         const int32_t t = targets[r];
         if (t == -100) {
             losses[r] = 0.0f;
-            if (dlogits) memset(dlogits + r * vocab, 0, (size_t)vocab * sizeof(float));
+            if (dlogits)
+                for (int64_t j = 0; j < vocab; j++) cpu_store(dlogits, dt, base + j, 0.0f);
             continue;
         }
         float mx = -INFINITY;
-        for (int64_t j = 0; j < vocab; j++) mx = fmaxf(mx, x[j]);
+        for (int64_t j = 0; j < vocab; j++) mx = fmaxf(mx, cpu_load(logits, dt, base + j));
         double sum = 0.0;
-        for (int64_t j = 0; j < vocab; j++) sum += exp((double)x[j] - mx);
-        const double lse = mx + log(sum), p_target = exp((double)x[t] - lse);
-        losses[r] = (float)(lse - x[t]);
-        if (dlogits) {
-            float* d = dlogits + r * vocab;
-            for (int64_t j = 0; j < vocab; j++) d[j] = grad_scale * (float)exp((double)x[j] - lse);
-            d[t] = grad_scale * (float)(p_target - 1.0);
+        for (int64_t j = 0; j < vocab; j++) sum += exp((double)cpu_load(logits, dt, base + j) - mx);
+        const float x_t = cpu_load(logits, dt, base + t);
+        const double lse = mx + log(sum), p_target = exp((double)x_t - lse);
+        losses[r] = (float)(lse - x_t);
+        if (dlogits) { /* in place: each element is read before it is written */
+            for (int64_t j = 0; j < vocab; j++) {
+                const double p = exp((double)cpu_load(logits, dt, base + j) - lse);
+                cpu_store(dlogits, dt, base + j, grad_scale * (float)p);
+            }
+            cpu_store(dlogits, dt, base + t, grad_scale * (float)(p_target - 1.0));
         }
     }
     return GLA_OK;

@@ -82,8 +82,9 @@ gla_status gla_cuda_embedding_fwd(gla_context* context, int64_t rows, int64_t wi
                                   const float* table, float* out);
 gla_status gla_cuda_embedding_bwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab,
                                   const int32_t* ids, const float* dout, int32_t padding_idx, float* dtable);
-gla_status gla_cuda_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
-                                  const int32_t* targets, float grad_scale, float* losses, float* dlogits);
+gla_status gla_cuda_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const void* logits,
+                                  const int32_t* targets, float grad_scale, float* losses, void* dlogits,
+                                  int32_t logits_dtype);
 
 /* graph.cu: CUDA graphs by stream capture */
 gla_status gla_cuda_graph_begin(gla_context* context);

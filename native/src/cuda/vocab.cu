@@ -88,22 +88,24 @@ __device__ inline MaxSum merge(MaxSum a, MaxSum b) {
     return {m, a.s * expf(a.m - m) + b.s * expf(b.m - m)};
 }
 
-__global__ void cross_entropy_kernel(int64_t rows, int64_t vocab, const float* logits, const int32_t* targets,
-                                     float grad_scale, float* losses, float* dlogits) {
+/* logits and dlogits of T (float or __nv_bfloat16), arithmetic in fp32. */
+template <class T>
+__global__ void cross_entropy_kernel(int64_t rows, int64_t vocab, const T* logits, const int32_t* targets,
+                                     float grad_scale, float* losses, T* dlogits) {
     __shared__ MaxSum shared[kRowThreads / 32];
     __shared__ float row_lse, row_target;
     for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
         const int32_t t = targets[r];
-        const float* x = logits + r * vocab;
-        float* d = dlogits ? dlogits + r * vocab : nullptr;
+        const T* x = logits + r * vocab;
+        T* d = dlogits ? dlogits + r * vocab : nullptr;
         if (t == -100) { /* uniform across the block */
             if (threadIdx.x == 0) losses[r] = 0.0f;
             if (d)
-                for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) d[j] = 0.0f;
+                for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) d[j] = T(0.0f);
             continue;
         }
         MaxSum acc = {-INFINITY, 0.0f};
-        for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) acc = merge(acc, MaxSum{x[j], 1.0f});
+        for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) acc = merge(acc, MaxSum{float(x[j]), 1.0f});
         for (int o = 16; o > 0; o >>= 1) {
             const MaxSum other = {__shfl_down_sync(0xffffffffu, acc.m, o), __shfl_down_sync(0xffffffffu, acc.s, o)};
             acc = merge(acc, other);
@@ -114,14 +116,14 @@ __global__ void cross_entropy_kernel(int64_t rows, int64_t vocab, const float* l
             MaxSum total = shared[0];
             for (int w = 1; w < kRowThreads / 32; w++) total = merge(total, shared[w]);
             row_lse = total.m + logf(total.s);
-            row_target = x[t];
+            row_target = float(x[t]);
             losses[r] = row_lse - row_target;
         }
         __syncthreads(); /* every read of x[t] and the pass above happen before dlogits is written */
         const float lse = row_lse, target = row_target;
         if (d)
             for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x)
-                d[j] = j == t ? grad_scale * (expf(target - lse) - 1.0f) : grad_scale * expf(x[j] - lse);
+                d[j] = T(j == t ? grad_scale * (expf(target - lse) - 1.0f) : grad_scale * expf(float(x[j]) - lse));
         __syncthreads(); /* shared values are rewritten by the next row */
     }
 }
@@ -196,16 +198,24 @@ gla_status gla_cuda_embedding_bwd(gla_context* context, int64_t rows, int64_t wi
     return gla_cuda_error(fn, e, "embedding_bwd kernel");
 }
 
-gla_status gla_cuda_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const float* logits,
-                                  const int32_t* targets, float grad_scale, float* losses, float* dlogits) {
+gla_status gla_cuda_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const void* logits,
+                                  const int32_t* targets, float grad_scale, float* losses, void* dlogits,
+                                  int32_t logits_dtype) {
     static const char fn[] = "gla_cross_entropy";
     gla_status s = gla_cuda_set_device(fn, context);
     if (s != GLA_OK) return s;
     const cudaStream_t stream = gla_cuda_stream(context);
     void* dev_targets = nullptr;
     if ((s = upload(fn, context, targets, (size_t)rows * sizeof(int32_t), &dev_targets)) != GLA_OK) return s;
-    cross_entropy_kernel<<<gla_cuda_grid(rows, 1), kRowThreads, 0, stream>>>(
-        rows, vocab, logits, static_cast<const int32_t*>(dev_targets), grad_scale, losses, dlogits);
+    const int32_t* tg = static_cast<const int32_t*>(dev_targets);
+    const unsigned grid = gla_cuda_grid(rows, 1);
+    if (logits_dtype == GLA_DTYPE_BF16)
+        cross_entropy_kernel<<<grid, kRowThreads, 0, stream>>>(rows, vocab, static_cast<const __nv_bfloat16*>(logits),
+                                                               tg, grad_scale, losses,
+                                                               static_cast<__nv_bfloat16*>(dlogits));
+    else
+        cross_entropy_kernel<<<grid, kRowThreads, 0, stream>>>(rows, vocab, static_cast<const float*>(logits), tg,
+                                                               grad_scale, losses, static_cast<float*>(dlogits));
     const cudaError_t e = cudaGetLastError();
     (void)cudaFreeAsync(dev_targets, stream);
     return gla_cuda_error(fn, e, "cross_entropy kernel");

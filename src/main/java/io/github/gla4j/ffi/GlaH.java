@@ -2907,7 +2907,8 @@ public class GlaH {
             GlaH.C_POINTER,
             GlaH.C_FLOAT,
             GlaH.C_POINTER,
-            GlaH.C_POINTER
+            GlaH.C_POINTER,
+            GlaH.C_INT
         );
 
         public static final MemorySegment ADDR = GlaH.findOrThrow("gla_cross_entropy");
@@ -2918,7 +2919,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const float *logits, const int32_t *targets, float grad_scale, float *losses, float *dlogits)
+     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const void *logits, const int32_t *targets, float grad_scale, float *losses, void *dlogits, int32_t logits_dtype)
      * }
      */
     public static FunctionDescriptor gla_cross_entropy$descriptor() {
@@ -2928,7 +2929,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const float *logits, const int32_t *targets, float grad_scale, float *losses, float *dlogits)
+     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const void *logits, const int32_t *targets, float grad_scale, float *losses, void *dlogits, int32_t logits_dtype)
      * }
      */
     public static MethodHandle gla_cross_entropy$handle() {
@@ -2938,7 +2939,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const float *logits, const int32_t *targets, float grad_scale, float *losses, float *dlogits)
+     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const void *logits, const int32_t *targets, float grad_scale, float *losses, void *dlogits, int32_t logits_dtype)
      * }
      */
     public static MemorySegment gla_cross_entropy$address() {
@@ -2947,16 +2948,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const float *logits, const int32_t *targets, float grad_scale, float *losses, float *dlogits)
+     * gla_status gla_cross_entropy(gla_context *context, int64_t rows, int64_t vocab, const void *logits, const int32_t *targets, float grad_scale, float *losses, void *dlogits, int32_t logits_dtype)
      * }
      */
-    public static int gla_cross_entropy(MemorySegment context, long rows, long vocab, MemorySegment logits, MemorySegment targets, float grad_scale, MemorySegment losses, MemorySegment dlogits) {
+    public static int gla_cross_entropy(MemorySegment context, long rows, long vocab, MemorySegment logits, MemorySegment targets, float grad_scale, MemorySegment losses, MemorySegment dlogits, int logits_dtype) {
         var mh$ = gla_cross_entropy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_cross_entropy", context, rows, vocab, logits, targets, grad_scale, losses, dlogits);
+                traceDowncall("gla_cross_entropy", context, rows, vocab, logits, targets, grad_scale, losses, dlogits, logits_dtype);
             }
-            return (int) mh$.invokeExact(context, rows, vocab, logits, targets, grad_scale, losses, dlogits);
+            return (int) mh$.invokeExact(context, rows, vocab, logits, targets, grad_scale, losses, dlogits, logits_dtype);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

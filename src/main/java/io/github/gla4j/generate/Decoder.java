@@ -24,7 +24,6 @@ package io.github.gla4j.generate;
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.Options;
 import io.github.gla4j.memory.Context;
-import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.DeviceTensor;
 import io.github.gla4j.memory.Graph;
 import io.github.gla4j.memory.HostTensor;
@@ -267,9 +266,9 @@ public final class Decoder implements AutoCloseable {
                     r * vocab * Float.BYTES, row, 0, vocab);
             case DeviceTensor d -> {
                 try (Arena arena = Arena.ofConfined()) {
-                    HostTensor host = HostTensor.allocate(arena, DType.F32, 1, vocab);
+                    HostTensor host = HostTensor.allocate(arena, d.dtype(), 1, vocab);
                     d.reshape(Shape.of(d.elementCount() / vocab, vocab)).slice(r, 1).copyTo(host);
-                    MemorySegment.copy(host.segment(), ValueLayout.JAVA_FLOAT, 0, row, 0, vocab);
+                    row = host.toFloatArray();
                 }
             }
         }

@@ -118,7 +118,7 @@ public final class Activations implements AutoCloseable {
     final Recomputed recomputed;
     final Tensor scratch;         // [N, d]: a sublayer's output before its residual add
     final Tensor normed, normRstd; // model.norm(hidden[L]) [N, d] (activation type), its rstd [N]
-    final Tensor logits;          // [N, vocab]; replaced by its gradient during backward
+    final Tensor logits;          // [N, vocab] (activation type); replaced by its gradient during backward
     Gradients gradients;
     /** State of the last forward: its ids, targets (labels shifted) and loss; logitsValid until backward. */
     int[] inputIds, targets;
@@ -149,7 +149,7 @@ public final class Activations implements AutoCloseable {
         scratch = scope.allocate(n, config.hiddenSize());
         normed = scope.allocate(act, n, config.hiddenSize());
         normRstd = scope.allocate(n);
-        logits = scope.allocate(batch, seqLen, config.vocabSize());
+        logits = scope.allocate(act, batch, seqLen, config.vocabSize());
     }
 
     public int batch() {

@@ -13,7 +13,6 @@ package io.github.gla4j.model;
 
 import io.github.gla4j.kernels.Kernels;
 import io.github.gla4j.kernels.NativeKernels;
-import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.Device;
 import io.github.gla4j.memory.DeviceTensor;
 import io.github.gla4j.memory.HostTensor;
@@ -112,11 +111,11 @@ public final class ModelRuntime implements AutoCloseable {
         }
     }
 
-    /** The values of a tensor in host or device memory (fp32). */
+    /** The values of a tensor in host or device memory (fp32 or bf16) as floats. */
     public static float[] toFloats(Tensor t) {
         if (t instanceof DeviceTensor d) {
             try (Arena arena = Arena.ofConfined()) {
-                HostTensor host = HostTensor.allocate(arena, DType.F32, d.shape());
+                HostTensor host = HostTensor.allocate(arena, d.dtype(), d.shape());
                 d.copyTo(host);
                 return host.toFloatArray();
             }

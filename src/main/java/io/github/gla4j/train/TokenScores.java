@@ -6,20 +6,15 @@
  */
 package io.github.gla4j.train;
 
-import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.DeviceTensor;
 import io.github.gla4j.memory.HostTensor;
 import io.github.gla4j.memory.Tensor;
 import io.github.gla4j.model.ops.CrossEntropy;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.stream.IntStream;
 
 public final class TokenScores {
-
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
 
     /** For each position r = b·T + t of the batch: whether it has a target, its nll and arg-max hit (else 0, false). */
     public final boolean[] scored;
@@ -39,7 +34,7 @@ public final class TokenScores {
     public static TokenScores of(Tensor logits, Batch batch) {
         if (logits instanceof DeviceTensor d) {
             try (Arena arena = Arena.ofShared()) {
-                HostTensor host = HostTensor.allocate(arena, DType.F32, d.shape());
+                HostTensor host = HostTensor.allocate(arena, d.dtype(), d.shape());
                 d.copyTo(host);
                 return of(host, batch);
             }
@@ -57,7 +52,6 @@ public final class TokenScores {
         }
         int[] labels = batch.labels();
         TokenScores s = new TokenScores(rows);
-        MemorySegment seg = logits.segment();
         IntStream.range(0, rows).parallel().forEach(r -> {
             int target = r % t == t - 1 ? CrossEntropy.IGNORE_INDEX : labels[r + 1];
             if (target == CrossEntropy.IGNORE_INDEX) {
@@ -71,7 +65,7 @@ public final class TokenScores {
             double max = Double.NEGATIVE_INFINITY;
             long argmax = 0;
             for (long j = 0; j < vocab; j++) {
-                double x = seg.getAtIndex(F32, base + j);
+                double x = logits.get(base + j);
                 if (x > max) {
                     max = x;
                     argmax = j;
@@ -79,10 +73,10 @@ public final class TokenScores {
             }
             double sum = 0;
             for (long j = 0; j < vocab; j++) {
-                sum += Math.exp(seg.getAtIndex(F32, base + j) - max);
+                sum += Math.exp(logits.get(base + j) - max);
             }
             s.scored[r] = true;
-            s.nll[r] = max + Math.log(sum) - seg.getAtIndex(F32, base + target);
+            s.nll[r] = max + Math.log(sum) - logits.get(base + target);
             s.correct[r] = argmax == target;
         });
         return s;

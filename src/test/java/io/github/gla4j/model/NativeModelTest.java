@@ -125,8 +125,8 @@ class NativeModelTest {
     }
 
     /**
-     * Mixed precision keeps a layer's activations in bf16: every tensor the backward reads but the norms' rstd, the
-     * gates fed to the kernels and the residual stream, so the activations take about 60% of the memory of fp32.
+     * Mixed precision keeps the activations in bf16 (the logits too): every tensor the backward reads but the norms'
+     * rstd, the gates fed to the kernels and the residual stream.
      */
     @Test
     void bf16KeepsTheActivationsInBf16() {
@@ -148,7 +148,8 @@ class NativeModelTest {
                         }
                     }
                     Activations.Recomputed r = acts.recomputed;
-                    for (Tensor t : new Tensor[]{r.h, r.gkLogit, r.y, r.m, r.mlpGate, r.mlpUp, r.act, acts.normed}) {
+                    for (Tensor t : new Tensor[]{r.h, r.gkLogit, r.y, r.m, r.mlpGate, r.mlpUp, r.act, acts.normed,
+                            acts.logits}) {
                         assertEquals(act, t.dtype(), t.toString());
                     }
                     for (Tensor t : new Tensor[]{r.attnRstd, r.g, r.gHeads, r.outRstd, r.mid, r.mlpRstd}) {

@@ -362,13 +362,10 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public double crossEntropy(Tensor logits, int[] targets, float gradScale, Tensor dlogits) {
-        forgetCasts();
         long vocab = width(logits), rows = rows(logits);
         CrossEntropy.checkTargets("CrossEntropy.forward", targets, rows, vocab);
-        if (dlogits != null && dlogits.elementCount() != logits.elementCount()) {
-            throw new IllegalArgumentException("CrossEntropy.forwardBackward: dlogits " + dlogits.shape()
-                    + " does not match logits " + logits.shape());
-        }
+        int dtype = dlogits == null ? act("crossEntropy", "logits", logits, rows * vocab)
+                : pair("crossEntropy", "logits", logits, rows * vocab, "dlogits", dlogits, rows * vocab);
         try (Arena arena = Arena.ofConfined()) {
             HostTensor hostLosses = HostTensor.allocate(arena, DType.F32, rows);
             MemorySegment lossPtr = hostLosses.segment();
@@ -383,7 +380,7 @@ public final class NativeOps implements Ops, AutoCloseable {
             }
             Gla.check("gla_cross_entropy", GlaH.gla_cross_entropy(ctx(), rows, vocab, ptr(logits),
                     arena.allocateFrom(ValueLayout.JAVA_INT, targets), gradScale, lossPtr,
-                    dlogits == null ? MemorySegment.NULL : ptr(dlogits)));
+                    dlogits == null ? MemorySegment.NULL : ptr(dlogits), dtype));
             if (deviceLosses != null) {
                 deviceLosses.copyTo(hostLosses);
             }
