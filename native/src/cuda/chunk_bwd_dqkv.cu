@@ -57,7 +57,8 @@ template <class T, int BK, int BV> struct BwdSmem {
     static constexpr size_t off_s = off_do + sizeof(T) * kChunk * LV;
     static constexpr size_t off_vec = off_s + sizeof(T) * BK * LV;
     static constexpr size_t off_misc = off_vec + C::bytes_vec;
-    static constexpr size_t bytes = off_misc + C::bytes_misc;
+    static constexpr size_t off_pd = off_misc + C::bytes_misc;
+    static constexpr size_t bytes = off_pd + sizeof(float) * kChunk;
 };
 
 template <class T, int BK, int BV, bool GATED>
@@ -81,9 +82,9 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
     T* do_s = reinterpret_cast<T*>(smem + L::off_do);
     T* S_s = reinterpret_cast<T*>(smem + L::off_s);      // h, then dh, of one value tile
     const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
-    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
-    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
-    float* Pd = scratch; // dP[t][t], once the cumsum is done with scratch
+    const ChunkMisc<T, BK> mi(smem + L::off_misc);
+    const typename C::Gate gate = mi.gate(G_s);
+    float* Pd = reinterpret_cast<float*>(smem + L::off_pd); // dP[t][t]
 
     const int chunk = blockIdx.x, h = blockIdx.y;
     const int H = p.H, K = p.K, V = p.V;
@@ -109,11 +110,11 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
         if constexpr (GATED) load_gate<BK>(G_s, LG, p.g, start, nrows, H, h, K, p.head_gate);
         __syncthreads();
         if constexpr (GATED) {
-            cumsum_rows<BK>(G_s, LG, scratch);
+            mi.gate_sums(G_s);
             __syncthreads();
         }
-        chunk_prepare<T, BK, GATED>(G_s, vec, flags, p.scale);
-        compute_A<T, BK, GATED>(q_s, k_s, G_s, flags, vec, A_s, p.scale, gr);
+        chunk_prepare<T, BK, GATED>(mi, vec, p.scale);
+        compute_A<T, BK, GATED>(q_s, k_s, gate, mi.flags, vec, A_s, p.scale, gr);
     }
 
     FragC dA[2][2];     // blocks j = half, half + 2 (j <= i) of row block i
@@ -261,14 +262,14 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
         }
     }
     if constexpr (GATED) {
-        if (flags[i]) {
+        if (mi.flags[i]) {
             const auto a = MF::split(MF::make_a([&](int r, int c) { return P_s[(16 * i + r) * LP + 16 * i + c]; }));
 #pragma unroll
             for (int m = 0; m < NQ; m++) {
                 const int cb = ch0 + 8 * m;
                 const auto b = MF::make_b([&](int kr, int nn) {
                     const int s = 16 * i + kr, ch = cb + nn;
-                    return raw(kg, k_s, s, ch) * __expf(gref(G_s, LG, i, ch) - G_s[s * LG + ch]);
+                    return raw(kg, k_s, s, ch) * __expf(-gate.gq(s, ch));
                 });
                 MF::mma(dq_acc[m], a, b);
             }
@@ -278,9 +279,9 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 const int t = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
-                dq_acc[m].x[e] *= __expf(G_s[t * LG + ch] - gref(G_s, LG, i, ch));
+                dq_acc[m].x[e] *= __expf(gate.gq(t, ch));
             }
-        if (!flags[i]) {
+        if (!mi.flags[i]) {
 #pragma unroll
             for (int m = 0; m < NQ; m++)
 #pragma unroll
@@ -314,15 +315,14 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
         }
     }
     if constexpr (GATED) {
-        const float* Ge = G_s + (16 * i + 15) * LG;
-        if (flags[i]) {
+        if (mi.flags[i]) {
             const auto a = MF::split(MF::make_a([&](int r, int c) { return P_s[(16 * i + c) * LP + 16 * i + r]; }));
 #pragma unroll
             for (int m = 0; m < NQ; m++) {
                 const int cb = ch0 + 8 * m;
                 const auto b = MF::make_b([&](int kr, int nn) {
                     const int t = 16 * i + kr, ch = cb + nn;
-                    return raw(qg, q_s, t, ch) * __expf(G_s[t * LG + ch] - Ge[ch]);
+                    return raw(qg, q_s, t, ch) * __expf(-gate.gk(t, ch));
                 });
                 MF::mma(dk_acc[m], a, b);
             }
@@ -332,9 +332,9 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 const int s = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
-                dk_acc[m].x[e] *= __expf(Ge[ch] - G_s[s * LG + ch]);
+                dk_acc[m].x[e] *= __expf(gate.gk(s, ch));
             }
-        if (!flags[i]) {
+        if (!mi.flags[i]) {
 #pragma unroll
             for (int m = 0; m < NQ; m++)
 #pragma unroll
@@ -382,7 +382,8 @@ template <class T, int BK, int BV, int NS> struct Bwd2Smem {
     static constexpr size_t off_p = off_a + C::bytes_a;
     static constexpr size_t off_vec = off_p + sizeof(float) * kChunk * LP;
     static constexpr size_t off_misc = off_vec + C::bytes_vec;
-    static constexpr size_t off_ring = (off_misc + C::bytes_misc + 127) / 128 * 128;
+    static constexpr size_t off_pd = off_misc + C::bytes_misc;
+    static constexpr size_t off_ring = (off_pd + sizeof(float) * kChunk + 127) / 128 * 128;
     static constexpr size_t bytes = off_ring + NS * bytes_stage;
     // after the value loop the ring holds the raw q, k, then the gate terms q dq - k dk (fp32, pitch LG)
     static constexpr size_t off_dG = 2 * C::bytes_qk;
@@ -408,9 +409,9 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams 
     T* Pb_s = A_s;                                       // after the value loop
     float* P_s = reinterpret_cast<float*>(smem + L::off_p);
     const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
-    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
-    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
-    float* Pd = scratch; // dP[t][t], once the cumsum is done with scratch
+    const ChunkMisc<T, BK> mi(smem + L::off_misc);
+    const typename C::Gate gate = mi.gate(G_s);
+    float* Pd = reinterpret_cast<float*>(smem + L::off_pd); // dP[t][t]
     unsigned char* ring = smem + L::off_ring;
     const T* qr_s = GATED ? reinterpret_cast<T*>(ring) : q_s;                  // raw q, k after the value loop
     const T* kr_s = GATED ? reinterpret_cast<T*>(ring + C::bytes_qk) : k_s;
@@ -458,11 +459,11 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams 
         cp_async_wait<NS - 1>();
         __syncthreads();
         if constexpr (GATED) {
-            cumsum_rows<BK>(G_s, LG, scratch);
+            mi.gate_sums(G_s);
             __syncthreads();
         }
-        chunk_prepare<T, BK, GATED>(G_s, vec, flags, p.scale);
-        compute_A<T, BK, GATED>(q_s, k_s, G_s, flags, vec, A_s, p.scale, gr);
+        chunk_prepare<T, BK, GATED>(mi, vec, p.scale);
+        compute_A<T, BK, GATED>(q_s, k_s, gate, mi.flags, vec, A_s, p.scale, gr);
     }
 
     FragC dA[2][2];     // blocks j = half, half + 2 (j <= i) of row block i
@@ -611,14 +612,14 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams 
         }
     }
     if constexpr (GATED) {
-        if (flags[i]) {
+        if (mi.flags[i]) {
             const auto a = MF::split(MF::make_a([&](int r, int c) { return P_s[(16 * i + r) * LP + 16 * i + c]; }));
 #pragma unroll
             for (int m = 0; m < NQ; m++) {
                 const int cb = ch0 + 8 * m;
                 const auto b = MF::make_b([&](int kr, int nn) {
                     const int s = 16 * i + kr, ch = cb + nn;
-                    return raw(kr_s, s, ch) * __expf(gref(G_s, LG, i, ch) - G_s[s * LG + ch]);
+                    return raw(kr_s, s, ch) * __expf(-gate.gq(s, ch));
                 });
                 MF::mma(dq_acc[m], a, b);
             }
@@ -628,9 +629,9 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams 
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 const int t = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
-                dq_acc[m].x[e] *= __expf(G_s[t * LG + ch] - gref(G_s, LG, i, ch));
+                dq_acc[m].x[e] *= __expf(gate.gq(t, ch));
             }
-        if (!flags[i]) {
+        if (!mi.flags[i]) {
 #pragma unroll
             for (int m = 0; m < NQ; m++)
 #pragma unroll
@@ -664,15 +665,14 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams 
         }
     }
     if constexpr (GATED) {
-        const float* Ge = G_s + (16 * i + 15) * LG;
-        if (flags[i]) {
+        if (mi.flags[i]) {
             const auto a = MF::split(MF::make_a([&](int r, int c) { return P_s[(16 * i + c) * LP + 16 * i + r]; }));
 #pragma unroll
             for (int m = 0; m < NQ; m++) {
                 const int cb = ch0 + 8 * m;
                 const auto b = MF::make_b([&](int kr, int nn) {
                     const int t = 16 * i + kr, ch = cb + nn;
-                    return raw(qr_s, t, ch) * __expf(G_s[t * LG + ch] - Ge[ch]);
+                    return raw(qr_s, t, ch) * __expf(-gate.gk(t, ch));
                 });
                 MF::mma(dk_acc[m], a, b);
             }
@@ -682,9 +682,9 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams 
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 const int s = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
-                dk_acc[m].x[e] *= __expf(Ge[ch] - G_s[s * LG + ch]);
+                dk_acc[m].x[e] *= __expf(gate.gk(s, ch));
             }
-        if (!flags[i]) {
+        if (!mi.flags[i]) {
 #pragma unroll
             for (int m = 0; m < NQ; m++)
 #pragma unroll

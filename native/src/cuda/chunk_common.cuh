@@ -4,9 +4,10 @@
  * warp tiling of a BK x BV state with its rank-64 update. Every function is called by all 256 threads.
  *
  * Gate factors (G = chunk-local cumulative log gate, sub-chunk i = rows 16i..16i+15, r_i = G[16i-1] with
- * r_0 = 0, E_i = G[16i+15], L = G[63]): once per chunk, q and k are rescaled in shared memory to
+ * r_0 = 0, E_i = G[16i+15], L = G[63], S_i = E_i - r_i): once per chunk, q and k are rescaled in shared memory to
  *     qt[t] = q[t] e^{G[t] - r_i}        kb[s] = k[s] e^{E_j - G[s]}         (both exponents <= 0)
- * and every other factor is a per-channel vector (Vecs): U_i = scale e^{r_i}, Z_j = e^{L - E_j},
+ * with the exponents from the sub-chunk-anchored gate tile (gate_sums, GateTile), and every other factor is a
+ * per-channel vector (Vecs) summed from the S_i alone: U_i = scale e^{r_i}, Z_j = e^{L - E_j},
  * W_ij = e^{r_i - E_j} (i > j), D = e^{L}. Then, with ldmatrix fragments scaled by those vectors,
  *     A_ij = (qt_i W_ij) kb_j^T (i > j),   q e^G scale = qt_i U_i,   k e^{L-G} = kb_j Z_j.
  * Diagonal blocks (paper §4.3: fp32 inside sub-chunks) are factored around r_i on 3xTF32 from the raw q, k
@@ -30,7 +31,29 @@ template <class T, int BK> struct ChunkTiles {
     static constexpr size_t bytes_g = sizeof(float) * kChunk * LG;
     static constexpr size_t bytes_a = sizeof(T) * kChunk * LA;
     static constexpr size_t bytes_vec = sizeof(float) * 15 * BK;
-    static constexpr size_t bytes_misc = sizeof(float) * 4 * BK + 16 * sizeof(int);
+    // fp32 tiles anchor each gate row at the nearer end of its sub-chunk (gate_sums); bf16 ones need not
+    static constexpr bool kSplit = sizeof(T) == 4;
+    using Gate = GateTile<BK, kSplit>;
+    // ChunkMisc: the sub-chunk sums S_i, the factoring flags, the split rows
+    static constexpr size_t bytes_misc = sizeof(float) * 4 * BK + 16 * sizeof(int) + (kSplit ? 4 * BK : 0);
+};
+
+// The small per-chunk arrays (bytes_misc at base): S_i = E_i - r_i per sub-chunk and channel, the per-sub-chunk
+// factoring flags, and (kSplit) the first end-anchored row per sub-chunk and channel.
+template <class T, int BK> struct ChunkMisc {
+    float* sums;
+    int* flags;
+    uint8_t* split;
+    __device__ __forceinline__ explicit ChunkMisc(unsigned char* base)
+        : sums(reinterpret_cast<float*>(base)), flags(reinterpret_cast<int*>(sums + 4 * BK)),
+          split(reinterpret_cast<uint8_t*>(flags + 16)) {}
+    __device__ __forceinline__ typename ChunkTiles<T, BK>::Gate gate(const float* G_s) const {
+        return {G_s, ChunkTiles<T, BK>::LG, sums, split};
+    }
+    // The raw gates in G_s become the anchored cumulative gate. The caller syncs afterwards.
+    __device__ __forceinline__ void gate_sums(float* G_s) const {
+        gla::gate_sums<BK, ChunkTiles<T, BK>::kSplit>(G_s, ChunkTiles<T, BK>::LG, sums, split);
+    }
 };
 
 // Per-channel gate factors of one chunk (fp32, BK each).
@@ -44,52 +67,50 @@ template <int BK> struct Vecs {
     __device__ __forceinline__ float* D() const { return base + 14 * BK; }              // e^{L}
 };
 
-// Gate reference of sub-chunk i: the cumulative gate just before it (0 for the first).
-__device__ __forceinline__ float gref(const float* G, int ld, int i, int c) {
-    return i == 0 ? 0.f : G[(16 * i - 1) * ld + c];
-}
-
-// After the cumsum: the factor vectors and the per-sub-chunk factoring flags. Ends synchronized.
+// After gate_sums: the factor vectors and the per-sub-chunk factoring flags. Each exponent is the sum of the S_i
+// between its two ends (r_i - E_j = S_{j+1} + ... + S_{i-1}), never a difference of cumulative gates. Ends
+// synchronized.
 template <class T, int BK, bool GATED>
-__device__ __forceinline__ void chunk_prepare(const float* __restrict__ G_s, Vecs<BK> vec, int* flags, float scale) {
-    constexpr int LG = ChunkTiles<T, BK>::LG;
+__device__ __forceinline__ void chunk_prepare(const ChunkMisc<T, BK>& mi, Vecs<BK> vec, float scale) {
     for (int c = threadIdx.x; c < BK; c += kThreads) {
-        float r[4], e[4];
+        float S[4];
+#pragma unroll
+        for (int i = 0; i < 4; i++) S[i] = GATED ? mi.sums[i * BK + c] : 0.f;
+        float r = 0.f, z = 0.f;
 #pragma unroll
         for (int i = 0; i < 4; i++) {
-            r[i] = GATED ? gref(G_s, LG, i, c) : 0.f;
-            e[i] = GATED ? G_s[(16 * i + 15) * LG + c] : 0.f;
-        }
-        const float L = e[3];
+            vec.U(i)[c] = scale * gexp<GATED>(r);
+            r += S[i];
+            vec.Z(3 - i)[c] = gexp<GATED>(z);
+            z += S[3 - i];
+            float w = 0.f;
 #pragma unroll
-        for (int i = 0; i < 4; i++) {
-            vec.U(i)[c] = scale * gexp<GATED>(r[i]);
-            vec.Z(i)[c] = gexp<GATED>(L - e[i]);
-#pragma unroll
-            for (int j = 0; j < i; j++) vec.W(i, j)[c] = gexp<GATED>(r[i] - e[j]);
+            for (int j = i - 1; j >= 0; j--) {
+                vec.W(i, j)[c] = gexp<GATED>(w);
+                w += S[j];
+            }
         }
-        vec.D()[c] = gexp<GATED>(L);
+        vec.D()[c] = gexp<GATED>(r);
     }
-    factor_flags<BK, GATED>(G_s, LG, flags);
+    factor_flags<BK, GATED>(mi.sums, mi.flags);
     __syncthreads();
 }
 
 // In place: x[t] *= e^{G[t] - r_i} (QSIDE) or e^{E_i - G[t]} (key side), i = t / 16. The caller syncs.
 template <class T, int BK, bool QSIDE>
-__device__ __forceinline__ void transform_rows(T* __restrict__ x_s, const float* __restrict__ G_s) {
+__device__ __forceinline__ void transform_rows(T* __restrict__ x_s, const typename ChunkTiles<T, BK>::Gate& gate) {
     using C = ChunkTiles<T, BK>;
     constexpr int VEC = 16 / sizeof(T), PER_ROW = BK / VEC;
     for (int idx = threadIdx.x; idx < kChunk * PER_ROW; idx += kThreads) {
-        const int t = idx / PER_ROW, c0 = (idx % PER_ROW) * VEC, i = t >> 4;
+        const int t = idx / PER_ROW, c0 = (idx % PER_ROW) * VEC;
         union {
             uint4 u;
             T e[VEC];
         } x;
         x.u = *reinterpret_cast<const uint4*>(x_s + t * C::LQ + c0);
-        const float* g = G_s + t * C::LG + c0;
 #pragma unroll
         for (int e = 0; e < VEC; e++) {
-            const float ex = QSIDE ? g[e] - gref(G_s, C::LG, i, c0 + e) : G_s[(16 * i + 15) * C::LG + c0 + e] - g[e];
+            const float ex = QSIDE ? gate.gq(t, c0 + e) : gate.gk(t, c0 + e);
             x.e[e] = from_f<T>(to_f(x.e[e]) * __expf(ex));
         }
         *reinterpret_cast<uint4*>(x_s + t * C::LQ + c0) = x.u;
@@ -112,10 +133,11 @@ __device__ __noinline__ float diag_exact(const T* q_s, const T* k_s, int LQ, Gat
 // Diagonal 16x16 blocks of A from the raw q, k (before transform_rows): warp (i, half) writes the 8 columns
 // 8*half.. of block (i, i), scaled and masked to s <= t. Gated only (ungated chunks take compute_A_off).
 template <class T, int BK>
-__device__ void compute_A_diag(const T* __restrict__ q_s, const T* __restrict__ k_s, const float* __restrict__ G_s,
-                               const int* __restrict__ flags, T* __restrict__ A_s, float scale, const GateRows& gr) {
+__device__ void compute_A_diag(const T* __restrict__ q_s, const T* __restrict__ k_s,
+                               const typename ChunkTiles<T, BK>::Gate& gate, const int* __restrict__ flags,
+                               T* __restrict__ A_s, float scale, const GateRows& gr) {
     using C = ChunkTiles<T, BK>;
-    constexpr int LQ = C::LQ, LG = C::LG, LA = C::LA;
+    constexpr int LQ = C::LQ, LA = C::LA;
     using MF = Mma<float>;
     const int w = warp_id(), i = w >> 1, half = w & 1;
     FragC acc;
@@ -126,11 +148,11 @@ __device__ void compute_A_diag(const T* __restrict__ q_s, const T* __restrict__ 
             const int c0 = 16 * kk;
             auto a = MF::make_a([&](int r, int c) {
                 const int t = 16 * i + r;
-                return to_f(q_s[t * LQ + c0 + c]) * __expf(G_s[t * LG + c0 + c] - gref(G_s, LG, i, c0 + c));
+                return to_f(q_s[t * LQ + c0 + c]) * __expf(gate.gq(t, c0 + c));
             });
             auto b = MF::make_b([&](int kr, int n) {
                 const int s = 16 * i + 8 * half + n;
-                return to_f(k_s[s * LQ + c0 + kr]) * __expf(gref(G_s, LG, i, c0 + kr) - G_s[s * LG + c0 + kr]);
+                return to_f(k_s[s * LQ + c0 + kr]) * __expf(-gate.gq(s, c0 + kr));
             });
             MF::mma(acc, a, b);
         }
@@ -183,16 +205,16 @@ __device__ void compute_A_off(const T* __restrict__ qt_s, const T* __restrict__ 
     }
 }
 
-// The whole A of a chunk whose q_s, k_s, G_s (cumsum) and vectors are ready; leaves qt, kb in q_s, k_s.
+// The whole A of a chunk whose q_s, k_s, gate tile and vectors are ready; leaves qt, kb in q_s, k_s.
 // Ends synchronized.
 template <class T, int BK, bool GATED>
-__device__ __forceinline__ void compute_A(T* q_s, T* k_s, const float* G_s, const int* flags, Vecs<BK> vec,
-                                          T* A_s, float scale, const GateRows& gr) {
+__device__ __forceinline__ void compute_A(T* q_s, T* k_s, const typename ChunkTiles<T, BK>::Gate& gate,
+                                          const int* flags, Vecs<BK> vec, T* A_s, float scale, const GateRows& gr) {
     if constexpr (GATED) {
-        compute_A_diag<T, BK>(q_s, k_s, G_s, flags, A_s, scale, gr);
+        compute_A_diag<T, BK>(q_s, k_s, gate, flags, A_s, scale, gr);
         __syncthreads(); // raw q, k read by every warp
-        transform_rows<T, BK, true>(q_s, G_s);
-        transform_rows<T, BK, false>(k_s, G_s);
+        transform_rows<T, BK, true>(q_s, gate);
+        transform_rows<T, BK, false>(k_s, gate);
         __syncthreads();
     }
     compute_A_off<T, BK, GATED>(q_s, k_s, vec, A_s, scale);

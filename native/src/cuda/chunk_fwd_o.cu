@@ -30,7 +30,7 @@ template <class T, int BK, int BV> struct FwdSmem {
 // Loads q, k and the gate of one chunk (cp.async, waiting for every copy in flight, the caller's too); cumulative
 // gate, factor vectors, flags, then A (q_s, k_s left as qt, kb). Ends synchronized.
 template <class T, int BK, bool GATED>
-__device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, float* scratch, int* flags, Vecs<BK> vec,
+__device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, const ChunkMisc<T, BK>& mi, Vecs<BK> vec,
                                            T* A_s, const T* q, const T* k, const float* g, int64_t start, int nrows,
                                            int H, int h, int K, bool head_gate, float scale) {
     using C = ChunkTiles<T, BK>;
@@ -45,12 +45,12 @@ __device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, float* sc
     cp_async_wait<0>(); // with the caller's copies in flight (the value tile)
     __syncthreads();
     if constexpr (GATED) {
-        cumsum_rows<BK>(G_s, C::LG, scratch);
+        mi.gate_sums(G_s);
         __syncthreads();
     }
-    chunk_prepare<T, BK, GATED>(G_s, vec, flags, scale);
+    chunk_prepare<T, BK, GATED>(mi, vec, scale);
     const GateRows gr{g, start, nrows, H, h, K, head_gate};
-    compute_A<T, BK, GATED>(q_s, k_s, G_s, flags, vec, A_s, scale, gr);
+    compute_A<T, BK, GATED>(q_s, k_s, mi.gate(G_s), mi.flags, vec, A_s, scale, gr);
 }
 
 template <class T, int BK, int BV, bool GATED>
@@ -64,8 +64,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_nm_ke
     T* v_s = reinterpret_cast<T*>(smem + L::off_v);
     T* H_s = reinterpret_cast<T*>(smem + L::off_h);
     const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
-    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
-    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
+    const ChunkMisc<T, BK> mi(smem + L::off_misc);
 
     const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z;
     const int H = p.H, K = p.K, V = p.V;
@@ -87,7 +86,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_nm_ke
         const T* vb = v + (start * H + h) * V + v0;
         load_tile_async<T, kChunk, BV>(v_s, L::LV, vb, (int64_t)H * V, nrows, V - v0, vec_ok<T>(vb, (int64_t)H * V));
         if (start + kChunk < eos) prefetch_rows<T>(q, k, v, p.g, start + kChunk, eos, H, h, K, V, v0, BV, p.head_gate);
-        chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, scratch, flags, vec, A_s, q, k, p.g, start, nrows, H, h, K,
+        chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, mi, vec, A_s, q, k, p.g, start, nrows, H, h, K,
                                  p.head_gate, p.scale);
         chunk_o_tile<T, BK, BV, GATED>(q_s, vec, A_s, v_s, H_s, o + (start * H + h) * V, (int64_t)H * V, nrows,
                                        v0, V);
@@ -109,8 +108,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_mat_k
     T* v_s = reinterpret_cast<T*>(smem + L::off_v);
     T* H_s = reinterpret_cast<T*>(smem + L::off_h);
     const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
-    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
-    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
+    const ChunkMisc<T, BK> mi(smem + L::off_misc);
 
     const int chunk = blockIdx.x, h = blockIdx.y;
     const int H = p.H, K = p.K, V = p.V;
@@ -122,7 +120,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_mat_k
     const T* states = static_cast<const T*>(p.states) + ((int64_t)chunk * H + h) * K * V;
     T* o = static_cast<T*>(p.o) + (start * H + h) * V;
 
-    chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, scratch, flags, vec, A_s, static_cast<const T*>(p.q),
+    chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, mi, vec, A_s, static_cast<const T*>(p.q),
                              static_cast<const T*>(p.k), p.g, start, nrows, H, h, K, p.head_gate, p.scale);
     for (int v0 = 0; v0 < V; v0 += BV) {
         const T* vb = v + (start * H + h) * V + v0;
@@ -161,8 +159,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_mat2_kernel(FwdOParam
     float* G_s = reinterpret_cast<float*>(smem + L::off_g);
     T* A_s = reinterpret_cast<T*>(smem + L::off_a);
     const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
-    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
-    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
+    const ChunkMisc<T, BK> mi(smem + L::off_misc);
     unsigned char* ring = smem + L::off_ring;
 
     const int chunk = blockIdx.x, h = blockIdx.y;
@@ -198,12 +195,12 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_mat2_kernel(FwdOParam
     cp_async_wait<NS - 1>();
     __syncthreads();
     if constexpr (GATED) {
-        cumsum_rows<BK>(G_s, C::LG, scratch);
+        mi.gate_sums(G_s);
         __syncthreads();
     }
-    chunk_prepare<T, BK, GATED>(G_s, vec, flags, p.scale);
+    chunk_prepare<T, BK, GATED>(mi, vec, p.scale);
     const GateRows gr{p.g, start, nrows, H, h, K, p.head_gate != 0};
-    compute_A<T, BK, GATED>(q_s, k_s, G_s, flags, vec, A_s, p.scale, gr);
+    compute_A<T, BK, GATED>(q_s, k_s, mi.gate(G_s), mi.flags, vec, A_s, p.scale, gr);
     for (int j = 0; j < nv; j++) {
         cp_async_wait<NS - 2>();
         __syncthreads();

@@ -41,8 +41,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
     auto y_b = [&](int idx) { return reinterpret_cast<T*>(smem + L::off_y0 + (idx & 1) * L::bytes_y); };
     float* G_s = reinterpret_cast<float*>(smem + L::off_g);
     const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
-    float* scratch = reinterpret_cast<float*>(smem + L::off_misc);
-    int* flags = reinterpret_cast<int*>(scratch + 4 * BK);
+    const ChunkMisc<T, BK> mi(smem + L::off_misc);
 
     const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z;
     const int H = p.H, K = p.K, V = p.V;
@@ -99,12 +98,12 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
             prefetch_rows<T>(x, nullptr, y, p.g, next, eos, H, h, K, V, v0, BV, p.head_gate);
         }
         if constexpr (GATED) {
-            cumsum_rows<BK>(G_s, C::LG, scratch);
+            mi.gate_sums(G_s);
             __syncthreads();
         }
-        chunk_prepare<T, BK, GATED>(G_s, vec, flags, p.xscale);
+        chunk_prepare<T, BK, GATED>(mi, vec, p.xscale);
         if constexpr (GATED) {
-            transform_rows<T, BK, REV>(x_b(idx), G_s);
+            transform_rows<T, BK, REV>(x_b(idx), mi.gate(G_s));
             __syncthreads(); // G_s is free from here
         }
         issue(idx + 1);

@@ -224,34 +224,74 @@ __device__ __forceinline__ void prefetch_rows(const T* a, const T* b, const T* y
         asm volatile("prefetch.global.L2 [%0];" ::"l"(static_cast<const char*>(base) + off));
 }
 
-// In-place inclusive cumulative sum over the 64 rows of G (all threads; contains __syncthreads).
-template <int BK>
-__device__ __forceinline__ void cumsum_rows(float* __restrict__ G, int ld, float* __restrict__ scratch) {
-    constexpr int P = kThreads / BK, R = kChunk / P;
-    static_assert(P >= 1 && kChunk % P == 0, "BK must divide the block");
-    const int c = threadIdx.x % BK, p = threadIdx.x / BK;
-    float acc = 0.f;
-#pragma unroll 8
-    for (int r = 0; r < R; r++) {
-        acc += G[(p * R + r) * ld + c];
-        G[(p * R + r) * ld + c] = acc;
-    }
-    if constexpr (P > 1) {
-        scratch[p * BK + c] = acc;
-        __syncthreads();
-        float off = 0.f;
-        for (int i = 0; i < p; i++) off += scratch[i * BK + c];
-        if (p > 0) {
-#pragma unroll 8
-            for (int r = 0; r < R; r++) G[(p * R + r) * ld + c] += off;
+// The cumulative log gate of a chunk, anchored per sub-chunk (i: rows 16i..16i+15, channel c; r_i the cumulative
+// gate before the sub-chunk, E_i the one at its last row). In place of the raw gates in G:
+//     S[i][c] = E_i - r_i                          the sub-chunk's total (<= 0), in sums
+//     G[t][c] = G(t) - r_i   for rows t < split[i][c] (anchored at the start)
+//     G[t][c] = G(t) - E_i   for the rows from split[i][c] on (anchored at the end)
+// so that the factors' exponents, gq = G(t) - r_i (query side) and gk = E_i - G(t) (key side), come out of small
+// numbers whenever their exponential matters (GateTile). A single cumulative sum over the chunk reaches |G| ~ 10^3
+// with strong gates; its fp32 rounding then put ~1e-4 into every factor e^{G(t) - G(s)} between sub-chunks and
+// into the dh terms e^{G_L - G(s)}, which the gate gradient's cancellation exposes (fp32 dg, gates U[-50, 0]:
+// rel RMS 4.1e-5). SPLIT (fp32 tiles) anchors each row at the end of its sub-chunk nearer in log space, found with
+// both partial sums (forward from r_i, backward from E_i); without it (bf16 tiles, whose rounding is coarser
+// anyway) every row is anchored at the start and gk = S - G loses at most ulp(S). One thread per (sub-chunk,
+// channel), its 16 gates in registers. The caller syncs afterwards.
+template <int BK, bool SPLIT>
+__device__ __forceinline__ void gate_sums(float* __restrict__ G, int ld, float* __restrict__ sums,
+                                          uint8_t* __restrict__ split) {
+    for (int idx = threadIdx.x; idx < 4 * BK; idx += kThreads) {
+        const int i = idx / BK, c = idx % BK;
+        float* col = G + 16 * i * ld + c;
+        float x[16], f[16];
+        float acc = 0.f;
+#pragma unroll
+        for (int j = 0; j < 16; j++) x[j] = col[j * ld], f[j] = acc += x[j];
+        sums[idx] = acc;
+        if constexpr (SPLIT) {
+            // b[j] = g[j+1] + ... + g[15] = E_i - G(j), summed from the end. The end-anchored rows start at the
+            // first one where b is the smaller in magnitude (any split is exact; this one keeps both sides accurate).
+            float b[16];
+            b[15] = 0.f;
+#pragma unroll
+            for (int j = 14; j >= 0; j--) b[j] = b[j + 1] + x[j + 1];
+            int m = 16;
+#pragma unroll
+            for (int j = 15; j >= 0; j--)
+                if (fabsf(b[j]) < fabsf(f[j])) m = j;
+#pragma unroll
+            for (int j = 0; j < 16; j++) col[j * ld] = j < m ? f[j] : -b[j];
+            split[idx] = (uint8_t)m;
+        } else {
+#pragma unroll
+            for (int j = 0; j < 16; j++) col[j * ld] = f[j];
         }
     }
 }
 
-// Per sub-chunk flag: can its diagonal block be factored (every channel's gate drop across the sub-chunk,
-// r - G[last], at most kFactorLimit)? Warps 0..3 each decide one sub-chunk; the caller syncs afterwards.
+// The exponents of one gate-tile element (row t, channel c) after gate_sums: gq = G(t) - r_i, gk = E_i - G(t).
+template <int BK, bool SPLIT> struct GateTile {
+    const float* G;
+    int ld;
+    const float* sums;    // [4][BK]
+    const uint8_t* split; // [4][BK] (SPLIT only)
+    __device__ __forceinline__ bool at_end(int t, int c) const {
+        return SPLIT && (t & 15) >= split[(t >> 4) * BK + c];
+    }
+    __device__ __forceinline__ float gq(int t, int c) const {
+        const float y = G[t * ld + c];
+        return at_end(t, c) ? y + sums[(t >> 4) * BK + c] : y;
+    }
+    __device__ __forceinline__ float gk(int t, int c) const {
+        const float y = G[t * ld + c];
+        return at_end(t, c) ? -y : sums[(t >> 4) * BK + c] - y;
+    }
+};
+
+// Per sub-chunk flag: can its diagonal block be factored (every channel's gate drop across the sub-chunk, -S_i,
+// at most kFactorLimit)? Warps 0..3 each decide one sub-chunk; the caller syncs afterwards.
 template <int BK, bool GATED>
-__device__ __forceinline__ void factor_flags(const float* __restrict__ G, int ld, int* __restrict__ flags) {
+__device__ __forceinline__ void factor_flags(const float* __restrict__ sums, int* __restrict__ flags) {
     const int w = warp_id(), lane = lane_id();
     if (w >= 4) return;
     if constexpr (!GATED) {
@@ -259,18 +299,14 @@ __device__ __forceinline__ void factor_flags(const float* __restrict__ G, int ld
         return;
     }
     float d = 0.f;
-    for (int c = lane; c < BK; c += 32) {
-        const float r = w == 0 ? 0.f : G[(16 * w - 1) * ld + c];
-        d = fmaxf(d, r - G[(16 * w + 15) * ld + c]);
-    }
+    for (int c = lane; c < BK; c += 32) d = fmaxf(d, -sums[w * BK + c]);
 #pragma unroll
     for (int o = 16; o; o >>= 1) d = fmaxf(d, __shfl_xor_sync(0xffffffffu, d, o));
     if (lane == 0) flags[w] = d <= kFactorLimit;
 }
 
 // The raw log gates of one chunk and head in global memory: the exact paths of strongly gated sub-chunks
-// sum them directly (exp(g[s+1] + ... + g[t])) rather than differencing cumulative sums, whose fp32 rounding
-// at |G| ~ 10^3 would carry ~1e-4 into every factor.
+// sum them directly (exp(g[s+1] + ... + g[t])) for every pair s < t, whatever the sub-chunk's anchors.
 struct GateRows {
     const float* g;
     int64_t start;
