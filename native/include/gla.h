@@ -235,24 +235,26 @@ GLA_API gla_status gla_rms_norm_bwd(gla_context* context, int64_t rows, int64_t 
 GLA_API gla_status gla_gated_rms_norm_fwd(gla_context* context, int64_t rows, int64_t width, const void* x,
                                           const void* z, int32_t xz_dtype, const float* weight, float eps, void* y,
                                           int32_t y_dtype, float* rstd);
-/* dx, dz written; dweight += Σ_rows. xz_dtype: the type of x and z. */
+/* dx, dz written; dweight += Σ_rows. xz_dtype: the type of x and z; dxz_dtype: of dx and dz. */
 GLA_API gla_status gla_gated_rms_norm_bwd(gla_context* context, int64_t rows, int64_t width, const float* dy,
                                           const void* x, const void* z, int32_t xz_dtype, const float* weight,
-                                          const float* rstd, float* dx, float* dz, float* dweight);
+                                          const float* rstd, void* dx, void* dz, int32_t dxz_dtype, float* dweight);
 
-/* y = silu(a)·b elementwise (the SwiGLU MLP); backward writes da, db. ab_dtype: the type of a and b; y_dtype: of y. */
+/* y = silu(a)·b elementwise (the SwiGLU MLP); backward writes da, db. ab_dtype: the type of a and b; y_dtype: of y;
+ * dab_dtype: of da and db. */
 GLA_API gla_status gla_swiglu_fwd(gla_context* context, int64_t count, const void* a, const void* b,
                                   int32_t ab_dtype, void* y, int32_t y_dtype);
 GLA_API gla_status gla_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a,
-                                  const void* b, int32_t ab_dtype, float* da, float* db);
+                                  const void* b, int32_t ab_dtype, void* da, void* db, int32_t dab_dtype);
 
 /* The forget gate: g = max(logsigmoid(z) / normalizer, clamp_min) (clamp_min = -INFINITY for none; normalizer
  * finite and > 0). Backward: dz = dg / normalizer · sigmoid(-z) where the clamp is not active, else 0. z_dtype: the
- * type of z (g, the gate the kernels take, is fp32). */
+ * type of z, dz_dtype of dz (g, the gate the kernels take, and dg are fp32). */
 GLA_API gla_status gla_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
                                             float normalizer, float clamp_min, float* g);
 GLA_API gla_status gla_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
-                                            int32_t z_dtype, float normalizer, float clamp_min, float* dz);
+                                            int32_t z_dtype, float normalizer, float clamp_min, void* dz,
+                                            int32_t dz_dtype);
 
 /* Grouped-query heads: in [rows, kv_heads·head_dim] → out [rows, kv_heads·groups·head_dim], out head h = in head
  * h / groups; dtype: the type of in and out. Backward: din = Σ over each head's groups of dout. */

@@ -99,9 +99,10 @@ typedef struct gla_norm_args {
     int32_t y_dtype;  /* gla_dtype of y */
     float* rstd;
     const float* dy;
-    float* dx;
+    void* dx;
     int32_t accumulate_dx;
-    float* dz;
+    void* dz;
+    int32_t dxz_dtype; /* gla_dtype of dx and dz (backward) */
     float* dweight;
 } gla_norm_args;
 
@@ -182,11 +183,12 @@ typedef struct gla_backend_ops {
     gla_status (*swiglu_fwd)(gla_context* context, int64_t count, const void* a, const void* b,
                              int32_t ab_dtype, void* y, int32_t y_dtype);
     gla_status (*swiglu_bwd)(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
-                             int32_t ab_dtype, float* da, float* db);
+                             int32_t ab_dtype, void* da, void* db, int32_t dab_dtype);
     gla_status (*log_sigmoid_gate_fwd)(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
                                        float normalizer, float clamp_min, float* g);
     gla_status (*log_sigmoid_gate_bwd)(gla_context* context, int64_t count, const float* dg, const void* z,
-                                       int32_t z_dtype, float normalizer, float clamp_min, float* dz);
+                                       int32_t z_dtype, float normalizer, float clamp_min, void* dz,
+                                       int32_t dz_dtype);
     gla_status (*repeat_heads_fwd)(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
                                    int64_t head_dim, const void* in, void* out, int32_t dtype);
     gla_status (*repeat_heads_bwd)(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,

@@ -171,8 +171,10 @@ static gla_status check_norm(const char* fn, const gla_context* context, const g
     CHECK(check_array(fn, "weight", a->weight, 4, has));
     if (backward) {
         CHECK(check_array(fn, "rstd", a->rstd, 4, has));
-        CHECK(check_array(fn, "dx", a->dx, 4, has));
-        if (gated) CHECK(check_array(fn, "dz", a->dz, 4, has));
+        if (gated) CHECK(check_dtype(fn, "dxz_dtype", a->dxz_dtype));
+        const int64_t ed = dtype_bytes(a->dxz_dtype);
+        CHECK(check_array(fn, "dx", a->dx, ed, has));
+        if (gated) CHECK(check_array(fn, "dz", a->dz, ed, has));
         CHECK(check_array(fn, "dweight", a->dweight, 4, has));
     } else {
         CHECK(check_positive(fn, "eps", a->eps));
@@ -188,7 +190,7 @@ GLA_API gla_status gla_rms_norm_fwd(gla_context* context, int64_t rows, int64_t 
     static const char fn[] = "gla_rms_norm_fwd";
     gla_clear_error();
     const gla_norm_args a = {rows, width, x, NULL, GLA_DTYPE_F32, weight, eps, y, y_dtype, rstd, NULL, NULL, 0,
-                             NULL, NULL};
+                             NULL, GLA_DTYPE_F32, NULL};
     CHECK(check_norm(fn, context, &a, 0, 0));
     if (rows == 0 || width == 0) return GLA_OK;
     return gla_context_ops(context)->norm_fwd(context, &a);
@@ -200,7 +202,7 @@ GLA_API gla_status gla_rms_norm_bwd(gla_context* context, int64_t rows, int64_t 
     static const char fn[] = "gla_rms_norm_bwd";
     gla_clear_error();
     const gla_norm_args a = {rows, width, x, NULL, GLA_DTYPE_F32, weight, 0.0f, NULL, GLA_DTYPE_F32, (float*)rstd,
-                             dy, dx, accumulate_dx != 0, NULL, dweight};
+                             dy, dx, accumulate_dx != 0, NULL, GLA_DTYPE_F32, dweight};
     CHECK(check_norm(fn, context, &a, 1, 0));
     if (rows == 0 || width == 0) return GLA_OK;
     return gla_context_ops(context)->norm_bwd(context, &a);
@@ -211,7 +213,8 @@ GLA_API gla_status gla_gated_rms_norm_fwd(gla_context* context, int64_t rows, in
                                           int32_t y_dtype, float* rstd) {
     static const char fn[] = "gla_gated_rms_norm_fwd";
     gla_clear_error();
-    const gla_norm_args a = {rows, width, x, z, xz_dtype, weight, eps, y, y_dtype, rstd, NULL, NULL, 0, NULL, NULL};
+    const gla_norm_args a = {rows, width, x, z, xz_dtype, weight, eps, y, y_dtype, rstd, NULL, NULL, 0, NULL,
+                             GLA_DTYPE_F32, NULL};
     CHECK(check_norm(fn, context, &a, 0, 1));
     if (rows == 0 || width == 0) return GLA_OK;
     return gla_context_ops(context)->norm_fwd(context, &a);
@@ -219,11 +222,11 @@ GLA_API gla_status gla_gated_rms_norm_fwd(gla_context* context, int64_t rows, in
 
 GLA_API gla_status gla_gated_rms_norm_bwd(gla_context* context, int64_t rows, int64_t width, const float* dy,
                                           const void* x, const void* z, int32_t xz_dtype, const float* weight,
-                                          const float* rstd, float* dx, float* dz, float* dweight) {
+                                          const float* rstd, void* dx, void* dz, int32_t dxz_dtype, float* dweight) {
     static const char fn[] = "gla_gated_rms_norm_bwd";
     gla_clear_error();
     const gla_norm_args a = {rows, width, x, z, xz_dtype, weight, 0.0f, NULL, GLA_DTYPE_F32, (float*)rstd, dy, dx, 0,
-                             dz, dweight};
+                             dz, dxz_dtype, dweight};
     CHECK(check_norm(fn, context, &a, 1, 1));
     if (rows == 0 || width == 0) return GLA_OK;
     return gla_context_ops(context)->norm_bwd(context, &a);
@@ -246,7 +249,7 @@ GLA_API gla_status gla_swiglu_fwd(gla_context* context, int64_t count, const voi
 }
 
 GLA_API gla_status gla_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
-                                  int32_t ab_dtype, float* da, float* db) {
+                                  int32_t ab_dtype, void* da, void* db, int32_t dab_dtype) {
     static const char fn[] = "gla_swiglu_bwd";
     gla_clear_error();
     CHECK(check_elementwise(fn, context, count));
@@ -254,10 +257,11 @@ GLA_API gla_status gla_swiglu_bwd(gla_context* context, int64_t count, const flo
     CHECK(check_dtype(fn, "ab_dtype", ab_dtype));
     CHECK(check_array(fn, "a", a, dtype_bytes(ab_dtype), count > 0));
     CHECK(check_array(fn, "b", b, dtype_bytes(ab_dtype), count > 0));
-    CHECK(check_array(fn, "da", da, 4, count > 0));
-    CHECK(check_array(fn, "db", db, 4, count > 0));
+    CHECK(check_dtype(fn, "dab_dtype", dab_dtype));
+    CHECK(check_array(fn, "da", da, dtype_bytes(dab_dtype), count > 0));
+    CHECK(check_array(fn, "db", db, dtype_bytes(dab_dtype), count > 0));
     if (count == 0) return GLA_OK;
-    return gla_context_ops(context)->swiglu_bwd(context, count, dy, a, b, ab_dtype, da, db);
+    return gla_context_ops(context)->swiglu_bwd(context, count, dy, a, b, ab_dtype, da, db, dab_dtype);
 }
 
 /* normalizer finite > 0; clamp_min finite or -INFINITY (no clamp). */
@@ -283,7 +287,8 @@ GLA_API gla_status gla_log_sigmoid_gate_fwd(gla_context* context, int64_t count,
 }
 
 GLA_API gla_status gla_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
-                                            int32_t z_dtype, float normalizer, float clamp_min, float* dz) {
+                                            int32_t z_dtype, float normalizer, float clamp_min, void* dz,
+                                            int32_t dz_dtype) {
     static const char fn[] = "gla_log_sigmoid_gate_bwd";
     gla_clear_error();
     CHECK(check_elementwise(fn, context, count));
@@ -291,9 +296,11 @@ GLA_API gla_status gla_log_sigmoid_gate_bwd(gla_context* context, int64_t count,
     CHECK(check_dtype(fn, "z_dtype", z_dtype));
     CHECK(check_array(fn, "z", z, dtype_bytes(z_dtype), count > 0));
     CHECK(check_gate_scalars(fn, normalizer, clamp_min));
-    CHECK(check_array(fn, "dz", dz, 4, count > 0));
+    CHECK(check_dtype(fn, "dz_dtype", dz_dtype));
+    CHECK(check_array(fn, "dz", dz, dtype_bytes(dz_dtype), count > 0));
     if (count == 0) return GLA_OK;
-    return gla_context_ops(context)->log_sigmoid_gate_bwd(context, count, dg, z, z_dtype, normalizer, clamp_min, dz);
+    return gla_context_ops(context)->log_sigmoid_gate_bwd(context, count, dg, z, z_dtype, normalizer, clamp_min, dz,
+                                                          dz_dtype);
 }
 
 /* in [rows, kv_heads*head_dim], out [rows, kv_heads*groups*head_dim], of dtype; sets whether there is anything

@@ -38,7 +38,8 @@ static void library_functions(void) {
     expect(gla_status_name(0, NULL), INVALID, "gla_status_name", "name", "status name NULL");
     expect(gla_cpu_features(NULL), INVALID, "gla_cpu_features", "features", "cpu features");
     expect(gla_backend_available(7, &a), INVALID, "gla_backend_available", "backend", "available 7");
-    expect(gla_backend_available(GLA_BACKEND_CPU, NULL), INVALID, "gla_backend_available", "available", "available NULL");
+    expect(gla_backend_available(GLA_BACKEND_CPU, NULL), INVALID, "gla_backend_available",
+           "available", "available NULL");
     expect(gla_device_count(-1, &a), INVALID, "gla_device_count", "backend", "count -1");
     expect(gla_device_count(GLA_BACKEND_CPU, NULL), INVALID, "gla_device_count", "count", "count NULL");
     gla_device_info info;
@@ -412,8 +413,9 @@ static void layer_functions(gla_context* ctx) {
            "z must not be NULL", "grms z");
     expect(gla_gated_rms_norm_fwd(ctx, 2, 2, f, f, F32, f, -1.0f, f, F32, f), INVALID, fn, "eps", "grms eps");
     fn = "gla_gated_rms_norm_bwd";
-    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, f, F32, f, f, f + 8, NULL, f), INVALID, fn, "dz", "grms bwd dz");
-    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, odd, F32, f, f, f + 8, f + 16, f), INVALID, fn,
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, f, F32, f, f, f + 8, NULL, F32, f), INVALID, fn,
+           "dz", "grms bwd dz");
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, odd, F32, f, f, f + 8, f + 16, F32, f), INVALID, fn,
            "z (", "grms z align");
     /* elementwise */
     fn = "gla_swiglu_fwd";
@@ -422,7 +424,7 @@ static void layer_functions(gla_context* ctx) {
     expect(gla_swiglu_fwd(ctx, 2, f, NULL, F32, f, F32), INVALID, fn, "b must not be NULL", "swiglu b");
     expect(gla_swiglu_fwd(ctx, 0, NULL, NULL, F32, NULL, F32), GLA_OK, fn, "", "swiglu 0");
     fn = "gla_swiglu_bwd";
-    expect(gla_swiglu_bwd(ctx, 2, f, f, f, F32, f + 8, NULL), INVALID, fn, "db", "swiglu bwd db");
+    expect(gla_swiglu_bwd(ctx, 2, f, f, f, F32, f + 8, NULL, F32), INVALID, fn, "db", "swiglu bwd db");
     fn = "gla_log_sigmoid_gate_fwd";
     expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, F32, 0.0f, -INFINITY, f + 8), INVALID, fn, "normalizer", "gate norm 0");
     expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, F32, INFINITY, -INFINITY, f + 8), INVALID, fn, "normalizer", "gate inf");
@@ -431,9 +433,9 @@ static void layer_functions(gla_context* ctx) {
            "clamp_min", "gate clamp inf");
     expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, F32, 16.0f, -INFINITY, f + 8), GLA_OK, fn, "", "gate no clamp");
     fn = "gla_log_sigmoid_gate_bwd";
-    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, F32, -2.0f, -1.0f, f + 8), INVALID, fn,
+    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, F32, -2.0f, -1.0f, f + 8, F32), INVALID, fn,
            "normalizer", "gate bwd norm");
-    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, F32, 16.0f, -1.0f, NULL), INVALID, fn, "dz", "gate bwd dz");
+    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, F32, 16.0f, -1.0f, NULL, F32), INVALID, fn, "dz", "gate bwd dz");
     fn = "gla_repeat_heads_fwd";
     expect(gla_repeat_heads_fwd(ctx, 1, -1, 2, 2, f, f + 8, F32), INVALID, fn, "kv_heads", "repeat kv");
     expect(gla_repeat_heads_fwd(ctx, 1, 1, -2, 2, f, f + 8, F32), INVALID, fn, "groups", "repeat groups");
@@ -449,24 +451,31 @@ static void layer_functions(gla_context* ctx) {
            "gla_gated_rms_norm_fwd", "xz_dtype", "grms xz_dtype");
     expect(gla_gated_rms_norm_fwd(ctx, 2, 2, f, f, F32, f, 1e-6f, f + 8, 9, f + 16), INVALID,
            "gla_gated_rms_norm_fwd", "y_dtype", "grms y_dtype");
-    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, f, 3, f, f, f + 8, f + 16, f), INVALID, "gla_gated_rms_norm_bwd",
-           "xz_dtype", "grms bwd xz_dtype");
-    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, odd, f, F32, f, f, f + 8, f + 16, f), INVALID,
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, f, 3, f, f, f + 8, f + 16, F32, f), INVALID,
+           "gla_gated_rms_norm_bwd", "xz_dtype", "grms bwd xz_dtype");
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, odd, f, F32, f, f, f + 8, f + 16, F32, f), INVALID,
            "gla_gated_rms_norm_bwd", "x (", "grms bwd x align");
     expect(gla_swiglu_fwd(ctx, 2, f, f, F32, f + 8, 7), INVALID, "gla_swiglu_fwd", "y_dtype", "swiglu y_dtype");
     expect(gla_swiglu_fwd(ctx, 2, f, f, 7, f + 8, F32), INVALID, "gla_swiglu_fwd", "ab_dtype", "swiglu ab_dtype");
-    expect(gla_swiglu_bwd(ctx, 2, f, odd, f, F32, f + 8, f + 16), INVALID, "gla_swiglu_bwd", "a (", "swiglu a align");
-    expect(gla_swiglu_bwd(ctx, 2, f, f, f, -1, f + 8, f + 16), INVALID, "gla_swiglu_bwd", "ab_dtype",
+    expect(gla_swiglu_bwd(ctx, 2, f, odd, f, F32, f + 8, f + 16, F32), INVALID, "gla_swiglu_bwd",
+           "a (", "swiglu a align");
+    expect(gla_swiglu_bwd(ctx, 2, f, f, f, -1, f + 8, f + 16, F32), INVALID, "gla_swiglu_bwd", "ab_dtype",
            "swiglu bwd ab_dtype");
     expect(gla_log_sigmoid_gate_fwd(ctx, 2, f, 3, 16.0f, -INFINITY, f + 8), INVALID, "gla_log_sigmoid_gate_fwd",
            "z_dtype", "gate z_dtype");
-    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, odd, F32, 16.0f, -INFINITY, f + 8), INVALID,
+    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, odd, F32, 16.0f, -INFINITY, f + 8, F32), INVALID,
            "gla_log_sigmoid_gate_bwd", "z (", "gate bwd z align");
     expect(gla_repeat_heads_fwd(ctx, 1, 1, 2, 2, f, f + 8, 2), INVALID, "gla_repeat_heads_fwd", "dtype",
            "repeat dtype");
     expect(gla_repeat_heads_fwd(ctx, 1, 1, 2, 2, odd, f + 8, BF16), GLA_OK, "gla_repeat_heads_fwd", "",
            "repeat bf16");
     expect(gla_bias_add(ctx, 2, 2, f, f + 8, 5), INVALID, "gla_bias_add", "y_dtype", "bias_add y_dtype");
+    expect(gla_swiglu_bwd(ctx, 2, f, f, f, F32, f + 8, f + 16, 2), INVALID, "gla_swiglu_bwd", "dab_dtype",
+           "swiglu dab_dtype");
+    expect(gla_gated_rms_norm_bwd(ctx, 2, 2, f, f, f, F32, f, f, f + 8, f + 16, 7, f + 24), INVALID,
+           "gla_gated_rms_norm_bwd", "dxz_dtype", "grms bwd dxz_dtype");
+    expect(gla_log_sigmoid_gate_bwd(ctx, 2, f, f, F32, 16.0f, -INFINITY, f + 8, -3), INVALID,
+           "gla_log_sigmoid_gate_bwd", "dz_dtype", "gate bwd dz_dtype");
     fn = "gla_repeat_heads_bwd";
     expect(gla_repeat_heads_bwd(ctx, 1, 1, 2, 2, f, NULL), INVALID, fn, "din", "repeat din");
     /* embedding, cross-entropy */

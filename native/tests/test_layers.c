@@ -175,7 +175,7 @@ static void test_norms(void) {
                 expect_close(what, rstd, rrstd, rows, TOL_F32);
                 if (gated) {
                     ref_norm_bwd(rows, w, eps, dy, x, z, wt, NULL, dw0, rdx, rdz, rdw);
-                    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, x, z, F32, wt, rstd, dx, dz, dw));
+                    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, x, z, F32, wt, rstd, dx, dz, F32, dw));
                     expect_close("gated_rms_norm_bwd dz", dz, rdz, n, TOL_F32);
                 } else {
                     /* accumulate: dx holds values to add to */
@@ -226,7 +226,7 @@ static void test_elementwise(void) {
             r1[i] = dy[i] * b[i] * (s + a[i] * s * (1.0 - s));
             r2[i] = dy[i] * a[i] * s;
         }
-        CHECK_OK(gla_swiglu_bwd(ctx, n, dy, a, b, F32, da, db));
+        CHECK_OK(gla_swiglu_bwd(ctx, n, dy, a, b, F32, da, db, F32));
         expect_close("swiglu_bwd da", da, r1, n, TOL_F32);
         expect_close("swiglu_bwd db", db, r2, n, TOL_F32);
         /* log-sigmoid gate, normalizer 16, without and with a clamp */
@@ -240,7 +240,7 @@ static void test_elementwise(void) {
             }
             CHECK_OK(gla_log_sigmoid_gate_fwd(ctx, n, a, F32, 16.0f, cmin, y));
             expect_close(clamp ? "log_sigmoid_gate_fwd (clamp)" : "log_sigmoid_gate_fwd", y, r1, n, TOL_F32);
-            CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, a, F32, 16.0f, cmin, da));
+            CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, a, F32, 16.0f, cmin, da, F32));
             expect_close(clamp ? "log_sigmoid_gate_bwd (clamp)" : "log_sigmoid_gate_bwd", da, r2, n, TOL_F32);
         }
         /* add, in place too */
@@ -398,28 +398,37 @@ static void test_bf16_activations(void) {
     CHECK_OK(gla_gated_rms_norm_fwd(ctx, rows, w, xb, zb, BF16, wt, eps, yb, BF16, rstd_b));
     expect_rounded("gated_rms_norm_fwd bf16 y", yb, y, n);
     expect_same("gated_rms_norm_fwd rstd", rstd_b, rstd, rows);
-    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, xw, zw, F32, wt, rstd, dx, dz, dw));
-    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, xb, zb, BF16, wt, rstd, dx_b, dz_b, dw_b));
+    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, xw, zw, F32, wt, rstd, dx, dz, F32, dw));
+    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, xb, zb, BF16, wt, rstd, dx_b, dz_b, F32, dw_b));
     expect_same("gated_rms_norm_bwd dx", dx_b, dx, n);
     expect_same("gated_rms_norm_bwd dz", dz_b, dz, n);
     expect_same("gated_rms_norm_bwd dweight", dw_b, dw, w);
+    uint16_t *gb = bf16_nans(n), *gb2 = bf16_nans(n); /* bf16 gradients: the fp32 ones rounded */
+    CHECK_OK(gla_gated_rms_norm_bwd(ctx, rows, w, dy, xb, zb, BF16, wt, rstd, gb, gb2, BF16, dw_b));
+    expect_rounded("gated_rms_norm_bwd bf16 dx", gb, dx, n);
+    expect_rounded("gated_rms_norm_bwd bf16 dz", gb2, dz, n);
 
     poison_f32(y, (size_t)n), poison(yb, (size_t)n, BF16), poison_f32(dx_b, (size_t)n), poison_f32(dz_b, (size_t)n);
     CHECK_OK(gla_swiglu_fwd(ctx, n, xw, zw, F32, y, F32));
     CHECK_OK(gla_swiglu_fwd(ctx, n, xb, zb, BF16, yb, BF16));
     expect_rounded("swiglu_fwd bf16", yb, y, n);
-    CHECK_OK(gla_swiglu_bwd(ctx, n, dy, xw, zw, F32, dx, dz));
-    CHECK_OK(gla_swiglu_bwd(ctx, n, dy, xb, zb, BF16, dx_b, dz_b));
+    CHECK_OK(gla_swiglu_bwd(ctx, n, dy, xw, zw, F32, dx, dz, F32));
+    CHECK_OK(gla_swiglu_bwd(ctx, n, dy, xb, zb, BF16, dx_b, dz_b, F32));
     expect_same("swiglu_bwd da", dx_b, dx, n);
     expect_same("swiglu_bwd db", dz_b, dz, n);
+    CHECK_OK(gla_swiglu_bwd(ctx, n, dy, xb, zb, BF16, gb, gb2, BF16));
+    expect_rounded("swiglu_bwd bf16 da", gb, dx, n);
+    expect_rounded("swiglu_bwd bf16 db", gb2, dz, n);
 
     poison_f32(dx_b, (size_t)n), poison_f32(dz_b, (size_t)n);
     CHECK_OK(gla_log_sigmoid_gate_fwd(ctx, n, zw, F32, 16.0f, -0.1f, dx));
     CHECK_OK(gla_log_sigmoid_gate_fwd(ctx, n, zb, BF16, 16.0f, -0.1f, dx_b));
     expect_same("log_sigmoid_gate_fwd (bf16 z)", dx_b, dx, n);
-    CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, zw, F32, 16.0f, -0.1f, dz));
-    CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, zb, BF16, 16.0f, -0.1f, dz_b));
+    CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, zw, F32, 16.0f, -0.1f, dz, F32));
+    CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, zb, BF16, 16.0f, -0.1f, dz_b, F32));
     expect_same("log_sigmoid_gate_bwd (bf16 z)", dz_b, dz, n);
+    CHECK_OK(gla_log_sigmoid_gate_bwd(ctx, n, dy, zb, BF16, 16.0f, -0.1f, gb, BF16));
+    expect_rounded("log_sigmoid_gate_bwd bf16 dz", gb, dz, n);
 
     /* repeat_heads moves bf16 bits unchanged; bias_add rounds the fp32 sum */
     const int64_t n_in = rows * kv * hd;
@@ -453,7 +462,7 @@ static void test_bf16_activations(void) {
 
     free(x), free(z), free(wt), free(dy), free(bias), free(xb), free(zb), free(xw), free(zw), free(y), free(rstd);
     free(rstd_b), free(dx), free(dz), free(dx_b), free(dz_b), free(dw), free(dw_b), free(yb), free(out);
-    free(targets), free(losses), free(losses_b);
+    free(targets), free(losses), free(losses_b), free(gb), free(gb2);
 }
 
 /* ---- embedding, cross-entropy ---- */

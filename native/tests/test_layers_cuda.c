@@ -156,8 +156,8 @@ static void test_norms(void) {
                 if (gated) {
                     CHECK_OK(gla_gated_rms_norm_fwd(cpu, rows, w, x, z, F32, wt, 1e-6f, y, F32, rstd));
                     CHECK_OK(gla_gated_rms_norm_fwd(gpu, rows, w, gx, gz, F32, gwt, 1e-6f, gy, F32, grstd));
-                    CHECK_OK(gla_gated_rms_norm_bwd(cpu, rows, w, dy, x, z, F32, wt, rstd, dx, dz, dw));
-                    CHECK_OK(gla_gated_rms_norm_bwd(gpu, rows, w, gdy, gx, gz, F32, gwt, grstd, gdx, gdz, gdw));
+                    CHECK_OK(gla_gated_rms_norm_bwd(cpu, rows, w, dy, x, z, F32, wt, rstd, dx, dz, F32, dw));
+                    CHECK_OK(gla_gated_rms_norm_bwd(gpu, rows, w, gdy, gx, gz, F32, gwt, grstd, gdx, gdz, F32, gdw));
                     compare("gated_rms_norm_bwd dz", gdz, dz, n, TOL_F32);
                 } else {
                     CHECK_OK(gla_rms_norm_fwd(cpu, rows, w, x, wt, 1e-6f, y, F32, rstd));
@@ -189,8 +189,8 @@ static void test_elementwise(void) {
             CHECK_OK(gla_swiglu_fwd(cpu, n, a, b, F32, y, F32));
             CHECK_OK(gla_swiglu_fwd(gpu, n, pa, gb, F32, py, F32));
             compare("swiglu_fwd", py, y, n, TOL_F32);
-            CHECK_OK(gla_swiglu_bwd(cpu, n, dy, a, b, F32, y, y2));
-            CHECK_OK(gla_swiglu_bwd(gpu, n, gdy, pa, gb, F32, py, py2));
+            CHECK_OK(gla_swiglu_bwd(cpu, n, dy, a, b, F32, y, y2, F32));
+            CHECK_OK(gla_swiglu_bwd(gpu, n, gdy, pa, gb, F32, py, py2, F32));
             compare("swiglu_bwd da", py, y, n, TOL_F32);
             compare("swiglu_bwd db", py2, y2, n, TOL_F32);
             for (int clamp = 0; clamp < 2; clamp++) {
@@ -198,8 +198,8 @@ static void test_elementwise(void) {
                 CHECK_OK(gla_log_sigmoid_gate_fwd(cpu, n, a, F32, 16.0f, cmin, y));
                 CHECK_OK(gla_log_sigmoid_gate_fwd(gpu, n, pa, F32, 16.0f, cmin, py));
                 compare("log_sigmoid_gate_fwd", py, y, n, TOL_F32);
-                CHECK_OK(gla_log_sigmoid_gate_bwd(cpu, n, dy, a, F32, 16.0f, cmin, y));
-                CHECK_OK(gla_log_sigmoid_gate_bwd(gpu, n, gdy, pa, F32, 16.0f, cmin, py));
+                CHECK_OK(gla_log_sigmoid_gate_bwd(cpu, n, dy, a, F32, 16.0f, cmin, y, F32));
+                CHECK_OK(gla_log_sigmoid_gate_bwd(gpu, n, gdy, pa, F32, 16.0f, cmin, py, F32));
                 compare("log_sigmoid_gate_bwd", py, y, n, TOL_F32);
             }
             CHECK_OK(gla_add(cpu, n, a, b, y));
@@ -529,24 +529,39 @@ static void test_bf16_activations(void) {
             CHECK_OK(gla_gated_rms_norm_fwd(gpu, rows, w, px, pz, BF16, gwt, 1e-6f, py, BF16, grstd));
             compare_bf16("gated_rms_norm_fwd bf16", py, yb, n);
             compare("gated_rms_norm_fwd rstd (bf16)", grstd, rstd, rows, TOL_F32);
-            CHECK_OK(gla_gated_rms_norm_bwd(cpu, rows, w, dy, xb, zb, BF16, wt, rstd, dx, dz, dw));
-            CHECK_OK(gla_gated_rms_norm_bwd(gpu, rows, w, gdy, px, pz, BF16, gwt, grstd, gdx, gdz, gdw));
+            CHECK_OK(gla_gated_rms_norm_bwd(cpu, rows, w, dy, xb, zb, BF16, wt, rstd, dx, dz, F32, dw));
+            CHECK_OK(gla_gated_rms_norm_bwd(gpu, rows, w, gdy, px, pz, BF16, gwt, grstd, gdx, gdz, F32, gdw));
             compare("gated_rms_norm_bwd dx (bf16 x, z)", gdx, dx, n, TOL_F32);
             compare("gated_rms_norm_bwd dz (bf16 x, z)", gdz, dz, n, TOL_F32);
             compare("gated_rms_norm_bwd dweight (bf16 x, z)", gdw, dw, w, TOL_F32);
+            uint16_t *gb = test_malloc((size_t)n * 2), *gb2 = test_malloc((size_t)n * 2); /* bf16 gradients */
+            void *ggb = up(gb, n * 2), *ggb2 = up(gb2, n * 2);
+            CHECK_OK(gla_gated_rms_norm_bwd(cpu, rows, w, dy, xb, zb, BF16, wt, rstd, gb, gb2, BF16, dw));
+            CHECK_OK(gla_gated_rms_norm_bwd(gpu, rows, w, gdy, px, pz, BF16, gwt, grstd, ggb, ggb2, BF16, gdw));
+            compare_bf16("gated_rms_norm_bwd bf16 dx", ggb, gb, n);
+            compare_bf16("gated_rms_norm_bwd bf16 dz", ggb2, gb2, n);
             CHECK_OK(gla_swiglu_fwd(cpu, n, xb, zb, BF16, yb, BF16));
             CHECK_OK(gla_swiglu_fwd(gpu, n, px, pz, BF16, py, BF16));
             compare_bf16("swiglu_fwd bf16", py, yb, n);
-            CHECK_OK(gla_swiglu_bwd(cpu, n, dy, xb, zb, BF16, dx, dz));
-            CHECK_OK(gla_swiglu_bwd(gpu, n, gdy, px, pz, BF16, gdx, gdz));
+            CHECK_OK(gla_swiglu_bwd(cpu, n, dy, xb, zb, BF16, dx, dz, F32));
+            CHECK_OK(gla_swiglu_bwd(gpu, n, gdy, px, pz, BF16, gdx, gdz, F32));
             compare("swiglu_bwd da (bf16 a, b)", gdx, dx, n, TOL_F32);
             compare("swiglu_bwd db (bf16 a, b)", gdz, dz, n, TOL_F32);
+            CHECK_OK(gla_swiglu_bwd(cpu, n, dy, xb, zb, BF16, gb, gb2, BF16));
+            CHECK_OK(gla_swiglu_bwd(gpu, n, gdy, px, pz, BF16, ggb, ggb2, BF16));
+            compare_bf16("swiglu_bwd bf16 da", ggb, gb, n);
+            compare_bf16("swiglu_bwd bf16 db", ggb2, gb2, n);
             CHECK_OK(gla_log_sigmoid_gate_fwd(cpu, n, zb, BF16, 16.0f, -0.1f, dx));
             CHECK_OK(gla_log_sigmoid_gate_fwd(gpu, n, pz, BF16, 16.0f, -0.1f, gdx));
             compare("log_sigmoid_gate_fwd (bf16 z)", gdx, dx, n, TOL_F32);
-            CHECK_OK(gla_log_sigmoid_gate_bwd(cpu, n, dy, zb, BF16, 16.0f, -0.1f, dz));
-            CHECK_OK(gla_log_sigmoid_gate_bwd(gpu, n, gdy, pz, BF16, 16.0f, -0.1f, gdz));
+            CHECK_OK(gla_log_sigmoid_gate_bwd(cpu, n, dy, zb, BF16, 16.0f, -0.1f, dz, F32));
+            CHECK_OK(gla_log_sigmoid_gate_bwd(gpu, n, gdy, pz, BF16, 16.0f, -0.1f, gdz, F32));
             compare("log_sigmoid_gate_bwd (bf16 z)", gdz, dz, n, TOL_F32);
+            CHECK_OK(gla_log_sigmoid_gate_bwd(cpu, n, dy, zb, BF16, 16.0f, -0.1f, gb, BF16));
+            CHECK_OK(gla_log_sigmoid_gate_bwd(gpu, n, gdy, pz, BF16, 16.0f, -0.1f, ggb, BF16));
+            compare_bf16("log_sigmoid_gate_bwd bf16 dz", ggb, gb, n);
+            free(gb), free(gb2);
+            gfree(ggb), gfree(ggb2);
             CHECK_OK(gla_bias_add(cpu, rows, w, bias, xb, BF16));
             CHECK_OK(gla_bias_add(gpu, rows, w, gbias, px, BF16));
             compare_bf16("bias_add bf16", px, xb, n);

@@ -45,11 +45,12 @@ gla_status gla_cpu_norm_bwd(gla_context* context, const gla_norm_args* args);
 gla_status gla_cpu_swiglu_fwd(gla_context* context, int64_t count, const void* a, const void* b,
                               int32_t ab_dtype, void* y, int32_t y_dtype);
 gla_status gla_cpu_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
-                              int32_t ab_dtype, float* da, float* db);
+                              int32_t ab_dtype, void* da, void* db, int32_t dab_dtype);
 gla_status gla_cpu_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
                                         float normalizer, float clamp_min, float* g);
 gla_status gla_cpu_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
-                                        int32_t z_dtype, float normalizer, float clamp_min, float* dz);
+                                        int32_t z_dtype, float normalizer, float clamp_min, void* dz,
+                                        int32_t dz_dtype);
 gla_status gla_cpu_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
                                     int64_t head_dim, const void* in, void* out, int32_t dtype);
 gla_status gla_cpu_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,

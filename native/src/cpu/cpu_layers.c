@@ -87,7 +87,6 @@ static void norm_bwd_row(const gla_norm_args* a, int64_t r, float* dw) {
     const float rstd = a->rstd[r];
     const float* dy = a->dy + r * w;
     const int gated = a->z != NULL;
-    float* dx = a->dx + r * w;
     double dot = 0.0;
     for (int64_t j = 0; j < w; j++) {
         const float x = cpu_load(a->x, a->xz_dtype, r * w + j);
@@ -105,10 +104,11 @@ static void norm_bwd_row(const gla_norm_args* a, int64_t r, float* dw) {
         if (gated) {
             const float z = cpu_load(a->z, a->xz_dtype, r * w + j), s = sigmoidf(z);
             dn = dy[j] * (z * s);
-            a->dz[r * w + j] = dy[j] * xhat * a->weight[j] * (s + z * s * (1.0f - s));
+            cpu_store(a->dz, a->dxz_dtype, r * w + j, dy[j] * xhat * a->weight[j] * (s + z * s * (1.0f - s)));
         }
         const float d = rstd * (dn * a->weight[j] - xhat * mean);
-        dx[j] = a->accumulate_dx ? dx[j] + d : d;
+        const int64_t i = r * w + j;
+        cpu_store(a->dx, a->dxz_dtype, i, a->accumulate_dx ? cpu_load(a->dx, a->dxz_dtype, i) + d : d);
         dw[j] += dn * xhat;
     }
 }
@@ -142,12 +142,12 @@ gla_status gla_cpu_swiglu_fwd(gla_context* context, int64_t count, const void* a
 }
 
 gla_status gla_cpu_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
-                              int32_t ab_dtype, float* da, float* db) {
+                              int32_t ab_dtype, void* da, void* db, int32_t dab_dtype) {
 #pragma omp parallel for num_threads(elementwise_threads(context, count)) schedule(static)
     for (int64_t i = 0; i < count; i++) {
         const float x = cpu_load(a, ab_dtype, i), s = sigmoidf(x), g = dy[i];
-        da[i] = g * cpu_load(b, ab_dtype, i) * (s + x * s * (1.0f - s));
-        db[i] = g * x * s;
+        cpu_store(da, dab_dtype, i, g * cpu_load(b, ab_dtype, i) * (s + x * s * (1.0f - s)));
+        cpu_store(db, dab_dtype, i, g * x * s);
     }
     return GLA_OK;
 }
@@ -167,11 +167,13 @@ gla_status gla_cpu_log_sigmoid_gate_fwd(gla_context* context, int64_t count, con
 
 /* The clamp is active (gradient 0) where the unclamped value is below clamp_min, as torch's clamp_min backward. */
 gla_status gla_cpu_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
-                                        int32_t z_dtype, float normalizer, float clamp_min, float* dz) {
+                                        int32_t z_dtype, float normalizer, float clamp_min, void* dz,
+                                        int32_t dz_dtype) {
 #pragma omp parallel for num_threads(elementwise_threads(context, count)) schedule(static)
     for (int64_t i = 0; i < count; i++) {
         const float zi = cpu_load(z, z_dtype, i);
-        dz[i] = log_sigmoid_scaled(zi, normalizer) < clamp_min ? 0.0f : dg[i] / normalizer * sigmoidf(-zi);
+        cpu_store(dz, dz_dtype, i,
+                  log_sigmoid_scaled(zi, normalizer) < clamp_min ? 0.0f : dg[i] / normalizer * sigmoidf(-zi));
     }
     return GLA_OK;
 }

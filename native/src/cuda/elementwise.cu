@@ -103,8 +103,7 @@ struct SwigluFwd {
 
 struct SwigluBwd {
     const float* dy;
-    Typed a, b;
-    float *da, *db;
+    Typed a, b, da, db;
     template <int N> __device__ void apply(int64_t i) const {
         const Vec<N> g = load<N>(dy + i), va = load<N>(a, i), vb = load<N>(b, i);
         Vec<N> oa, ob;
@@ -113,8 +112,8 @@ struct SwigluBwd {
             oa.v[k] = g.v[k] * vb.v[k] * (s + x * s * (1.0f - s));
             ob.v[k] = g.v[k] * x * s;
         }
-        store<N>(da + i, oa);
-        store<N>(db + i, ob);
+        store<N>(da, i, oa);
+        store<N>(db, i, ob);
     }
 };
 
@@ -138,14 +137,14 @@ struct GateBwd {
     const float* dg;
     Typed z;
     float normalizer, clamp_min;
-    float* dz;
+    Typed dz;
     template <int N> __device__ void apply(int64_t i) const {
         const Vec<N> vg = load<N>(dg + i), vz = load<N>(z, i);
         Vec<N> o;
         for (int k = 0; k < N; k++)
             o.v[k] = log_sigmoid_scaled(vz.v[k], normalizer) < clamp_min ? 0.0f
                                                                           : vg.v[k] / normalizer * sigmoidf_(-vz.v[k]);
-        store<N>(dz + i, o);
+        store<N>(dz, i, o);
     }
 };
 
@@ -244,14 +243,15 @@ static Typed input(const void* p, int32_t dtype) { return Typed{const_cast<void*
 
 gla_status gla_cuda_swiglu_fwd(gla_context* context, int64_t count, const void* a, const void* b, int32_t ab_dtype,
                                void* y, int32_t y_dtype) {
-    return run("gla_swiglu_fwd", context, SwigluFwd{input(a, ab_dtype), input(b, ab_dtype), Typed{y, y_dtype}}, count,
-               aligned16(a) && aligned16(b) && aligned16(y));
+    const SwigluFwd op{input(a, ab_dtype), input(b, ab_dtype), Typed{y, y_dtype}};
+    return run("gla_swiglu_fwd", context, op, count, aligned16(a) && aligned16(b) && aligned16(y));
 }
 
 gla_status gla_cuda_swiglu_bwd(gla_context* context, int64_t count, const float* dy, const void* a, const void* b,
-                               int32_t ab_dtype, float* da, float* db) {
+                               int32_t ab_dtype, void* da, void* db, int32_t dab_dtype) {
     const bool al = aligned16(dy) && aligned16(a) && aligned16(b) && aligned16(da) && aligned16(db);
-    return run("gla_swiglu_bwd", context, SwigluBwd{dy, input(a, ab_dtype), input(b, ab_dtype), da, db}, count, al);
+    const SwigluBwd op{dy, input(a, ab_dtype), input(b, ab_dtype), Typed{da, dab_dtype}, Typed{db, dab_dtype}};
+    return run("gla_swiglu_bwd", context, op, count, al);
 }
 
 gla_status gla_cuda_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
@@ -261,9 +261,10 @@ gla_status gla_cuda_log_sigmoid_gate_fwd(gla_context* context, int64_t count, co
 }
 
 gla_status gla_cuda_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
-                                         int32_t z_dtype, float normalizer, float clamp_min, float* dz) {
-    return run("gla_log_sigmoid_gate_bwd", context, GateBwd{dg, input(z, z_dtype), normalizer, clamp_min, dz}, count,
-               aligned16(dg) && aligned16(z) && aligned16(dz));
+                                         int32_t z_dtype, float normalizer, float clamp_min, void* dz,
+                                         int32_t dz_dtype) {
+    const GateBwd op{dg, input(z, z_dtype), normalizer, clamp_min, Typed{dz, dz_dtype}};
+    return run("gla_log_sigmoid_gate_bwd", context, op, count, aligned16(dg) && aligned16(z) && aligned16(dz));
 }
 
 gla_status gla_cuda_add(gla_context* context, int64_t count, const float* a, const float* b, float* out) {

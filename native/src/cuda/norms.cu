@@ -83,10 +83,10 @@ __global__ void norm_bwd_kernel(gla_norm_args a) {
             const int64_t i = r * w + j;
             const float xhat = gla_cuda_load(a.x, a.xz_dtype, i) * rstd;
             const float d = rstd * (norm_dn(a, i) * a.weight[j] - xhat * mean);
-            a.dx[i] = a.accumulate_dx ? a.dx[i] + d : d;
+            gla_cuda_store(a.dx, a.dxz_dtype, i, a.accumulate_dx ? gla_cuda_load(a.dx, a.dxz_dtype, i) + d : d);
             if (a.z) {
                 const float z = gla_cuda_load(a.z, a.xz_dtype, i), s = sigmoidf_(z);
-                a.dz[i] = a.dy[i] * xhat * a.weight[j] * (s + z * s * (1.0f - s));
+                gla_cuda_store(a.dz, a.dxz_dtype, i, a.dy[i] * xhat * a.weight[j] * (s + z * s * (1.0f - s)));
             }
         }
     }

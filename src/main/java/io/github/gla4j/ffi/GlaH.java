@@ -2308,6 +2308,7 @@ public class GlaH {
             GlaH.C_POINTER,
             GlaH.C_POINTER,
             GlaH.C_POINTER,
+            GlaH.C_INT,
             GlaH.C_POINTER
         );
 
@@ -2319,7 +2320,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, void *dx, void *dz, int32_t dxz_dtype, float *dweight)
      * }
      */
     public static FunctionDescriptor gla_gated_rms_norm_bwd$descriptor() {
@@ -2329,7 +2330,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, void *dx, void *dz, int32_t dxz_dtype, float *dweight)
      * }
      */
     public static MethodHandle gla_gated_rms_norm_bwd$handle() {
@@ -2339,7 +2340,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, void *dx, void *dz, int32_t dxz_dtype, float *dweight)
      * }
      */
     public static MemorySegment gla_gated_rms_norm_bwd$address() {
@@ -2348,16 +2349,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, float *dx, float *dz, float *dweight)
+     * gla_status gla_gated_rms_norm_bwd(gla_context *context, int64_t rows, int64_t width, const float *dy, const void *x, const void *z, int32_t xz_dtype, const float *weight, const float *rstd, void *dx, void *dz, int32_t dxz_dtype, float *dweight)
      * }
      */
-    public static int gla_gated_rms_norm_bwd(MemorySegment context, long rows, long width, MemorySegment dy, MemorySegment x, MemorySegment z, int xz_dtype, MemorySegment weight, MemorySegment rstd, MemorySegment dx, MemorySegment dz, MemorySegment dweight) {
+    public static int gla_gated_rms_norm_bwd(MemorySegment context, long rows, long width, MemorySegment dy, MemorySegment x, MemorySegment z, int xz_dtype, MemorySegment weight, MemorySegment rstd, MemorySegment dx, MemorySegment dz, int dxz_dtype, MemorySegment dweight) {
         var mh$ = gla_gated_rms_norm_bwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_gated_rms_norm_bwd", context, rows, width, dy, x, z, xz_dtype, weight, rstd, dx, dz, dweight);
+                traceDowncall("gla_gated_rms_norm_bwd", context, rows, width, dy, x, z, xz_dtype, weight, rstd, dx, dz, dxz_dtype, dweight);
             }
-            return (int) mh$.invokeExact(context, rows, width, dy, x, z, xz_dtype, weight, rstd, dx, dz, dweight);
+            return (int) mh$.invokeExact(context, rows, width, dy, x, z, xz_dtype, weight, rstd, dx, dz, dxz_dtype, dweight);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -2441,7 +2442,8 @@ public class GlaH {
             GlaH.C_POINTER,
             GlaH.C_INT,
             GlaH.C_POINTER,
-            GlaH.C_POINTER
+            GlaH.C_POINTER,
+            GlaH.C_INT
         );
 
         public static final MemorySegment ADDR = GlaH.findOrThrow("gla_swiglu_bwd");
@@ -2452,7 +2454,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, float *da, float *db)
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, void *da, void *db, int32_t dab_dtype)
      * }
      */
     public static FunctionDescriptor gla_swiglu_bwd$descriptor() {
@@ -2462,7 +2464,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, float *da, float *db)
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, void *da, void *db, int32_t dab_dtype)
      * }
      */
     public static MethodHandle gla_swiglu_bwd$handle() {
@@ -2472,7 +2474,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, float *da, float *db)
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, void *da, void *db, int32_t dab_dtype)
      * }
      */
     public static MemorySegment gla_swiglu_bwd$address() {
@@ -2481,16 +2483,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, float *da, float *db)
+     * gla_status gla_swiglu_bwd(gla_context *context, int64_t count, const float *dy, const void *a, const void *b, int32_t ab_dtype, void *da, void *db, int32_t dab_dtype)
      * }
      */
-    public static int gla_swiglu_bwd(MemorySegment context, long count, MemorySegment dy, MemorySegment a, MemorySegment b, int ab_dtype, MemorySegment da, MemorySegment db) {
+    public static int gla_swiglu_bwd(MemorySegment context, long count, MemorySegment dy, MemorySegment a, MemorySegment b, int ab_dtype, MemorySegment da, MemorySegment db, int dab_dtype) {
         var mh$ = gla_swiglu_bwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_swiglu_bwd", context, count, dy, a, b, ab_dtype, da, db);
+                traceDowncall("gla_swiglu_bwd", context, count, dy, a, b, ab_dtype, da, db, dab_dtype);
             }
-            return (int) mh$.invokeExact(context, count, dy, a, b, ab_dtype, da, db);
+            return (int) mh$.invokeExact(context, count, dy, a, b, ab_dtype, da, db, dab_dtype);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -2574,7 +2576,8 @@ public class GlaH {
             GlaH.C_INT,
             GlaH.C_FLOAT,
             GlaH.C_FLOAT,
-            GlaH.C_POINTER
+            GlaH.C_POINTER,
+            GlaH.C_INT
         );
 
         public static final MemorySegment ADDR = GlaH.findOrThrow("gla_log_sigmoid_gate_bwd");
@@ -2585,7 +2588,7 @@ public class GlaH {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *dz)
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, void *dz, int32_t dz_dtype)
      * }
      */
     public static FunctionDescriptor gla_log_sigmoid_gate_bwd$descriptor() {
@@ -2595,7 +2598,7 @@ public class GlaH {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *dz)
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, void *dz, int32_t dz_dtype)
      * }
      */
     public static MethodHandle gla_log_sigmoid_gate_bwd$handle() {
@@ -2605,7 +2608,7 @@ public class GlaH {
     /**
      * Address for:
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *dz)
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, void *dz, int32_t dz_dtype)
      * }
      */
     public static MemorySegment gla_log_sigmoid_gate_bwd$address() {
@@ -2614,16 +2617,16 @@ public class GlaH {
 
     /**
      * {@snippet lang=c :
-     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, float *dz)
+     * gla_status gla_log_sigmoid_gate_bwd(gla_context *context, int64_t count, const float *dg, const void *z, int32_t z_dtype, float normalizer, float clamp_min, void *dz, int32_t dz_dtype)
      * }
      */
-    public static int gla_log_sigmoid_gate_bwd(MemorySegment context, long count, MemorySegment dg, MemorySegment z, int z_dtype, float normalizer, float clamp_min, MemorySegment dz) {
+    public static int gla_log_sigmoid_gate_bwd(MemorySegment context, long count, MemorySegment dg, MemorySegment z, int z_dtype, float normalizer, float clamp_min, MemorySegment dz, int dz_dtype) {
         var mh$ = gla_log_sigmoid_gate_bwd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("gla_log_sigmoid_gate_bwd", context, count, dg, z, z_dtype, normalizer, clamp_min, dz);
+                traceDowncall("gla_log_sigmoid_gate_bwd", context, count, dg, z, z_dtype, normalizer, clamp_min, dz, dz_dtype);
             }
-            return (int) mh$.invokeExact(context, count, dg, z, z_dtype, normalizer, clamp_min, dz);
+            return (int) mh$.invokeExact(context, count, dg, z, z_dtype, normalizer, clamp_min, dz, dz_dtype);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

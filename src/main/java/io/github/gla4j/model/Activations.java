@@ -76,7 +76,10 @@ public final class Activations implements AutoCloseable {
         }
     }
 
-    /** The backward's scratch, shared by all layers. */
+    /**
+     * The backward's scratch, shared by all layers. The gradients that only feed matrix products or the GLA kernels'
+     * dout are in the activation type (act); those summed or read by fp32-only ops stay fp32.
+     */
     static final class Gradients {
         final Tensor residual, dh, dm;             // [N, d]: d loss/d residual stream, d/d h, d/d m
         final Tensor dAct, dMlpGate, dMlpUp;       // [N, I]
@@ -84,22 +87,22 @@ public final class Activations implements AutoCloseable {
         final Tensor dq, dkHeads, dvHeads, dgHeads; // [N, H·K], [N, H·K], [N, H·V], [N, H·K]
         final Tensor dk, dv, dg, dgkLogit, dgkLow; // [N, Hkv·K], [N, Hkv·V], [N, Hkv·K], [N, Hkv·K], [N, R]
 
-        Gradients(Ops.Scope s, GlaConfig c, long n) {
+        Gradients(Ops.Scope s, GlaConfig c, long n, DType act) {
             int d = c.hiddenSize(), hk = c.keyDim(), hv = c.valueDim(), kvk = c.keyDimPerGroup(),
                     kvv = c.valueDimPerGroup(), inter = c.intermediateSize();
             residual = s.allocate(n, d);
             dh = s.allocate(n, d);
             dm = s.allocate(n, d);
             dAct = s.allocate(n, inter);
-            dMlpGate = s.allocate(n, inter);
-            dMlpUp = s.allocate(n, inter);
+            dMlpGate = s.allocate(act, n, inter);
+            dMlpUp = s.allocate(act, n, inter);
             dy = s.allocate(n, hv);
-            dO = s.allocate(n, hv);
-            dGate = s.allocate(n, hv);
+            dO = s.allocate(act, n, hv);
+            dGate = s.allocate(act, n, hv);
             boolean repeat = c.groups() > 1;
-            dq = s.allocate(n, hk);
-            dkHeads = s.allocate(n, hk);
-            dvHeads = s.allocate(n, hv);
+            dq = s.allocate(act, n, hk);
+            dkHeads = s.allocate(repeat ? DType.F32 : act, n, hk);   // repeated heads are summed in fp32
+            dvHeads = s.allocate(repeat ? DType.F32 : act, n, hv);
             dgHeads = s.allocate(n, hk);
             dk = repeat ? s.allocate(n, kvk) : dkHeads;
             dv = repeat ? s.allocate(n, kvv) : dvHeads;
@@ -120,6 +123,7 @@ public final class Activations implements AutoCloseable {
     final Tensor normed, normRstd; // model.norm(hidden[L]) [N, d] (activation type), its rstd [N]
     final Tensor logits;          // [N, vocab] (activation type); replaced by its gradient during backward
     Gradients gradients;
+    private final DType activationType;
     /** State of the last forward: its ids, targets (labels shifted) and loss; logitsValid until backward. */
     int[] inputIds, targets;
     double loss = Double.NaN;
@@ -142,6 +146,7 @@ public final class Activations implements AutoCloseable {
             hidden[i] = scope.allocate(n, config.hiddenSize());
         }
         DType act = ops.activationType();
+        activationType = act;
         for (int i = 0; i < layerCount; i++) {
             layers[i] = new Layer(scope, config, n, act);
         }
@@ -176,7 +181,7 @@ public final class Activations implements AutoCloseable {
 
     Gradients gradients() {
         if (gradients == null) {
-            gradients = new Gradients(scope, config, (long) batch * seqLen);
+            gradients = new Gradients(scope, config, (long) batch * seqLen, activationType);
         }
         return gradients;
     }

@@ -275,13 +275,12 @@ public final class NativeOps implements Ops, AutoCloseable {
                                      Tensor dw) {
         String op = "gatedRmsNormBackward";
         long width = w.elementCount(), rows = rows(x, width, op), n = rows * width;
-        for (Tensor t : new Tensor[]{dy, dx, dz}) {
-            f32(op, "dy, dx, dz", t, n);
-        }
+        f32(op, "dy", dy, n);
         f32(op, "rstd", rstd, rows);
         f32(op, "dw", dw, width);
         Gla.check("gla_gated_rms_norm_bwd", GlaH.gla_gated_rms_norm_bwd(ctx(), rows, width, ptr(dy), ptr(x), ptr(z),
-                pair(op, "x", x, n, "z", z, n), ptr(w), ptr(rstd), ptr(dx), ptr(dz), ptr(dw)));
+                pair(op, "x", x, n, "z", z, n), ptr(w), ptr(rstd), ptr(dx), ptr(dz), pair(op, "dx", dx, n, "dz", dz, n),
+                ptr(dw)));
     }
 
     @Override
@@ -295,11 +294,9 @@ public final class NativeOps implements Ops, AutoCloseable {
     public void swiGluBackward(Tensor dy, Tensor a, Tensor b, Tensor da, Tensor db) {
         String op = "swiGluBackward";
         long n = a.elementCount();
-        for (Tensor t : new Tensor[]{dy, da, db}) {
-            f32(op, "dy, da, db", t, n);
-        }
+        f32(op, "dy", dy, n);
         Gla.check("gla_swiglu_bwd", GlaH.gla_swiglu_bwd(ctx(), n, ptr(dy), ptr(a), ptr(b), pair(op, "a", a, n, "b", b, n),
-                ptr(da), ptr(db)));
+                ptr(da), ptr(db), pair(op, "da", da, n, "db", db, n)));
     }
 
     @Override
@@ -316,9 +313,8 @@ public final class NativeOps implements Ops, AutoCloseable {
         String op = "logSigmoidGateBackward";
         long n = z.elementCount();
         f32(op, "dg", dg, n);
-        f32(op, "dz", dz, n);
         Gla.check("gla_log_sigmoid_gate_bwd", GlaH.gla_log_sigmoid_gate_bwd(ctx(), n, ptr(dg), ptr(z),
-                act(op, "z", z, n), normalizer, clampMin, ptr(dz)));
+                act(op, "z", z, n), normalizer, clampMin, ptr(dz), act(op, "dz", dz, n)));
     }
 
     @Override

@@ -22,9 +22,10 @@ public interface Ops {
     Scope newScope();
 
     /**
-     * The type the layer code keeps its activations in (the outputs of projections, norms, gates and the GLA op that
-     * the backward reads): F32, or BF16 for a mixed-precision backend. The residual stream, norm statistics, gates
-     * fed to the GLA kernels, logits and all gradients stay F32; every op takes its activation arguments in this type.
+     * The type the layer code keeps its activations in (the outputs of projections, norms, gates and the GLA op, the
+     * logits) and the gradients that only feed a matrix product or the GLA kernels: F32, or BF16 for a mixed-precision
+     * backend. The residual stream and its gradient, norm statistics, the gates fed to the GLA kernels and gradients
+     * that are accumulated stay F32; the ops take those arguments in either type.
      */
     default DType activationType() {
         return DType.F32;
