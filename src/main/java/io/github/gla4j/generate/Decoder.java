@@ -180,6 +180,12 @@ public final class Decoder implements AutoCloseable {
         return logitsRows(a, tokens.length);
     }
 
+    /** Whether step runs the fused decoding products for the current batch (GlaModel.fusedSteps). */
+    public boolean fusedSteps() {
+        requireStarted("fusedSteps");
+        return model.fusedSteps(batch());
+    }
+
     /** Every layer's GLA op as one recurrent step on the states s. */
     private GlaModel.GlaOp decodeOp(RecurrentState s) {
         Options options = Options.defaults();

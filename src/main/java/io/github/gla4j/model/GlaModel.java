@@ -154,10 +154,11 @@ public final class GlaModel {
             throw new IllegalArgumentException("GlaModel.stepEmbedded: one token per sequence, got activations of "
                     + acts.batch + " × " + acts.seqLen);
         }
-        if (!(ops instanceof NativeOps fused) || acts.batch > DecodeLinear.MAX_ROWS) {
+        if (!fusedSteps(acts.batch)) {
             forwardEmbedded(acts, glaOp);
             return;
         }
+        NativeOps fused = (NativeOps) ops;
         for (int i = 0; i < blocks.length; i++) {
             blocks[i].step(params, acts, acts.layers[i], acts.hidden[i], acts.hidden[i + 1], glaOp, fused);
         }
@@ -167,6 +168,11 @@ public final class GlaModel {
         acts.targets = null;
         acts.logitsValid = true;
         acts.loss = Double.NaN;
+    }
+
+    /** Whether stepEmbedded runs a batch of this many sequences on the fused decoding products. */
+    public boolean fusedSteps(int batch) {
+        return ops instanceof NativeOps && batch <= DecodeLinear.MAX_ROWS;
     }
 
     /**
