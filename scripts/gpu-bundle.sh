@@ -65,7 +65,7 @@ mkdir -p "$reports"
   --select-package io.github.gla4j.ffi --select-package io.github.gla4j.memory \
   --select-package io.github.gla4j.kernels --select-class io.github.gla4j.cli.CliTest \
   --select-class io.github.gla4j.model.NativeModelTest --select-class io.github.gla4j.train.NativeTrainingTest \
-  --select-class io.github.gla4j.generate.NativeDecoderTest \
+  --select-class io.github.gla4j.generate.NativeDecoderTest --select-class io.github.gla4j.model.ops.DecodeLinearTest \
   --exclude-classname '.*FuzzTest' --reports-dir "$reports" --details=summary --disable-banner
 tests=$?
 "$here/gla" info

@@ -301,6 +301,65 @@ GLA_API gla_status gla_adamw(gla_context* context, int64_t count, float* param, 
                              float* exp_avg_sq, float step_size, float bias2_sqrt, float one_minus_beta1,
                              float beta2, float one_minus_beta2, float eps, float decay);
 
+/* ---- decoding: the matrix products of a few rows, fused with what surrounds them ----
+ * A decoding step multiplies one row per sequence by every weight matrix: it reads each weight once and is bound by
+ * launches, not arithmetic. gla_decode_linear does in one launch what the layer ops above need several for: up to
+ * GLA_DECODE_LINEAR_MAX_OUTPUTS products that share one input, with the input's transform (a norm, SwiGLU) in front
+ * and the bias, the log-sigmoid gate and a residual add behind:
+ *     y_i = epilogue(f(x)·W_iᵀ + bias_i) + residual_i         x [rows, in], W_i [out_i, in], y_i [rows, out_i]
+ * x, z, the norm weight, biases, residuals and outputs are fp32; the weights fp32 or bf16 (weight_dtype);
+ * f(x) is computed in fp32 and not rounded; every product accumulates in fp32. Batches larger than
+ * GLA_DECODE_LINEAR_MAX_ROWS rows go through gla_gemm and the layer ops. */
+
+#define GLA_DECODE_LINEAR_MAX_ROWS 16
+#define GLA_DECODE_LINEAR_MAX_OUTPUTS 8
+
+/* f(x), per row of x [rows, in]; the norms work on groups of norm_width consecutive elements (norm_width = in: the
+ * whole row; = head size: per head), with norm_weight [norm_width] applied to every group. */
+typedef enum gla_prologue {
+    GLA_PROLOGUE_NONE = 0,           /* f(x) = x */
+    GLA_PROLOGUE_RMS_NORM = 1,       /* f(x) = x / rms(x) · norm_weight, as gla_rms_norm_fwd */
+    GLA_PROLOGUE_GATED_RMS_NORM = 2, /* f(x) = x / rms(x) · norm_weight · swish(z), as gla_gated_rms_norm_fwd */
+    GLA_PROLOGUE_SWIGLU = 3          /* f(x) = silu(x) · z, as gla_swiglu_fwd */
+} gla_prologue;
+
+/* Applied to f(x)·Wᵀ + bias, before the residual. */
+typedef enum gla_epilogue {
+    GLA_EPILOGUE_NONE = 0,
+    GLA_EPILOGUE_LOG_SIGMOID_GATE = 1 /* max(logsigmoid(·) / gate_normalizer, gate_clamp_min), as the gate op */
+} gla_epilogue;
+
+/* The sizes and scalars of one gla_decode_linear call. 48 bytes, no padding. */
+typedef struct gla_linear_dims {
+    int64_t rows;          /* 0 .. GLA_DECODE_LINEAR_MAX_ROWS */
+    int64_t in;            /* input features (>= 0) */
+    int64_t norm_width;    /* the norm prologues: >= 1 and dividing in; otherwise not read */
+    int32_t prologue;      /* gla_prologue */
+    int32_t epilogue;      /* gla_epilogue */
+    int32_t weight_dtype;  /* gla_dtype of every weight */
+    float eps;             /* the norm prologues: finite and > 0; otherwise not read */
+    float gate_normalizer; /* GLA_EPILOGUE_LOG_SIGMOID_GATE: finite and > 0; otherwise not read */
+    float gate_clamp_min;  /* GLA_EPILOGUE_LOG_SIGMOID_GATE: finite, or -INFINITY for none; otherwise not read */
+} gla_linear_dims;
+
+/* One product of gla_decode_linear. 40 bytes, no padding. */
+typedef struct gla_linear_output {
+    const void* weight;    /* W [out, in] of dims.weight_dtype */
+    const float* bias;     /* [out], or NULL */
+    const float* residual; /* [rows, out] added after the epilogue, or NULL; may be y itself (in place) */
+    float* y;              /* [rows, out] */
+    int64_t out;           /* output features (>= 0) */
+} gla_linear_output;
+
+/* The products y_i of outputs[0 .. count) (count <= GLA_DECODE_LINEAR_MAX_OUTPUTS). outputs is host memory read
+ * during the call, also while recording a graph (the recording keeps the pointers it held). z [rows, in] is the gate
+ * of GLA_PROLOGUE_GATED_RMS_NORM and the second factor of GLA_PROLOGUE_SWIGLU, NULL for the others; norm_weight
+ * [norm_width] is required by the norm prologues and NULL for the others. The outputs may not overlap x, z, the
+ * weights or each other (a residual may be its own y). Results may differ in the last bits between backends and from
+ * the unfused ops (the order of the fp32 sums). */
+GLA_API gla_status gla_decode_linear(gla_context* context, const gla_linear_dims* dims, const float* x, const float* z,
+                                     const float* norm_weight, const gla_linear_output* outputs, int32_t count);
+
 /* ---- graphs: record a sequence of ops once, replay it with one launch (cuda: CUDA graphs) ----
  * Between begin and end, ops are recorded on the context's stream, not run; the context must have a stream of its
  * own (gla_context_set_stream with a non-NULL stream, or the one gla_graph_begin creates when it has none; the

@@ -97,7 +97,7 @@ static const gla_backend_ops cpu_backend = {
     gla_cpu_gemm, gla_cpu_norm_fwd, gla_cpu_norm_bwd, gla_cpu_swiglu_fwd, gla_cpu_swiglu_bwd,
     gla_cpu_log_sigmoid_gate_fwd, gla_cpu_log_sigmoid_gate_bwd, gla_cpu_repeat_heads_fwd, gla_cpu_repeat_heads_bwd,
     gla_cpu_embedding_fwd, gla_cpu_embedding_bwd, gla_cpu_cross_entropy, gla_cpu_add, gla_cpu_bias_add,
-    gla_cpu_bias_grad, gla_cpu_scale, gla_cpu_sum_squares, gla_cpu_cast, gla_cpu_adamw,
+    gla_cpu_bias_grad, gla_cpu_scale, gla_cpu_sum_squares, gla_cpu_cast, gla_cpu_adamw, gla_cpu_decode_linear,
     gla_cpu_graph_begin, gla_cpu_graph_end, gla_cpu_graph_launch, gla_cpu_graph_destroy,
 };
 
@@ -113,6 +113,7 @@ static const gla_backend_ops cuda_backend = {
     gla_cuda_log_sigmoid_gate_fwd, gla_cuda_log_sigmoid_gate_bwd, gla_cuda_repeat_heads_fwd,
     gla_cuda_repeat_heads_bwd, gla_cuda_embedding_fwd, gla_cuda_embedding_bwd, gla_cuda_cross_entropy, gla_cuda_add,
     gla_cuda_bias_add, gla_cuda_bias_grad, gla_cuda_scale, gla_cuda_sum_squares, gla_cuda_cast, gla_cuda_adamw,
+    gla_cuda_decode_linear,
     gla_cuda_graph_begin, gla_cuda_graph_end, gla_cuda_graph_launch, gla_cuda_graph_destroy,
 };
 #endif

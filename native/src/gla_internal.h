@@ -26,6 +26,11 @@
  *   - ids (host) each in [0, vocab); targets (host) each -100 or in [0, vocab); padding_idx -1 or in [0, vocab);
  *   - gemm: k may be 0 (C = beta·C; beta == 0 writes zeros without reading C; a and b may then be NULL); alpha
  *     may be 0 (the same, a and b not read, as in BLAS);
+ *   - decode_linear: 1 <= rows <= GLA_DECODE_LINEAR_MAX_ROWS, in >= 0, 1 <= count <= GLA_DECODE_LINEAR_MAX_OUTPUTS
+ *     and every output's out >= 1 (gla_layers.c drops the empty ones); prologue, epilogue and weight_dtype known;
+ *     with a norm prologue norm_width >= 1 divides in and eps is finite > 0; with the gate epilogue its scalars are
+ *     as gla_log_sigmoid_gate_fwd's; z is NULL unless the prologue is the gated norm or SwiGLU, norm_weight NULL
+ *     unless it is a norm, and when in > 0 those two (where used), x and every weight are non-NULL; y non-NULL;
  *   - while context->recording, only ops that neither read host arrays, nor allocate with a host sync, nor wait
  *     are called: no embedding, cross_entropy, sum_squares, synchronize, set_stream, malloc/free, host_alloc/free,
  *     host-side memcpy, graph_begin/launch, and chunk or recurrent ops only with a workspace and without
@@ -105,6 +110,17 @@ typedef struct gla_norm_args {
     int32_t dxz_dtype; /* gla_dtype of dx and dz (backward) */
     float* dweight;
 } gla_norm_args;
+
+/* gla_decode_linear, validated: the dims as passed, and the outputs that have any features (count of them, a copy
+ * in gla_layers.c's frame, valid during the call). */
+typedef struct gla_decode_linear_args {
+    gla_linear_dims dims;
+    const float* x;
+    const float* z;
+    const float* norm_weight;
+    gla_linear_output outputs[GLA_DECODE_LINEAR_MAX_OUTPUTS];
+    int32_t count;
+} gla_decode_linear_args;
 
 /* gla_adamw's scalars, as passed. */
 typedef struct gla_adamw_args {
@@ -210,6 +226,7 @@ typedef struct gla_backend_ops {
                        int32_t dst_dtype);
     gla_status (*adamw)(gla_context* context, int64_t count, float* param, const float* grad, float* exp_avg,
                         float* exp_avg_sq, const gla_adamw_args* scalars);
+    gla_status (*decode_linear)(gla_context* context, const gla_decode_linear_args* args);
     /* graphs: begin (context not recording), end (context recording; the backend ends the capture even when it
      * fails and returns a graph only on success; gla.c clears the flag), launch (graph of this backend and
      * device, context not recording), destroy (graph != NULL). */

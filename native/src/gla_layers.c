@@ -1,14 +1,15 @@
 /*
  * gla_layers.c — the public entry points of the layer ops (gemm, norms, SwiGLU, gate, heads, embedding,
- * cross-entropy, elementwise ops, reductions, casts, AdamW) and of graphs: argument validation, then dispatch to
- * the context's backend (gla_internal.h lists what backends may rely on). Same shape as gla.c: clear the error,
- * one check per rule, each message naming the function and the argument.
+ * cross-entropy, elementwise ops, reductions, casts, AdamW, the fused decoding products) and of graphs: argument
+ * validation, then dispatch to the context's backend (gla_internal.h lists what backends may rely on). Same shape as
+ * gla.c: clear the error, one check per rule, each message naming the function and the argument.
  * Tested by native/tests/test_bad_args.c (every rule), test_layers.c and test_layers_cuda.c (the happy paths).
  */
 #include "gla_internal.h"
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #define INVALID GLA_ERROR_INVALID_ARGUMENT
@@ -497,6 +498,93 @@ GLA_API gla_status gla_adamw(gla_context* context, int64_t count, float* param, 
     if (count == 0) return GLA_OK;
     const gla_adamw_args scalars = {step_size, bias2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps, decay};
     return gla_context_ops(context)->adamw(context, count, param, grad, exp_avg, exp_avg_sq, &scalars);
+}
+
+/* ---- decoding products ---- */
+
+static const char* const prologue_names[] = {"none", "rms norm", "gated rms norm", "swiglu"};
+
+/* A pointer argument that the prologue uses (then like check_array) or not (then it must be NULL). */
+static gla_status check_prologue_input(const char* fn, const char* name, const void* ptr, int used, int needed,
+                                       int32_t prologue) {
+    if (!used && ptr != NULL)
+        return gla_error(INVALID, "%s: %s must be NULL with prologue %" PRId32 " (%s)", fn, name, prologue,
+                         prologue_names[prologue]);
+    return check_array(fn, name, ptr, 4, used && needed);
+}
+
+/* outputs[i]: sizes in int64, pointers present and aligned where it has anything to write. */
+static gla_status check_linear_output(const char* fn, const gla_linear_dims* d, const gla_linear_output* o, int i) {
+    char name[64];
+    if (o->out < 0) return gla_error(INVALID, "%s: outputs[%d].out must be >= 0, got %" PRId64, fn, i, o->out);
+    const int64_t eb = dtype_bytes(d->weight_dtype);
+    snprintf(name, sizeof name, "outputs[%d].weight (out*in)", i);
+    CHECK(check_elements(fn, name, o->out, d->in, 1, eb));
+    snprintf(name, sizeof name, "outputs[%d].y (rows*out)", i);
+    CHECK(check_elements(fn, name, d->rows, o->out, 1, 4));
+    const int has = d->rows > 0 && o->out > 0;
+    snprintf(name, sizeof name, "outputs[%d].weight", i);
+    CHECK(check_array(fn, name, o->weight, eb, has && d->in > 0));
+    snprintf(name, sizeof name, "outputs[%d].bias", i);
+    CHECK(check_array(fn, name, o->bias, 4, 0));
+    snprintf(name, sizeof name, "outputs[%d].residual", i);
+    CHECK(check_array(fn, name, o->residual, 4, 0));
+    snprintf(name, sizeof name, "outputs[%d].y", i);
+    return check_array(fn, name, o->y, 4, has);
+}
+
+GLA_API gla_status gla_decode_linear(gla_context* context, const gla_linear_dims* dims, const float* x, const float* z,
+                                     const float* norm_weight, const gla_linear_output* outputs, int32_t count) {
+    static const char fn[] = "gla_decode_linear";
+    gla_clear_error();
+    CHECK(gla_check_context(fn, context));
+    if (dims == NULL) return gla_error(INVALID, "%s: dims must not be NULL", fn);
+    gla_decode_linear_args a = {0};
+    a.dims = *dims, a.x = x, a.z = z, a.norm_weight = norm_weight;
+    const gla_linear_dims* d = &a.dims;
+    if (d->rows < 0 || d->rows > GLA_DECODE_LINEAR_MAX_ROWS)
+        return gla_error(INVALID, "%s: dims.rows must be in [0, %d], got %" PRId64 " (larger batches: gla_gemm)", fn,
+                         GLA_DECODE_LINEAR_MAX_ROWS, d->rows);
+    CHECK(check_count(fn, "dims.in", d->in));
+    if (d->prologue < GLA_PROLOGUE_NONE || d->prologue > GLA_PROLOGUE_SWIGLU)
+        return gla_error(INVALID, "%s: dims.prologue must be 0 (none), 1 (rms norm), 2 (gated rms norm) or 3 (swiglu), "
+                         "got %" PRId32, fn, d->prologue);
+    if (d->epilogue != GLA_EPILOGUE_NONE && d->epilogue != GLA_EPILOGUE_LOG_SIGMOID_GATE)
+        return gla_error(INVALID, "%s: dims.epilogue must be 0 (none) or 1 (log-sigmoid gate), got %" PRId32, fn,
+                         d->epilogue);
+    CHECK(check_dtype(fn, "dims.weight_dtype", d->weight_dtype));
+    const int norm = d->prologue == GLA_PROLOGUE_RMS_NORM || d->prologue == GLA_PROLOGUE_GATED_RMS_NORM;
+    const int gated = d->prologue == GLA_PROLOGUE_GATED_RMS_NORM || d->prologue == GLA_PROLOGUE_SWIGLU;
+    if (norm) {
+        if (d->norm_width < 1)
+            return gla_error(INVALID, "%s: dims.norm_width must be >= 1 with a norm prologue, got %" PRId64, fn,
+                             d->norm_width);
+        if (d->in % d->norm_width != 0)
+            return gla_error(INVALID, "%s: dims.norm_width = %" PRId64 " must divide dims.in = %" PRId64, fn,
+                             d->norm_width, d->in);
+        CHECK(check_positive(fn, "dims.eps", d->eps));
+    }
+    if (d->epilogue == GLA_EPILOGUE_LOG_SIGMOID_GATE) {
+        CHECK(check_positive(fn, "dims.gate_normalizer", d->gate_normalizer));
+        if (!(isfinite(d->gate_clamp_min) || d->gate_clamp_min == -INFINITY))
+            return gla_error(INVALID, "%s: dims.gate_clamp_min must be finite or -INFINITY (no clamp), got %g", fn,
+                             (double)d->gate_clamp_min);
+    }
+    if (count < 0 || count > GLA_DECODE_LINEAR_MAX_OUTPUTS)
+        return gla_error(INVALID, "%s: count must be in [0, %d], got %" PRId32, fn, GLA_DECODE_LINEAR_MAX_OUTPUTS,
+                         count);
+    if (count > 0 && outputs == NULL) return gla_error(INVALID, "%s: outputs must not be NULL (count > 0)", fn);
+    CHECK(check_elements(fn, "x (rows*in)", d->rows, d->in, 1, 4));
+    const int has_input = d->rows > 0 && d->in > 0;
+    CHECK(check_array(fn, "x", x, 4, has_input));
+    CHECK(check_prologue_input(fn, "z", z, gated, has_input, d->prologue));
+    CHECK(check_prologue_input(fn, "norm_weight", norm_weight, norm, has_input, d->prologue));
+    for (int32_t i = 0; i < count; i++) {
+        CHECK(check_linear_output(fn, d, &outputs[i], i));
+        if (outputs[i].out > 0) a.outputs[a.count++] = outputs[i];
+    }
+    if (d->rows == 0 || a.count == 0) return GLA_OK;
+    return gla_context_ops(context)->decode_linear(context, &a);
 }
 
 /* ---- graphs ---- */

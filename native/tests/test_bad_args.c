@@ -535,6 +535,81 @@ static void layer_functions(gla_context* ctx) {
            "adamw eps");
     expect(gla_adamw(ctx, 2, f, f + 8, f + 16, f + 24, 1e-3f, 1, 0.1f, 0.95f, 0.05f, 1e-8f, INFINITY), INVALID, fn,
            "decay", "adamw decay");
+    /* decoding products */
+    fn = "gla_decode_linear";
+    const gla_linear_dims ok = {2, 4, 4, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, GLA_DTYPE_F32, 1e-6f, 16.0f,
+                                -INFINITY};
+    /* x [2, 4] = f; the second output with a bias and in place */
+    const gla_linear_output outs[2] = {{f, NULL, NULL, f + 16, 3}, {f + 32, f + 56, f + 48, f + 48, 2}};
+    gla_linear_dims d = ok;
+    gla_linear_output o[2] = {outs[0], outs[1]};
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), GLA_OK, fn, "", "decode_linear valid");
+    expect(gla_decode_linear(NULL, &d, f, NULL, f, o, 2), INVALID, fn, "context", "decode_linear ctx");
+    expect(gla_decode_linear(ctx, NULL, f, NULL, f, o, 2), INVALID, fn, "dims must not be NULL", "dl dims");
+    d.rows = GLA_DECODE_LINEAR_MAX_ROWS + 1;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "dims.rows must be in [0, 16], got 17",
+           "dl rows");
+    d.rows = -1;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "dims.rows", "dl rows -1");
+    d = ok, d.in = -4;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "dims.in must be >= 0", "dl in");
+    d = ok, d.prologue = 4;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "dims.prologue", "dl prologue");
+    d = ok, d.epilogue = -1;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "dims.epilogue", "dl epilogue");
+    d = ok, d.weight_dtype = 2;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "dims.weight_dtype", "dl weight_dtype");
+    d = ok, d.norm_width = 0;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "dims.norm_width must be >= 1", "dl nw 0");
+    d = ok, d.norm_width = 3;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "must divide dims.in", "dl nw divides");
+    d = ok, d.eps = 0.0f;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "dims.eps", "dl eps");
+    d = ok, d.prologue = GLA_PROLOGUE_NONE, d.norm_width = 0, d.eps = NAN; /* not read without a norm */
+    expect(gla_decode_linear(ctx, &d, f, NULL, NULL, o, 2), GLA_OK, fn, "", "dl no norm: norm_width, eps unread");
+    d = ok, d.epilogue = GLA_EPILOGUE_LOG_SIGMOID_GATE, d.gate_normalizer = 0.0f;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "dims.gate_normalizer", "dl normalizer");
+    d = ok, d.epilogue = GLA_EPILOGUE_LOG_SIGMOID_GATE, d.gate_clamp_min = NAN;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "dims.gate_clamp_min", "dl clamp");
+    d = ok;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 9), INVALID, fn, "count must be in [0, 8], got 9", "dl count");
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, -1), INVALID, fn, "count", "dl count -1");
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, NULL, 2), INVALID, fn, "outputs must not be NULL", "dl outputs");
+    expect(gla_decode_linear(ctx, &d, NULL, NULL, f, o, 2), INVALID, fn, "x must not be NULL", "dl x");
+    expect(gla_decode_linear(ctx, &d, odd, NULL, f, o, 2), INVALID, fn, "x (", "dl x misaligned");
+    expect(gla_decode_linear(ctx, &d, f, f, f, o, 2), INVALID, fn, "z must be NULL with prologue 1 (rms norm)",
+           "dl z unused");
+    expect(gla_decode_linear(ctx, &d, f, NULL, NULL, o, 2), INVALID, fn, "norm_weight must not be NULL", "dl nw");
+    d.prologue = GLA_PROLOGUE_SWIGLU;
+    expect(gla_decode_linear(ctx, &d, f, NULL, NULL, o, 2), INVALID, fn, "z must not be NULL", "dl z swiglu");
+    expect(gla_decode_linear(ctx, &d, f, f, f, o, 2), INVALID, fn, "norm_weight must be NULL with prologue 3", "dl nw");
+    d = ok, d.in = big;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "overflows", "dl in overflow");
+    d = ok;
+    o[1].out = -2;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "outputs[1].out must be >= 0", "dl out");
+    o[1].out = big;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "outputs[1].weight (out*in)", "dl out overflow");
+    o[1] = outs[1], o[0].weight = NULL;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "outputs[0].weight must not be NULL", "dl w");
+    o[0].weight = odd;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "outputs[0].weight (", "dl w misaligned");
+    d.weight_dtype = GLA_DTYPE_BF16;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), GLA_OK, fn, "", "dl bf16 weight 2-aligned");
+    d = ok, o[0] = outs[0], o[1].bias = odd;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "outputs[1].bias (", "dl bias misaligned");
+    o[1] = outs[1], o[1].residual = odd;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "outputs[1].residual (", "dl residual");
+    o[1] = outs[1], o[1].y = NULL;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), INVALID, fn, "outputs[1].y must not be NULL", "dl y");
+    o[1].out = 0, o[1].weight = NULL; /* an empty output needs no pointers */
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, o, 2), GLA_OK, fn, "", "dl empty output");
+    d.rows = 0;
+    expect(gla_decode_linear(ctx, &d, NULL, NULL, NULL, o, 2), GLA_OK, fn, "", "dl rows 0");
+    d = ok, d.in = 0;
+    expect(gla_decode_linear(ctx, &d, NULL, NULL, NULL, outs, 2), GLA_OK, fn, "", "dl in 0: y = bias + residual");
+    d = ok;
+    expect(gla_decode_linear(ctx, &d, f, NULL, f, NULL, 0), GLA_OK, fn, "", "dl count 0");
     /* graphs: none on the cpu */
     gla_graph* g = (gla_graph*)f;
     expect(gla_graph_begin(NULL), INVALID, "gla_graph_begin", "context", "graph_begin ctx");

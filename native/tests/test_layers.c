@@ -3,11 +3,12 @@
  * transpose, leading dims larger than the rows, alpha/beta, beta 0 over NaN, k 0, bf16 inputs and outputs), the
  * norms and their gradients (accumulate_dx), SwiGLU, the log-sigmoid gate (with and without clamp), grouped heads,
  * embedding (padding_idx, repeated ids), cross-entropy (vocab 32000, ignored rows, dlogits in place), add (in place),
- * bias_add, bias_grad, scale, sum_squares, cast (exact round-to-nearest-even), AdamW; with bf16 activations, bit for
- * bit the fp32 op on the same values (bf16 outputs: its result rounded). Awkward sizes (rows 1, 3, 37;
- * widths 1, 5, 17, 1000); every output poisoned with NaN before each call. Metric: relative RMS error, fp32 outputs
- * <= 1e-5, bf16 outputs <= 5e-3, no NaN. Then determinism: the reductions and gemm give the same bits at 1 and 4
- * threads. CTest: layers.
+ * bias_add, bias_grad, scale, sum_squares, cast (exact round-to-nearest-even), AdamW, the fused decoding products
+ * (every prologue, both epilogues, fp32 and bf16 weights, several outputs, in-place residual, in 0); with bf16
+ * activations, bit for bit the fp32 op on the same values (bf16 outputs: its result rounded). Awkward sizes (rows 1,
+ * 3, 37; widths 1, 5, 17, 1000); every output poisoned with NaN before each call. Metric: relative RMS error, fp32
+ * outputs <= 1e-5, bf16 outputs <= 5e-3, no NaN. Then determinism: the reductions, gemm and the decoding products
+ * give the same bits at 1 and 4 threads. CTest: layers.
  */
 #include "test_util.h"
 
@@ -539,6 +540,123 @@ static void test_cross_entropy(void) {
         }
 }
 
+/* ---- fused decoding products ---- */
+
+/* f(x)[m, k] of gla.h's prologues, in double. */
+static double decode_input(const gla_linear_dims* d, const float* x, const float* z, const float* nw, int64_t m,
+                           int64_t k) {
+    const int64_t i = m * d->in + k;
+    switch (d->prologue) {
+    case GLA_PROLOGUE_NONE: return x[i];
+    case GLA_PROLOGUE_SWIGLU: return x[i] * sigmoid(x[i]) * z[i];
+    default: {
+        const int64_t g0 = k / d->norm_width * d->norm_width;
+        double ss = 0.0;
+        for (int64_t j = g0; j < g0 + d->norm_width; j++) ss += (double)x[m * d->in + j] * x[m * d->in + j];
+        double v = x[i] / sqrt(ss / (double)d->norm_width + d->eps) * nw[k - g0];
+        return d->prologue == GLA_PROLOGUE_GATED_RMS_NORM ? v * z[i] * sigmoid(z[i]) : v;
+    }
+    }
+}
+
+/* y_i of gla.h's formula, in double; residual0 holds each output's residual as it was before the call. */
+static void ref_decode_linear(const gla_linear_dims* d, const float* x, const float* z, const float* nw,
+                              const gla_linear_output* o, int count, float* const* residual0, double** ref) {
+    for (int i = 0; i < count; i++)
+        for (int64_t m = 0; m < d->rows; m++)
+            for (int64_t n = 0; n < o[i].out; n++) {
+                double v = 0.0;
+                for (int64_t k = 0; k < d->in; k++)
+                    v += decode_input(d, x, z, nw, m, k) * elem(o[i].weight, d->weight_dtype, n * d->in + k);
+                if (o[i].bias) v += o[i].bias[n];
+                if (d->epilogue == GLA_EPILOGUE_LOG_SIGMOID_GATE) {
+                    v = (fmin(v, 0.0) - log1p(exp(-fabs(v)))) / d->gate_normalizer;
+                    v = fmax(v, d->gate_clamp_min);
+                }
+                if (residual0[i]) v += residual0[i][m * o[i].out + n];
+                ref[i][m * o[i].out + n] = v;
+            }
+}
+
+/* Weights [out, in + 1] of a trained model's size (1/sqrt(in)), so that the products are O(1) as a gate's logits
+ * are: the log-sigmoid epilogue turns the absolute rounding error of a large logit into relative error of its
+ * output, which the relative metric would then charge to the op. */
+static void* decode_weights(int64_t out, int64_t in, int32_t dtype) {
+    void* w = random_matrix(out, in + 1, dtype);
+    const float s = 1.0f / sqrtf((float)(in > 0 ? in : 1));
+    for (int64_t i = 0; i < out * (in + 1); i++) {
+        if (dtype == GLA_DTYPE_BF16) ((uint16_t*)w)[i] = test_f32_to_bf16(test_bf16_to_f32(((uint16_t*)w)[i]) * s);
+        else ((float*)w)[i] *= s;
+    }
+    return w;
+}
+
+/* One call with three outputs of awkward widths: the first with a bias, the second with a residual of its own, the
+ * third in place (residual = y) with a bias. */
+static void decode_linear_case(int64_t rows, int64_t in, int64_t norm_width, int32_t prologue, int32_t epilogue,
+                               int32_t wdtype) {
+    static const int64_t outs[3] = {1, 37, 8};
+    const gla_linear_dims d = {rows, in, norm_width, prologue, epilogue, wdtype, 1e-6f, 16.0f,
+                               epilogue ? -0.2f : -INFINITY};
+    const int norm = prologue == GLA_PROLOGUE_RMS_NORM || prologue == GLA_PROLOGUE_GATED_RMS_NORM;
+    const int gated = prologue == GLA_PROLOGUE_GATED_RMS_NORM || prologue == GLA_PROLOGUE_SWIGLU;
+    float *x = test_randn(&rng, rows * in + 1, 1.0), *z = gated ? test_randn(&rng, rows * in + 1, 2.0) : NULL;
+    float* nw = norm ? test_randn(&rng, norm_width, 1.0) : NULL;
+    gla_linear_output o[3];
+    float* residual0[3];
+    double* ref[3];
+    for (int i = 0; i < 3; i++) {
+        const int64_t n = rows * outs[i];
+        o[i].weight = decode_weights(outs[i], in, wdtype);
+        o[i].bias = i != 1 ? test_randn(&rng, outs[i], 1.0) : NULL;
+        residual0[i] = i != 0 ? test_randn(&rng, n, 1.0) : NULL;
+        o[i].y = i == 2 ? test_malloc((size_t)n * 4) : nans(n);
+        if (i == 2) memcpy(o[i].y, residual0[i], (size_t)n * 4);
+        o[i].residual = i == 2 ? o[i].y : residual0[i];
+        o[i].out = outs[i];
+        ref[i] = dalloc(n + 1);
+    }
+    ref_decode_linear(&d, x, z, nw, o, 3, residual0, ref);
+    CHECK_OK(gla_decode_linear(ctx, &d, x, z, nw, o, 3));
+    for (int i = 0; i < 3; i++) {
+        char what[160];
+        snprintf(what, sizeof what, "decode_linear rows=%lld in=%lld norm_width=%lld prologue=%d epilogue=%d "
+                 "weights=%s output %d", (long long)rows, (long long)in, (long long)norm_width, prologue, epilogue,
+                 wdtype ? "bf16" : "f32", i);
+        expect_close(what, o[i].y, ref[i], rows * outs[i], TOL_F32);
+        free((void*)o[i].weight), free((void*)o[i].bias), free(residual0[i]), free(o[i].y), free(ref[i]);
+    }
+    free(x), free(z), free(nw);
+}
+
+static void test_decode_linear(void) {
+    /* in, norm_width: the whole row, heads of a row, in 0 (the products are the bias) */
+    static const int64_t shapes[][2] = {{17, 17}, {1000, 250}, {24, 8}, {64, 64}, {0, 1}};
+    static const int64_t rows_list[] = {1, 3, GLA_DECODE_LINEAR_MAX_ROWS};
+    for (int prologue = GLA_PROLOGUE_NONE; prologue <= GLA_PROLOGUE_SWIGLU; prologue++)
+        for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+            for (int ri = 0; ri < 3; ri++)
+                for (int32_t wdtype = GLA_DTYPE_F32; wdtype <= GLA_DTYPE_BF16; wdtype++)
+                    decode_linear_case(rows_list[ri], shapes[s][0], shapes[s][1], prologue,
+                                       (prologue + ri) % 2 ? GLA_EPILOGUE_LOG_SIGMOID_GATE : GLA_EPILOGUE_NONE,
+                                       wdtype);
+    /* 1 and 4 threads: the same bits */
+    const int64_t rows = 3, in = 300, out = 5000;
+    const gla_linear_dims d = {rows, in, in, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, GLA_DTYPE_BF16, 1e-6f, 0, 0};
+    float *x = test_randn(&rng, rows * in, 1.0), *nw = test_randn(&rng, in, 1.0);
+    float *one = nans(rows * out), *four = nans(rows * out);
+    void* w = random_matrix(out, in, GLA_DTYPE_BF16);
+    gla_linear_output o = {w, NULL, NULL, one, out};
+    CHECK_OK(gla_context_set_threads(ctx, 1));
+    CHECK_OK(gla_decode_linear(ctx, &d, x, NULL, nw, &o, 1));
+    o.y = four;
+    CHECK_OK(gla_context_set_threads(ctx, 4));
+    CHECK_OK(gla_decode_linear(ctx, &d, x, NULL, nw, &o, 1));
+    CHECK(memcmp(one, four, (size_t)(rows * out) * 4) == 0, "decode_linear differs between 1 and 4 threads");
+    CHECK_OK(gla_context_set_threads(ctx, 0));
+    free(x), free(nw), free(one), free(four), free(w);
+}
+
 /* ---- determinism: 1 and 4 threads give the same bits ---- */
 
 static void run_reductions(int threads, const float* x, const float* dy, const float* wt, const float* rstd,
@@ -586,6 +704,7 @@ int main(void) {
     test_bf16_activations();
     test_embedding();
     test_cross_entropy();
+    test_decode_linear();
     test_determinism();
     CHECK_OK(gla_context_destroy(ctx));
     return test_finish("test_layers");

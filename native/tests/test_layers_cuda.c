@@ -1,9 +1,11 @@
 /*
  * test_layers_cuda.c — the layer ops of the cuda backend against the cpu backend (the same random inputs through
- * gla.h; device outputs poisoned with NaN before each call), the ops with bf16 activations (pointers 16-byte and
- * 2-byte aligned), then graphs: a recorded sequence (norm, gemm, SwiGLU, add, gate, AdamW, decode step, chunk
- * forward with a workspace) replayed equals direct execution, a replay reads the inputs' current contents, and
- * every call that cannot be recorded is refused while recording.
+ * gla.h; device outputs poisoned with NaN before each call), the fused decoding products among them (the 340M
+ * model's calls at 1, 4 and 16 rows, every row count and prologue, unaligned weights, in 0, the norm-group limit),
+ * the ops with bf16 activations (pointers 16-byte and 2-byte aligned), then graphs: a recorded sequence (norm, gemm,
+ * SwiGLU, add, gate, AdamW, decode step, decoding product, chunk forward with a workspace) replayed equals direct
+ * execution, a replay reads the inputs' current contents, and every call that cannot be recorded is refused while
+ * recording.
  * Tolerances (relative RMS against the cpu): fp32 outputs 1e-5 (gemm fp32 1e-5: no TF32), bf16 outputs 5e-3;
  * embedding_bwd and casts bit-exact; sum_squares 1e-12. Without cuBLAS the gemm cases print why and are skipped.
  * Without a CUDA device the program prints SKIP and exits 77 (CTest: SKIP_RETURN_CODE). CTest: layers_cuda.
@@ -318,12 +320,91 @@ static void test_vocab(void) {
     }
 }
 
+/* ---- fused decoding products ---- */
+
+/* One call on both backends: outputs of the given widths (a bias on the even ones, the odd ones in place), weights
+ * offset by `offset` elements from a 16-byte boundary (1: the cuda kernel's one-element loads). */
+static void decode_linear_case(int64_t rows, int64_t in, int64_t norm_width, int32_t prologue, int32_t epilogue,
+                               int32_t wdtype, int count, const int64_t* outs, int offset) {
+    const gla_linear_dims d = {rows, in, norm_width, prologue, epilogue, wdtype, 1e-6f, 16.0f,
+                               epilogue ? -0.2f : -INFINITY};
+    const int norm = prologue == GLA_PROLOGUE_RMS_NORM || prologue == GLA_PROLOGUE_GATED_RMS_NORM;
+    const int gated = prologue == GLA_PROLOGUE_GATED_RMS_NORM || prologue == GLA_PROLOGUE_SWIGLU;
+    const int64_t n_x = rows * in + 1, eb = wdtype ? 2 : 4;
+    float *x = test_randn(&rng, n_x, 1.0), *z = test_randn(&rng, n_x, 2.0), *nw = test_randn(&rng, norm_width, 1.0);
+    float *gx = up_f(x, n_x), *gz = gated ? up_f(z, n_x) : NULL, *gnw = norm ? up_f(nw, norm_width) : NULL;
+    gla_linear_output host[GLA_DECODE_LINEAR_MAX_OUTPUTS], dev[GLA_DECODE_LINEAR_MAX_OUTPUTS];
+    void* wbase[GLA_DECODE_LINEAR_MAX_OUTPUTS];
+    for (int i = 0; i < count; i++) {
+        const int64_t n = rows * outs[i], nwt = outs[i] * in + offset + 1;
+        void* w = random_matrix(nwt, wdtype);
+        float *bias = i % 2 == 0 ? test_randn(&rng, outs[i] + 1, 1.0) : NULL, *res = test_randn(&rng, n + 1, 1.0);
+        wbase[i] = up(w, nwt * eb);
+        float* y = i % 2 ? res : test_malloc((size_t)n * 4 + 4);
+        host[i] = (gla_linear_output){(char*)w + offset * eb, bias, i % 2 ? res : NULL, y, outs[i]};
+        dev[i] = (gla_linear_output){(char*)wbase[i] + offset * eb, bias ? up_f(bias, outs[i]) : NULL, NULL,
+                                     i % 2 ? up_f(res, n) : dev_nan(n), outs[i]};
+        dev[i].residual = i % 2 ? dev[i].y : NULL;
+        if (i % 2 == 0) free(res);
+    }
+    CHECK_OK(gla_decode_linear(cpu, &d, x, gated ? z : NULL, norm ? nw : NULL, host, count));
+    CHECK_OK(gla_decode_linear(gpu, &d, gx, gz, gnw, dev, count));
+    for (int i = 0; i < count; i++) {
+        char what[160];
+        snprintf(what, sizeof what, "decode_linear rows=%lld in=%lld norm_width=%lld prologue=%d epilogue=%d %s "
+                 "weights%s output %d", (long long)rows, (long long)in, (long long)norm_width, prologue, epilogue,
+                 wdtype ? "bf16" : "f32", offset ? " (unaligned)" : "", i);
+        compare(what, dev[i].y, host[i].y, rows * outs[i], TOL_F32);
+        free((char*)host[i].weight - offset * eb), free((void*)host[i].bias), free(host[i].y);
+        gfree(wbase[i]), gfree((void*)dev[i].bias), gfree(dev[i].y);
+    }
+    free(x), free(z), free(nw);
+    gfree(gx), gfree(gz), gfree(gnw);
+}
+
+static void test_decode_linear(void) {
+    /* the 340M model's calls at one token: attention inputs, the gate, o_proj, the MLP, down_proj, the head */
+    static const int64_t attn[] = {512, 512, 1024, 16, 1024}, gate[] = {512}, one[] = {1024}, mlp[] = {2816, 2816},
+                         head[] = {32000};
+    for (int32_t wd = GLA_DTYPE_F32; wd <= GLA_DTYPE_BF16; wd++)
+        for (int64_t rows = 1; rows <= GLA_DECODE_LINEAR_MAX_ROWS; rows *= 4) {
+            decode_linear_case(rows, 1024, 1024, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, wd, 5, attn, 0);
+            decode_linear_case(rows, 16, 16, GLA_PROLOGUE_NONE, GLA_EPILOGUE_LOG_SIGMOID_GATE, wd, 1, gate, 0);
+            decode_linear_case(rows, 1024, 256, GLA_PROLOGUE_GATED_RMS_NORM, GLA_EPILOGUE_NONE, wd, 1, one, 0);
+            decode_linear_case(rows, 1024, 1024, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, wd, 2, mlp, 0);
+            decode_linear_case(rows, 2816, 2816, GLA_PROLOGUE_SWIGLU, GLA_EPILOGUE_NONE, wd, 1, one, 0);
+            if (rows == 1)
+                decode_linear_case(rows, 1024, 1024, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, wd, 1, head, 0);
+        }
+    /* awkward: every row count (each tile height), odd widths and unaligned weights (one-element loads), many norm
+     * groups, in 0, eight outputs */
+    static const int64_t odd[] = {1, 37, 8, 300, 5, 64, 3, 129};
+    for (int64_t rows = 1; rows <= GLA_DECODE_LINEAR_MAX_ROWS; rows++)
+        for (int32_t prologue = GLA_PROLOGUE_NONE; prologue <= GLA_PROLOGUE_SWIGLU; prologue++)
+            decode_linear_case(rows, 1000, 250, prologue, (int32_t)(rows % 2), (int32_t)(rows % 3 == 0), 3, odd, 0);
+    decode_linear_case(3, 1001, 7, GLA_PROLOGUE_GATED_RMS_NORM, GLA_EPILOGUE_NONE, GLA_DTYPE_BF16, 8, odd, 0);
+    decode_linear_case(2, 4096, 4096, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_LOG_SIGMOID_GATE, GLA_DTYPE_F32, 8, odd, 1);
+    decode_linear_case(5, 1024, 1024, GLA_PROLOGUE_NONE, GLA_EPILOGUE_NONE, GLA_DTYPE_BF16, 2, odd + 2, 1);
+    decode_linear_case(16, 1024, 8, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, GLA_DTYPE_BF16, 1, odd + 3, 0);
+    decode_linear_case(4, 0, 1, GLA_PROLOGUE_NONE, GLA_EPILOGUE_LOG_SIGMOID_GATE, GLA_DTYPE_F32, 3, odd, 0);
+    /* more norm groups than the cuda backend keeps on chip: a clear refusal */
+    const gla_linear_dims d = {16, 1024, 4, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, GLA_DTYPE_F32, 1e-6f, 0, 0};
+    float *gx = dev_nan(16 * 1024), *gw = dev_nan(1024), *gy = dev_nan(16 * 4);
+    const gla_linear_output o = {gx, NULL, NULL, gy, 4};
+    const gla_status s = gla_decode_linear(gpu, &d, gx, NULL, gw, &o, 1);
+    const char* msg = "";
+    gla_get_last_error(&msg);
+    CHECK(s == GLA_ERROR_UNSUPPORTED && strstr(msg, "norm groups") != NULL,
+          "decode_linear with 4096 norm groups: status %d, message '%s'", (int)s, msg);
+    gfree(gx), gfree(gw), gfree(gy);
+}
+
 /* ---- graphs ---- */
 
 enum { GR = 8, GW = 256, GB = 2, GH = 2, GK = 64, GV = 64, GT = 64 };
 
 typedef struct graph_bufs {
-    float *x, *w, *y, *rstd, *proj, *wproj, *act, *res, *z, *g, *p, *grad, *m, *v;
+    float *x, *w, *y, *rstd, *proj, *wproj, *act, *res, *z, *g, *p, *grad, *m, *v, *dl, *dl2;
     float *q, *k, *vv, *gate, *state, *o, *cq, *co;
     void* ws;
     int64_t ws_bytes;
@@ -345,6 +426,10 @@ static gla_status graph_ops(const graph_bufs* b) {
     if ((s = gla_adamw(gpu, GW, b->p, b->g, b->m, b->v, 1e-3f, 0.3f, 0.1f, 0.95f, 0.05f, 1e-8f, 0.999f)) != GLA_OK)
         return s;
     if ((s = gla_decode_step(gpu, &dec, b->q, b->k, b->vv, b->gate, b->state, b->o)) != GLA_OK) return s;
+    /* the output table is this frame's: the recording keeps the pointers, not the table */
+    const gla_linear_dims dl = {GR, GW, GW, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, GLA_DTYPE_F32, 1e-6f, 0, 0};
+    const gla_linear_output outs[2] = {{b->wproj, b->w, NULL, b->dl, GW / 2}, {b->wproj, NULL, b->x, b->dl2, GW}};
+    if ((s = gla_decode_linear(gpu, &dl, b->x, NULL, b->w, outs, 2)) != GLA_OK) return s;
     return gla_chunk_fwd(gpu, &chunk, b->cq, b->cq, b->cq, b->gate, NULL, NULL, b->co, NULL, b->ws, b->ws_bytes);
 }
 
@@ -353,8 +438,8 @@ static void reset_graph_outputs(const graph_bufs* b, const float* state0, const 
     const int64_t most = GT * GH * GV > GR * GW ? GT * GH * GV : GR * GW;
     float* nanbuf = test_malloc((size_t)most * 4);
     poison_f32(nanbuf, (size_t)most);
-    float* const outs[] = {b->y, b->proj, b->act, b->res, b->z};
-    for (int i = 0; i < 5; i++) CHECK_OK(gla_memcpy(gpu, outs[i], nanbuf, GR * GW * 4, GLA_COPY_HOST_TO_DEVICE));
+    float* const outs[] = {b->y, b->proj, b->act, b->res, b->z, b->dl, b->dl2};
+    for (int i = 0; i < 7; i++) CHECK_OK(gla_memcpy(gpu, outs[i], nanbuf, GR * GW * 4, GLA_COPY_HOST_TO_DEVICE));
     CHECK_OK(gla_memcpy(gpu, b->o, nanbuf, GB * GH * GV * 4, GLA_COPY_HOST_TO_DEVICE));
     CHECK_OK(gla_memcpy(gpu, b->co, nanbuf, GT * GH * GV * 4, GLA_COPY_HOST_TO_DEVICE));
     CHECK_OK(gla_memset(gpu, b->g, 0, GW * 4));
@@ -367,14 +452,15 @@ static void reset_graph_outputs(const graph_bufs* b, const float* state0, const 
 
 /* Host copy of every output, concatenated. */
 static float* graph_outputs(const graph_bufs* b, int64_t* n) {
-    float* const bufs[] = {b->y, b->proj, b->act, b->res, b->z, b->g, b->p, b->m, b->v, b->state, b->o, b->co};
+    float* const bufs[] = {b->y, b->proj, b->act, b->res, b->z, b->g, b->p, b->m, b->v, b->state, b->o, b->co,
+                           b->dl, b->dl2};
     const int64_t sizes[] = {GR * GW, GR * GW, GR * GW, GR * GW, GR * GW, GW, GW, GW, GW, GB * GH * GK * GV,
-                             GB * GH * GV, GT * GH * GV};
+                             GB * GH * GV, GT * GH * GV, GR * GW / 2, GR * GW};
     int64_t total = 0;
-    for (int i = 0; i < 12; i++) total += sizes[i];
+    for (int i = 0; i < 14; i++) total += sizes[i];
     float* all = test_malloc((size_t)total * 4);
     int64_t at = 0;
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < 14; i++) {
         float* part = down(bufs[i], sizes[i] * 4);
         memcpy(all + at, part, (size_t)sizes[i] * 4);
         free(part);
@@ -406,7 +492,7 @@ static void test_graphs(void) {
     b.v = dev_nan(GW), b.grad = NULL;
     b.q = up_f(qkv, GB * GH * GK), b.k = up_f(qkv + 7, GB * GH * GK), b.vv = up_f(qkv + 11, GB * GH * GV);
     b.gate = up_f(gate, GT * GH * GK), b.state = dev_nan(GB * GH * GK * GV), b.o = dev_nan(GB * GH * GV);
-    b.cq = up_f(qkv, GT * GH * GK), b.co = dev_nan(GT * GH * GV);
+    b.cq = up_f(qkv, GT * GH * GK), b.co = dev_nan(GT * GH * GV), b.dl = dev_nan(GR * GW), b.dl2 = dev_nan(GR * GW);
     gla_dims chunk = test_dims(1, GT, GH, GK, GV, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
     CHECK_OK(gla_workspace_size(gpu, GLA_OP_CHUNK_FWD, &chunk, &b.ws_bytes));
     b.ws = NULL;
@@ -479,7 +565,7 @@ static void test_graphs(void) {
     free(x), free(w), free(state0), free(p0), free(qkv), free(gate), free(direct), free(replay), free(x2);
     free(direct2), free(replay2);
     float* const bufs[] = {b.x, b.w, b.wproj, b.y, b.rstd, b.proj, b.act, b.res, b.z, b.g, b.p, b.m, b.v,
-                           b.q, b.k, b.vv, b.gate, b.state, b.o, b.cq, b.co};
+                           b.q, b.k, b.vv, b.gate, b.state, b.o, b.cq, b.co, b.dl, b.dl2};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) gfree(bufs[i]);
     gfree(b.ws);
 }
@@ -605,6 +691,7 @@ int main(void) {
     test_rows();
     test_bf16_activations();
     test_vocab();
+    test_decode_linear();
     test_graphs();
     CHECK_OK(gla_context_destroy(gpu));
     CHECK_OK(gla_context_destroy(cpu));

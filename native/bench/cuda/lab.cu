@@ -9,6 +9,10 @@
  *   gla_cuda_lab profile        one call of each chunk op (B16 T2048 H16 K=V=128 bf16), for ncu
  *   gla_cuda_lab bench [out.json]   bf16 timing grid: CUDA events around each call, median of 20 after 3
  *                               warm-ups, inputs rotated so that each timed call reads data not in L2
+ *   gla_cuda_lab decode_linear [rows [out.json]]   the fused decoding products (gla_decode_linear) of the 340M
+ *                               model against the layer ops they replace (norm, bf16 cast, cuBLAS products, bias,
+ *                               gate, residual add) and the cuBLAS products alone: µs per call and weight GB/s of a
+ *                               stream of 48 calls (median of 7), at 1 row (or `rows`)
  * Metric (GUIDE §5): relative RMS error, <= 1e-5 with fp32 inputs and <= 5e-3 with bf16 inputs (every output,
  * fp32 ones included), no NaN/inf.
  */
@@ -443,6 +447,148 @@ static void bench_decode(int64_t B, int64_t H, int64_t K, int64_t V) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// decode_linear: the fused products of a decoding step against the layer ops they replace (cuBLAS products)
+
+// One gla_decode_linear call of the 340M model's decoding step (d 1024, key_dim 512, value_dim 1024, head_v 256,
+// intermediate 2816, vocab 32000), with bf16 weights.
+struct LinearCase {
+    const char* name;
+    int32_t prologue, epilogue;
+    int64_t in, norm_width;
+    std::vector<int64_t> outs;
+    bool bias, residual;
+};
+
+// Mean ms of fn(i) over `calls` back-to-back calls (i = 0, 1, ...: the caller rotates its inputs), median of 7 runs
+// after a warm-up run: the time per call of a stream of them, launch gaps included (as in a layer, not a graph).
+template <class F> static double time_stream(F fn, int calls) {
+    cudaEvent_t a, b;
+    cudaEventCreate(&a), cudaEventCreate(&b);
+    std::vector<float> ms;
+    for (int run = 0; run < 8; run++) {
+        cudaEventRecord(a);
+        for (int i = 0; i < calls; i++) fn(i);
+        cudaEventRecord(b);
+        cudaEventSynchronize(b);
+        float t = 0;
+        cudaEventElapsedTime(&t, a, b);
+        if (run > 0) ms.push_back(t / calls);
+    }
+    cudaEventDestroy(a), cudaEventDestroy(b);
+    const cudaError_t err = cudaGetLastError();
+    CHECK(err == cudaSuccess, "decode_linear bench: %s", cudaGetErrorString(err));
+    return median(ms);
+}
+
+// Times one case at `rows` rows: the fused call; the layer ops NativeOps ran before (the prologue op, the bf16
+// cast of its output, one cuBLAS product per weight, then bias_add + gate or the residual add); and the cuBLAS
+// products alone. Weights rotate through copies larger than L2 together. Returns the fused and unfused ms.
+static std::pair<double, double> bench_linear_case(const LinearCase& c, int64_t rows) {
+    const int64_t in = c.in, nx = rows * in;
+    int64_t weights = 0, most = 0;
+    for (int64_t o : c.outs) weights += o * in, most = std::max(most, o);
+    const double bytes = 2.0 * (double)weights;
+    const int nsets = std::max(1, std::min(64, (int)ceil(4 * 60e6 / bytes)));
+    std::vector<std::vector<void*>> w(nsets);
+    for (int s = 0; s < nsets; s++)
+        for (size_t i = 0; i < c.outs.size(); i++) {
+            w[s].push_back(dalloc((size_t)(c.outs[i] * in) * 2));
+            dinit(w[s].back(), c.outs[i] * in, 1, 100 + 10 * s + i);
+        }
+    float *x = (float*)dalloc(nx * 4), *z = (float*)dalloc(nx * 4), *nw = (float*)dalloc(in * 4);
+    float *rstd = (float*)dalloc(nx * 4), *bias = (float*)dalloc(most * 4);
+    void* fb = dalloc(nx * 2);
+    dinit(x, nx, 0, 1), dinit(z, nx, 0, 2), dinit(nw, in, 0, 3), dinit(bias, most, 0, 4);
+    std::vector<float*> y, res, g; // g: the layer ops' gate output
+    for (int64_t o : c.outs) {
+        y.push_back((float*)dalloc(rows * o * 4));
+        g.push_back((float*)dalloc(rows * o * 4));
+        res.push_back((float*)dalloc(rows * o * 4));
+        dinit(res.back(), rows * o, 0, 5);
+    }
+    const gla_linear_dims d = {rows, in, c.norm_width, c.prologue, c.epilogue, GLA_DTYPE_BF16, 1e-6f, 16.0f,
+                               -INFINITY};
+    std::vector<gla_linear_output> outs(c.outs.size());
+    auto fused = [&](int i) {
+        for (size_t k = 0; k < outs.size(); k++)
+            outs[k] = {w[i % nsets][k], c.bias ? bias : nullptr, c.residual ? res[k] : nullptr, y[k], c.outs[k]};
+        const bool gated = c.prologue == GLA_PROLOGUE_GATED_RMS_NORM || c.prologue == GLA_PROLOGUE_SWIGLU;
+        CHECK_OK(gla_decode_linear(g_ctx, &d, x, gated ? z : nullptr, c.norm_width ? nw : nullptr, outs.data(),
+                                   (int32_t)outs.size()));
+    };
+    // the same math as the layer ops did it; gemm_only: just the products (on whatever f holds)
+    bool have_gemm = true;
+    auto products = [&](int i) {
+        for (size_t k = 0; k < c.outs.size() && have_gemm; k++) {
+            const gla_status s = gla_gemm(g_ctx, GLA_TRANSPOSE_NONE, GLA_TRANSPOSE, rows, c.outs[k], in, 1.0f, fb, in,
+                                          w[i % nsets][k], in, GLA_DTYPE_BF16, 0.0f, y[k], c.outs[k], GLA_DTYPE_F32);
+            if (s == GLA_ERROR_BACKEND_UNAVAILABLE) have_gemm = false;
+            else CHECK_OK(s);
+        }
+    };
+    auto unfused = [&](int i) {
+        switch (c.prologue) { /* the layer ops write the products' bf16 input directly */
+        case GLA_PROLOGUE_RMS_NORM:
+            CHECK_OK(gla_rms_norm_fwd(g_ctx, rows, in, x, nw, 1e-6f, fb, GLA_DTYPE_BF16, rstd));
+            break;
+        case GLA_PROLOGUE_GATED_RMS_NORM:
+            CHECK_OK(gla_gated_rms_norm_fwd(g_ctx, rows * in / c.norm_width, c.norm_width, x, z, GLA_DTYPE_F32, nw,
+                                            1e-6f, fb, GLA_DTYPE_BF16, rstd));
+            break;
+        case GLA_PROLOGUE_SWIGLU: CHECK_OK(gla_swiglu_fwd(g_ctx, nx, x, z, GLA_DTYPE_F32, fb, GLA_DTYPE_BF16)); break;
+        default: CHECK_OK(gla_cast(g_ctx, nx, x, GLA_DTYPE_F32, fb, GLA_DTYPE_BF16)); break;
+        }
+        products(i);
+        for (size_t k = 0; k < c.outs.size(); k++) {
+            if (c.bias) CHECK_OK(gla_bias_add(g_ctx, rows, c.outs[k], bias, y[k], GLA_DTYPE_F32));
+            if (c.epilogue)
+                CHECK_OK(gla_log_sigmoid_gate_fwd(g_ctx, rows * c.outs[k], y[k], GLA_DTYPE_F32, 16.0f, -INFINITY, g[k]));
+            if (c.residual) CHECK_OK(gla_add(g_ctx, rows * c.outs[k], y[k], res[k], y[k]));
+        }
+    };
+    const int calls = 48;
+    const double t_fused = time_stream(fused, calls);
+    products(0);
+    const double t_gemm = have_gemm ? time_stream(products, calls) : NAN;
+    const double t_unfused = have_gemm ? time_stream(unfused, calls) : NAN;
+    char shape[96];
+    snprintf(shape, sizeof shape, "M%lld %lld->%lld (%zu)", (long long)rows, (long long)in, (long long)(weights / in),
+             c.outs.size());
+    printf("%-8s %-24s fused %8.2f us %6.0f GB/s | layer ops %8.2f us | cuBLAS products %8.2f us %6.0f GB/s | "
+           "%.2fx\n", c.name, shape, t_fused * 1e3, bytes / t_fused * 1e-6, t_unfused * 1e3, t_gemm * 1e3,
+           bytes / t_gemm * 1e-6, t_unfused / t_fused);
+    fflush(stdout);
+    row("gla4j.decode_linear", shape, c.name, t_fused, bytes / kBandwidth * 1e3);
+    if (have_gemm) row("layer_ops", shape, c.name, t_unfused, bytes / kBandwidth * 1e3);
+    for (auto& set : w)
+        for (void* p : set) dfree(p);
+    for (size_t k = 0; k < y.size(); k++) dfree(y[k]), dfree(res[k]), dfree(g[k]);
+    dfree(x), dfree(z), dfree(nw), dfree(rstd), dfree(bias), dfree(fb);
+    return {t_fused, t_unfused};
+}
+
+// Every call of one 340M layer and the head at `rows` rows, then what a decoding step's products would take:
+// 24 layers and the head, without the GLA step, the embedding and the host's part.
+static void bench_decode_linear(int64_t rows) {
+    const std::vector<LinearCase> layer = {
+        {"attn_in", GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, 1024, 1024, {512, 512, 1024, 16, 1024}, false, false},
+        {"gate", GLA_PROLOGUE_NONE, GLA_EPILOGUE_LOG_SIGMOID_GATE, 16, 0, {512}, true, false},
+        {"o_proj", GLA_PROLOGUE_GATED_RMS_NORM, GLA_EPILOGUE_NONE, 1024, 256, {1024}, false, true},
+        {"mlp_in", GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, 1024, 1024, {2816, 2816}, false, false},
+        {"down", GLA_PROLOGUE_SWIGLU, GLA_EPILOGUE_NONE, 2816, 0, {1024}, false, true}};
+    const LinearCase head = {"lm_head", GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, 1024, 1024, {32000}, false, false};
+    double fused = 0, unfused = 0;
+    for (const LinearCase& c : layer) {
+        const auto t = bench_linear_case(c, rows);
+        fused += t.first, unfused += t.second;
+    }
+    const auto h = bench_linear_case(head, rows);
+    const double step_fused = 24 * fused + h.first, step_unfused = 24 * unfused + h.second;
+    printf("340M step, products only (24 layers + head): fused %.3f ms (%.0f steps/s), layer ops %.3f ms (%.0f "
+           "steps/s)\n", step_fused, 1e3 / step_fused, step_unfused, 1e3 / step_unfused);
+}
+
 // One call of each chunk op at the B16 T2048 H16 K=V=128 bf16 shape, for a profiler (ncu) to look at.
 static void profile() {
     const int64_t B = 16, T = 2048, H = 16, K = 128, V = 128, nqk = B * T * H * K, nv = B * T * H * V;
@@ -499,8 +645,19 @@ int main(int argc, char** argv) {
             fprintf(g_json, "\n]}\n");
             fclose(g_json);
         }
+    } else if (mode == "decode_linear") {
+        if (argc > 3) {
+            g_json = fopen(argv[3], "w");
+            if (g_json) fprintf(g_json, "{\"device\": \"%s\", \"rows\": [\n", info.name);
+        }
+        bench_decode_linear(argc > 2 ? atoll(argv[2]) : 1);
+        if (g_json) {
+            fprintf(g_json, "\n]}\n");
+            fclose(g_json);
+        }
     } else {
-        CHECK(0, "usage: gla_cuda_lab check|quick|profile|bench [out.json] (got '%s')", mode.c_str());
+        CHECK(0, "usage: gla_cuda_lab check|quick|profile|bench [out.json]|decode_linear [rows [out.json]] (got '%s')",
+              mode.c_str());
     }
     CHECK_OK(gla_context_destroy(g_ctx));
     return test_finish("gla_cuda_lab");

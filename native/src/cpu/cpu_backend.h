@@ -72,5 +72,6 @@ gla_status gla_cpu_cast(gla_context* context, int64_t count, const void* src, in
                         int32_t dst_dtype);
 gla_status gla_cpu_adamw(gla_context* context, int64_t count, float* param, const float* grad, float* exp_avg,
                          float* exp_avg_sq, const gla_adamw_args* scalars);
+gla_status gla_cpu_decode_linear(gla_context* context, const gla_decode_linear_args* args);
 
 #endif /* GLA_CPU_BACKEND_H */

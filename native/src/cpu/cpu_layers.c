@@ -1,7 +1,8 @@
 /*
  * cpu_layers.c — the layer ops on the cpu (all but gemm, which is cpu_gemm.c): RMSNorm and the gated RMSNorm,
  * SwiGLU, the log-sigmoid forget gate, grouped heads, embedding, cross-entropy, elementwise ops, reductions, casts,
- * AdamW. Plain loops over validated arguments (gla_internal.h), parallel with OpenMP static schedules.
+ * AdamW, and the fused decoding products. Plain loops over validated arguments (gla_internal.h), parallel with
+ * OpenMP static schedules.
  *
  * Sums over rows (dweight of the norms, bias_grad, sum_squares) are deterministic at any thread count: the rows are
  * cut into fixed blocks that depend only on the row count (reduce_blocks), each block summed in order by one thread,
@@ -362,5 +363,93 @@ gla_status gla_cpu_adamw(gla_context* context, int64_t count, float* param, cons
         const float denom = sqrtf(v) / s->bias2_sqrt + s->eps;
         param[i] = param[i] * s->decay - s->step_size * (m / denom);
     }
+    return GLA_OK;
+}
+
+/* ---- fused decoding products ---- */
+
+/* f(x) of row r into fx [in], in the arithmetic of the unfused ops (gla_rms_norm_fwd, gla_swiglu_fwd). */
+static void decode_linear_input(const gla_decode_linear_args* a, int64_t r, float* restrict fx) {
+    const int64_t in = a->dims.in, width = a->dims.norm_width;
+    const float* x = a->x + r * in;
+    const float* z = a->z ? a->z + r * in : NULL;
+    switch (a->dims.prologue) {
+    case GLA_PROLOGUE_NONE:
+        for (int64_t j = 0; j < in; j++) fx[j] = x[j];
+        return;
+    case GLA_PROLOGUE_SWIGLU:
+        for (int64_t j = 0; j < in; j++) fx[j] = x[j] * sigmoidf(x[j]) * z[j];
+        return;
+    default: /* the norms, one group of width elements at a time */
+        for (int64_t g = 0; g < in; g += width) {
+            double ss = 0.0;
+            for (int64_t j = g; j < g + width; j++) ss += (double)x[j] * x[j];
+            const float rstd = (float)(1.0 / sqrt(ss / (double)width + (double)a->dims.eps));
+            for (int64_t j = g; j < g + width; j++) {
+                float v = x[j] * rstd * a->norm_weight[j - g];
+                if (z) v *= z[j] * sigmoidf(z[j]);
+                fx[j] = v;
+            }
+        }
+    }
+}
+
+/* Lanes of the partial sums: independent accumulators the compiler keeps in one vector register. */
+#define DOT_LANES 8
+
+/* y[m, n] for every row m of feature n of output o: one pass over W's row n for all rows, fp32 sums in DOT_LANES
+ * lanes added in a fixed order (so the result does not depend on the thread count). */
+static void decode_linear_feature(const gla_decode_linear_args* a, const gla_linear_output* o, int64_t n,
+                                  const float* fx) {
+    const int64_t rows = a->dims.rows, in = a->dims.in;
+    const int bf16 = a->dims.weight_dtype == GLA_DTYPE_BF16;
+    const float* w32 = bf16 || in == 0 ? NULL : (const float*)o->weight + n * in;
+    const uint16_t* w16 = bf16 && in > 0 ? (const uint16_t*)o->weight + n * in : NULL;
+    float lanes[GLA_DECODE_LINEAR_MAX_ROWS][DOT_LANES] = {{0}};
+    for (int64_t k0 = 0; k0 < in; k0 += DOT_LANES) {
+        const int len = in - k0 < DOT_LANES ? (int)(in - k0) : DOT_LANES;
+        float wk[DOT_LANES] = {0};
+        for (int i = 0; i < len; i++) wk[i] = bf16 ? gla_bf16_to_f32(w16[k0 + i]) : w32[k0 + i];
+        for (int64_t m = 0; m < rows; m++) {
+            const float* xm = fx + m * in + k0;
+            if (len == DOT_LANES) {
+                for (int i = 0; i < DOT_LANES; i++) lanes[m][i] += xm[i] * wk[i];
+            } else {
+                for (int i = 0; i < len; i++) lanes[m][i] += xm[i] * wk[i];
+            }
+        }
+    }
+    const gla_linear_dims* d = &a->dims;
+    for (int64_t m = 0; m < rows; m++) {
+        float v = 0.0f;
+        for (int i = 0; i < DOT_LANES; i++) v += lanes[m][i];
+        if (o->bias) v += o->bias[n];
+        if (d->epilogue == GLA_EPILOGUE_LOG_SIGMOID_GATE)
+            v = fmaxf(log_sigmoid_scaled(v, d->gate_normalizer), d->gate_clamp_min);
+        if (o->residual) v += o->residual[m * o->out + n];
+        o->y[m * o->out + n] = v;
+    }
+}
+
+gla_status gla_cpu_decode_linear(gla_context* context, const gla_decode_linear_args* a) {
+    const int64_t rows = a->dims.rows, in = a->dims.in;
+    float* fx = (float*)malloc((size_t)(rows * in + 1) * sizeof(float));
+    if (fx == NULL)
+        return gla_error(GLA_ERROR_OUT_OF_MEMORY, "gla_decode_linear: cannot allocate %" PRId64 " x %" PRId64
+                         " input floats", rows, in);
+    if (in > 0) /* else x and the weights may be NULL: the products are the bias */
+        for (int64_t r = 0; r < rows; r++) decode_linear_input(a, r, fx + r * in);
+    /* the features of every output as one index range, so that threads share the work of small outputs too */
+    int64_t total = 0;
+    for (int32_t i = 0; i < a->count; i++) total += a->outputs[i].out;
+    const int threads = gla_cpu_threads(context, total / (SERIAL_ELEMENTS / (in + 1) + 1) + 1);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t f = 0; f < total; f++) {
+        int32_t i = 0;
+        int64_t n = f;
+        while (n >= a->outputs[i].out) n -= a->outputs[i++].out;
+        decode_linear_feature(a, &a->outputs[i], n, fx);
+    }
+    free(fx);
     return GLA_OK;
 }

@@ -5,8 +5,8 @@
  * cu_seqlens is host memory.
  *
  * device.cu: devices, contexts, streams, memory (all asynchronous work goes on context->stream).
- * The layer ops (blas.cu, norms.cu, elementwise.cu, vocab.cu) and graphs (graph.cu) follow the same contract;
- * their pointers need only element alignment (gla_internal.h).
+ * The layer ops (blas.cu, norms.cu, elementwise.cu, vocab.cu, decode_linear.cu) and graphs (graph.cu) follow the
+ * same contract; their pointers need only element alignment (gla_internal.h).
  * ops.cu (replaced by the kernel stage files chunk_fwd_*.cu, ...): the ops. Contract of each op function:
  *   - run asynchronously on the context's stream (cudaStream_t)context->stream on device context->device
  *     (make it current with gla_cuda_set_device first), return GLA_OK once enqueued;
@@ -86,6 +86,9 @@ gla_status gla_cuda_embedding_bwd(gla_context* context, int64_t rows, int64_t wi
 gla_status gla_cuda_cross_entropy(gla_context* context, int64_t rows, int64_t vocab, const void* logits,
                                   const int32_t* targets, float grad_scale, float* losses, void* dlogits,
                                   int32_t logits_dtype);
+
+/* decode_linear.cu: the fused products of decoding */
+gla_status gla_cuda_decode_linear(gla_context* context, const gla_decode_linear_args* args);
 
 /* graph.cu: CUDA graphs by stream capture */
 gla_status gla_cuda_graph_begin(gla_context* context);

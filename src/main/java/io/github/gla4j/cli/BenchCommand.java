@@ -7,8 +7,9 @@
  *       tokens/s of full training steps (forward, backward, clipping, AdamW) on random tokens, the step time,
  *       the peak memory and the model FLOP utilisation (6·N FLOPs per token against the device's bf16 peak)
  *   gla bench generate --model 340M --batch 1 --prompt-len 512 --new-tokens 256 --device cuda --dtype bf16
- *       prefill time, decoding tokens/s (greedy, every step through the recurrent state) and the device memory in
- *       use as the context grows (it stays flat: one state per layer, whatever the length)
+ *       prefill time, decoding tokens/s (greedy, every step through the recurrent state; the fused decoding products
+ *       up to 16 sequences, the layer ops beyond) and the device memory in use as the context grows (it stays flat:
+ *       one state per layer, whatever the length)
  * --model takes a preset (tiny, 340M, 1.3B; random weights, the paper's vocabulary of 32000) or a model directory.
  * Results print as a table and, with --json FILE, as one JSON object (docs/BENCHMARKS.md records them).
  */
@@ -411,14 +412,15 @@ final class BenchCommand {
                     next = argmax(decoder.step(next));
                 }
                 double perStep = (System.nanoTime() - t1) / 1e9 / newTokens;
-                out.printf(Locale.ROOT, "%s on %s %s, batch %d: prefill of %d tokens %.1f ms; decoding %.3f ms per "
-                                + "step = %.0f tokens/s%n", model, runtime.device(),
-                        runtime.precision().name().toLowerCase(Locale.ROOT), batch, promptLen, prefill * 1e3,
+                String steps = decoder.fusedSteps() ? "fused products" : "layer ops";
+                out.printf(Locale.ROOT, "%s on %s %s, batch %d: prefill of %d tokens %.1f ms; decoding (%s) %.3f ms "
+                                + "per step = %.0f tokens/s%n", model, runtime.device(),
+                        runtime.precision().name().toLowerCase(Locale.ROOT), batch, promptLen, prefill * 1e3, steps,
                         perStep * 1e3, batch / perStep);
                 ObjectNode r = new ObjectMapper().createObjectNode();
                 r.put("bench", "generate").put("model", model).put("parameters", params.config().parameterCount())
                         .put("device", runtime.device().toString()).put("dtype", dtype).put("batch", batch)
-                        .put("prompt_len", promptLen).put("prefill_ms", prefill * 1e3)
+                        .put("prompt_len", promptLen).put("prefill_ms", prefill * 1e3).put("decode_steps", steps)
                         .put("decode_ms_per_step", perStep * 1e3).put("tokens_per_s", batch / perStep);
                 var memory = r.putArray("memory");
                 long position = promptLen + 3L + newTokens;

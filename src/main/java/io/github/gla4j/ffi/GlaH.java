@@ -115,6 +115,28 @@ public class GlaH {
         return GLA_CPU_AVX512F;
     }
 
+    private static final int GLA_DECODE_LINEAR_MAX_ROWS = (int)16L;
+
+    /**
+     * {@snippet lang=c :
+     * #define GLA_DECODE_LINEAR_MAX_ROWS 16
+     * }
+     */
+    public static int GLA_DECODE_LINEAR_MAX_ROWS() {
+        return GLA_DECODE_LINEAR_MAX_ROWS;
+    }
+
+    private static final int GLA_DECODE_LINEAR_MAX_OUTPUTS = (int)8L;
+
+    /**
+     * {@snippet lang=c :
+     * #define GLA_DECODE_LINEAR_MAX_OUTPUTS 8
+     * }
+     */
+    public static int GLA_DECODE_LINEAR_MAX_OUTPUTS() {
+        return GLA_DECODE_LINEAR_MAX_OUTPUTS;
+    }
+
     private static final int GLA_OK = (int)0L;
 
     /**
@@ -3417,6 +3439,138 @@ public class GlaH {
                 traceDowncall("gla_adamw", context, count, param, grad, exp_avg, exp_avg_sq, step_size, bias2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps, decay);
             }
             return (int) mh$.invokeExact(context, count, param, grad, exp_avg, exp_avg_sq, step_size, bias2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps, decay);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final int GLA_PROLOGUE_NONE = (int)0L;
+
+    /**
+     * {@snippet lang=c :
+     * enum gla_prologue.GLA_PROLOGUE_NONE = 0
+     * }
+     */
+    public static int GLA_PROLOGUE_NONE() {
+        return GLA_PROLOGUE_NONE;
+    }
+
+    private static final int GLA_PROLOGUE_RMS_NORM = (int)1L;
+
+    /**
+     * {@snippet lang=c :
+     * enum gla_prologue.GLA_PROLOGUE_RMS_NORM = 1
+     * }
+     */
+    public static int GLA_PROLOGUE_RMS_NORM() {
+        return GLA_PROLOGUE_RMS_NORM;
+    }
+
+    private static final int GLA_PROLOGUE_GATED_RMS_NORM = (int)2L;
+
+    /**
+     * {@snippet lang=c :
+     * enum gla_prologue.GLA_PROLOGUE_GATED_RMS_NORM = 2
+     * }
+     */
+    public static int GLA_PROLOGUE_GATED_RMS_NORM() {
+        return GLA_PROLOGUE_GATED_RMS_NORM;
+    }
+
+    private static final int GLA_PROLOGUE_SWIGLU = (int)3L;
+
+    /**
+     * {@snippet lang=c :
+     * enum gla_prologue.GLA_PROLOGUE_SWIGLU = 3
+     * }
+     */
+    public static int GLA_PROLOGUE_SWIGLU() {
+        return GLA_PROLOGUE_SWIGLU;
+    }
+
+    private static final int GLA_EPILOGUE_NONE = (int)0L;
+
+    /**
+     * {@snippet lang=c :
+     * enum gla_epilogue.GLA_EPILOGUE_NONE = 0
+     * }
+     */
+    public static int GLA_EPILOGUE_NONE() {
+        return GLA_EPILOGUE_NONE;
+    }
+
+    private static final int GLA_EPILOGUE_LOG_SIGMOID_GATE = (int)1L;
+
+    /**
+     * {@snippet lang=c :
+     * enum gla_epilogue.GLA_EPILOGUE_LOG_SIGMOID_GATE = 1
+     * }
+     */
+    public static int GLA_EPILOGUE_LOG_SIGMOID_GATE() {
+        return GLA_EPILOGUE_LOG_SIGMOID_GATE;
+    }
+
+    private static class gla_decode_linear {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_INT
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_decode_linear");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_decode_linear(gla_context *context, const gla_linear_dims *dims, const float *x, const float *z, const float *norm_weight, const gla_linear_output *outputs, int32_t count)
+     * }
+     */
+    public static FunctionDescriptor gla_decode_linear$descriptor() {
+        return gla_decode_linear.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_decode_linear(gla_context *context, const gla_linear_dims *dims, const float *x, const float *z, const float *norm_weight, const gla_linear_output *outputs, int32_t count)
+     * }
+     */
+    public static MethodHandle gla_decode_linear$handle() {
+        return gla_decode_linear.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_decode_linear(gla_context *context, const gla_linear_dims *dims, const float *x, const float *z, const float *norm_weight, const gla_linear_output *outputs, int32_t count)
+     * }
+     */
+    public static MemorySegment gla_decode_linear$address() {
+        return gla_decode_linear.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_decode_linear(gla_context *context, const gla_linear_dims *dims, const float *x, const float *z, const float *norm_weight, const gla_linear_output *outputs, int32_t count)
+     * }
+     */
+    public static int gla_decode_linear(MemorySegment context, MemorySegment dims, MemorySegment x, MemorySegment z, MemorySegment norm_weight, MemorySegment outputs, int count) {
+        var mh$ = gla_decode_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_decode_linear", context, dims, x, z, norm_weight, outputs, count);
+            }
+            return (int) mh$.invokeExact(context, dims, x, z, norm_weight, outputs, count);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

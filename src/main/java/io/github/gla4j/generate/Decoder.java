@@ -8,8 +8,9 @@
  * for at most prefillChunk tokens per sequence at a time (longer inputs are fed in windows, carrying the state).
  * A window packs the sequences of the batch back to back (batch 1, cu_seqlens: the FlashAttention convention), so
  * prompts of different lengths need no padding; a sequence with no tokens left passes its state through.
- * The layer math is GlaModel's: this class only supplies the GLA op of each layer (GlaModel.GlaOp). On a CUDA device
- * each decoding step after the first is one replayed graph (Context.record) instead of hundreds of launches.
+ * The layer math is GlaModel's: this class only supplies the GLA op of each layer (GlaModel.GlaOp). A step is
+ * GlaModel.stepEmbedded (on the native layer ops and up to DecodeLinear.MAX_ROWS sequences: the fused decoding
+ * products); on a CUDA device each step after the first is one replayed graph (Context.record) of it.
  * Not thread-safe.
  *
  *   try (Decoder d = new Decoder(model)) {
@@ -173,9 +174,15 @@ public final class Decoder implements AutoCloseable {
         if (!kernels.device().isHost()) {
             graphStep(a);
         } else {
-            model.forwardEmbedded(a, decodeOp(state));
+            model.stepEmbedded(a, decodeOp(state));
         }
         return logitsRows(a, tokens.length);
+    }
+
+    /** Whether step runs the fused decoding products for the current batch (GlaModel.fusedSteps). */
+    public boolean fusedSteps() {
+        requireStarted("fusedSteps");
+        return model.fusedSteps(batch());
     }
 
     /** Every layer's GLA op as one recurrent step on the states s. */
@@ -199,7 +206,7 @@ public final class Decoder implements AutoCloseable {
         if (graph != null) {
             model.replay(graph, a);
         } else {
-            model.forwardEmbedded(a, decodeOp(state));
+            model.stepEmbedded(a, decodeOp(state));
             graphActs = a;
             graphState = state;
         }

@@ -129,7 +129,8 @@ public final class Activations implements AutoCloseable {
     double loss = Double.NaN;
     boolean logitsValid;
 
-    Activations(GlaConfig config, Ops ops, int batch, int seqLen) {
+    /** act: the type of the activations (Ops.activationType(), or F32 for the fused decoding products). */
+    Activations(GlaConfig config, Ops ops, int batch, int seqLen, DType act) {
         if (batch < 1 || seqLen < 1) {
             throw new IllegalArgumentException("Activations: batch and sequence length must be ≥ 1, got " + batch
                     + " × " + seqLen);
@@ -145,7 +146,6 @@ public final class Activations implements AutoCloseable {
         for (int i = 0; i <= layerCount; i++) {
             hidden[i] = scope.allocate(n, config.hiddenSize());
         }
-        DType act = ops.activationType();
         activationType = act;
         for (int i = 0; i < layerCount; i++) {
             layers[i] = new Layer(scope, config, n, act);

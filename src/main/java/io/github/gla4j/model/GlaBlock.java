@@ -5,13 +5,18 @@
  *   mid = x + (RMSNorm_head(o) · swish(h·Wgᵀ))·Woᵀ
  *   out = mid + ((silu(m·Wgateᵀ) · m·Wupᵀ)·Wdownᵀ),  m = RMSNorm(mid)
  * The backward walks the same steps in reverse; weight gradients accumulate (+=) into the gradient Parameters.
- * Backend-neutral: everything goes through Ops and GlaKernels. Tested by GlaModelTest and the layer gradient checks.
+ * Backend-neutral: everything goes through Ops and GlaKernels; step, the same layer for one token per sequence, runs
+ * on NativeOps' fused decoding products. Tested by GlaModelTest, the layer gradient checks and DecodeLinearTest.
  */
 package io.github.gla4j.model;
 
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.Options;
 import io.github.gla4j.memory.Tensor;
+import io.github.gla4j.model.ops.DecodeLinear.Epilogue;
+import io.github.gla4j.model.ops.DecodeLinear.Input;
+import io.github.gla4j.model.ops.DecodeLinear.Output;
+import io.github.gla4j.model.ops.NativeOps;
 import io.github.gla4j.model.ops.Ops;
 
 final class GlaBlock {
@@ -92,6 +97,38 @@ final class GlaBlock {
         ops.linear(r.m, w(p, "mlp.gate_proj.weight"), null, r.mlpGate);
         ops.linear(r.m, w(p, "mlp.up_proj.weight"), null, r.mlpUp);
         ops.swiGlu(r.mlpGate, r.mlpUp, r.act);
+    }
+
+    /**
+     * forward for one token per sequence, in six native calls besides the GLA op (and the head repeats of grouped
+     * queries): each norm, SwiGLU, bias, gate and residual add fused into the matrix product it feeds or follows
+     * (NativeOps.decodeLinear), every product of one input in one call. Writes the tensors forward writes, except
+     * the norms' rstd and outputs and the SwiGLU product; not for training. acts must be fp32 (the fused products'
+     * activations).
+     */
+    void step(ParameterSet p, Activations acts, Activations.Layer a, Tensor x, Tensor out, GlaModel.GlaOp glaOp,
+              NativeOps fused) {
+        Activations.Recomputed r = acts.recomputed;
+        fused.decodeLinear(Input.rmsNorm(x, w(p, "attn_norm.weight"), eps), Epilogue.NONE,
+                new Output(w(p, "attn.q_proj.weight"), a.q), new Output(w(p, "attn.k_proj.weight"), a.k),
+                new Output(w(p, "attn.v_proj.weight"), a.v), new Output(w(p, "attn.gk_proj.0.weight"), a.gkLow),
+                new Output(w(p, "attn.g_proj.weight"), a.gate));
+        fused.decodeLinear(Input.plain(a.gkLow), Epilogue.logSigmoidGate(GlaConfig.GATE_LOGIT_NORMALIZER, clampMin),
+                new Output(w(p, "attn.gk_proj.1.weight"), w(p, "attn.gk_proj.1.bias"), null, r.g));
+        if (groups > 1) {
+            ops.repeatHeads(a.k, kvHeads, groups, headK, a.kHeads);
+            ops.repeatHeads(a.v, kvHeads, groups, headV, a.vHeads);
+            ops.repeatHeads(r.g, kvHeads, groups, headK, r.gHeads);
+        }
+        int b = acts.batch;
+        glaOp.run(layer, keys(a.q, b, 1), keys(a.kHeads, b, 1), values(a.vHeads, b, 1), keys(r.gHeads, b, 1),
+                values(a.o, b, 1));
+        fused.decodeLinear(Input.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps), Epilogue.NONE,
+                new Output(w(p, "attn.o_proj.weight"), null, x, r.mid));
+        fused.decodeLinear(Input.rmsNorm(r.mid, w(p, "mlp_norm.weight"), eps), Epilogue.NONE,
+                new Output(w(p, "mlp.gate_proj.weight"), r.mlpGate), new Output(w(p, "mlp.up_proj.weight"), r.mlpUp));
+        fused.decodeLinear(Input.swiGlu(r.mlpGate, r.mlpUp), Epilogue.NONE,
+                new Output(w(p, "mlp.down_proj.weight"), null, r.mid, out));
     }
 
     /** Recomputes what the forward of this layer wrote into acts.recomputed, bit for bit. */

@@ -6,7 +6,7 @@
  * no gradient from the lookup (the reference's padding_idx). Layer code runs on Ops + GlaKernels, so the same code
  * serves any backend; parameters and gradients are ParameterSets (host Parameters or DeviceParameters).
  * forwardWith(acts, ids, GlaOp) is the inference forward whose GLA op the caller supplies (prefill and decoding with
- * recurrent state: generate/).
+ * recurrent state: generate/); stepEmbedded the same for one token per sequence, fused on NativeOps (decoding).
  *
  *   try (Parameters params = Parameters.load(checkpoint); Parameters grads = Parameters.zeros(params.config());
  *        NativeKernels kernels = Kernels.cpu(); Activations acts = model.newActivations(B, T)) {
@@ -23,10 +23,13 @@ package io.github.gla4j.model;
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.Options;
 import io.github.gla4j.memory.Context;
+import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.Graph;
 import io.github.gla4j.memory.Tensor;
 import io.github.gla4j.model.ops.CrossEntropy;
+import io.github.gla4j.model.ops.DecodeLinear;
 import io.github.gla4j.model.ops.Embedding;
+import io.github.gla4j.model.ops.NativeOps;
 import io.github.gla4j.model.ops.Ops;
 
 public final class GlaModel {
@@ -70,7 +73,9 @@ public final class GlaModel {
 
     /** Buffers for batches of batch × seqLen tokens, in the backend's memory (close them when done). */
     public Activations newActivations(int batch, int seqLen) {
-        return new Activations(config, ops, batch, seqLen);
+        // single-token steps on the fused decoding products keep fp32 activations, which is what those take
+        DType type = seqLen == 1 && fusedSteps(batch) ? DType.F32 : ops.activationType();
+        return new Activations(config, ops, batch, seqLen, type);
     }
 
     /**
@@ -143,14 +148,45 @@ public final class GlaModel {
     }
 
     /**
-     * Records forwardEmbedded(acts, glaOp) on context as a graph, without running it (cuda): replay then repeats it on
+     * forwardEmbedded for one token per sequence (activations of sequence length 1: a decoding step). On NativeOps and
+     * at most DecodeLinear.MAX_ROWS sequences every layer runs as GlaBlock.step (the norms, gates and residual adds
+     * fused into the matrix products, a few launches per layer) and so does the head; otherwise as forwardEmbedded.
+     */
+    public void stepEmbedded(Activations acts, GlaOp glaOp) {
+        if (acts.seqLen != 1) {
+            throw new IllegalArgumentException("GlaModel.stepEmbedded: one token per sequence, got activations of "
+                    + acts.batch + " × " + acts.seqLen);
+        }
+        if (!fusedSteps(acts.batch)) {
+            forwardEmbedded(acts, glaOp);
+            return;
+        }
+        NativeOps fused = (NativeOps) ops;
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i].step(params, acts, acts.layers[i], acts.hidden[i], acts.hidden[i + 1], glaOp, fused);
+        }
+        fused.decodeLinear(DecodeLinear.Input.rmsNorm(acts.hidden[blocks.length], params.get(FINAL_NORM),
+                (float) config.normEps()), DecodeLinear.Epilogue.NONE, new DecodeLinear.Output(head(params),
+                acts.logits));
+        acts.targets = null;
+        acts.logitsValid = true;
+        acts.loss = Double.NaN;
+    }
+
+    /** Whether stepEmbedded runs a batch of this many sequences on the fused decoding products. */
+    public boolean fusedSteps(int batch) {
+        return ops instanceof NativeOps && batch <= DecodeLinear.MAX_ROWS;
+    }
+
+    /**
+     * Records stepEmbedded(acts, glaOp) on context as a graph, without running it (cuda): replay then repeats it on
      * the same activations, for the ids that embed put there.
      */
     public Graph record(Context context, Activations acts, GlaOp glaOp) {
-        return context.record(() -> forwardEmbedded(acts, glaOp));
+        return context.record(() -> stepEmbedded(acts, glaOp));
     }
 
-    /** Runs a graph from record on acts (after embed), as forwardEmbedded would: the logits are then valid. */
+    /** Runs a graph from record on acts (after embed), as stepEmbedded would: the logits are then valid. */
     public void replay(Graph graph, Activations acts) {
         graph.launch();
         acts.targets = null;

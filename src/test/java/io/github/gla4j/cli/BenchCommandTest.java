@@ -48,6 +48,14 @@ class BenchCommandTest {
         assertTrue(result.get("tokens_per_s").asDouble() > 0);
         assertEquals(2, result.get("memory").size());
         assertEquals(40, result.get("memory").get(0).get("context").asInt());
+        assertEquals("layer ops", result.get("decode_steps").asText(), "the Java cpu ops have no fused products");
+
+        // the library's layer ops (bf16 on the cpu runs them): steps of up to 16 sequences are fused
+        CliTest.Run fused = CliTest.gla("bench", "generate", "--model", "tiny", "--device", "cpu", "--dtype", "bf16",
+                "--batch", "2", "--prompt-len", "20", "--new-tokens", "5", "--json", json.toString());
+        assertEquals(0, fused.status(), fused.err());
+        assertTrue(fused.out().contains("decoding (fused products)"), fused.out());
+        assertEquals("fused products", new ObjectMapper().readTree(json.toFile()).get("decode_steps").asText());
     }
 
     @Test

@@ -129,6 +129,8 @@ class BindingsTest {
     void structLayoutsMatchTheHeader() {
         checkStruct("gla_dims", gla_dims.layout(), 64);
         checkStruct("gla_device_info", gla_device_info.layout(), 288);
+        checkStruct("gla_linear_dims", gla_linear_dims.layout(), 48);
+        checkStruct("gla_linear_output", gla_linear_output.layout(), 40);
     }
 
     private static void checkStruct(String name, GroupLayout layout, long size) {

@@ -79,9 +79,11 @@ final class Header {
         }
         List<Field> out = new ArrayList<>();
         for (String decl : m.group(1).split(";")) {
-            Matcher f = Pattern.compile("^\\s*([\\w ]+?)\\s+(\\w+)\\s*(?:\\[(\\d+)\\])?\\s*$").matcher(decl);
+            // pointers keep their star on the type: "const float* bias" -> type "const float*"
+            Matcher f = Pattern.compile("^\\s*([\\w *]+?)\\s*(\\w+)\\s*(?:\\[(\\d+)\\])?\\s*$").matcher(decl);
             if (f.find()) {
-                out.add(new Field(f.group(2), f.group(1).trim(), f.group(3) == null ? 0 : Integer.parseInt(f.group(3))));
+                String type = f.group(1).replaceAll("\\s*\\*", "*").trim();
+                out.add(new Field(f.group(2), type, f.group(3) == null ? 0 : Integer.parseInt(f.group(3))));
             }
         }
         return out;

@@ -6,14 +6,18 @@
  * products and GLA kernels take bf16 inputs with fp32 accumulation, and master weights, the residual stream and
  * gradients stay fp32 (fp32 operands of a product are converted through reused scratch buffers; the bf16 copy of
  * each weight is kept until parametersChanged(), so decoding reads bf16 weights and a training step converts each
- * weight once). Every op checks its tensors' dtypes and sizes before the native call. Not thread-safe (one context,
- * one stream).
- * Tested by NativeModelTest, NativeTrainingTest and NativeDecoderTest (the cpu backend everywhere, cuda on a GPU).
+ * weight once). Every op checks its tensors' dtypes and sizes before the native call. Besides Ops, decodeLinear: the
+ * fused products of a decoding step (gla_decode_linear, fp32 activations), which read those same weights. Not
+ * thread-safe (one context, one stream).
+ * Tested by NativeModelTest, NativeTrainingTest, NativeDecoderTest and DecodeLinearTest (the cpu backend everywhere,
+ * cuda on a GPU).
  */
 package io.github.gla4j.model.ops;
 
 import io.github.gla4j.ffi.Gla;
 import io.github.gla4j.ffi.GlaH;
+import io.github.gla4j.ffi.gla_linear_dims;
+import io.github.gla4j.ffi.gla_linear_output;
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.NativeKernels;
 import io.github.gla4j.memory.Context;
@@ -46,10 +50,13 @@ public final class NativeOps implements Ops, AutoCloseable {
         }
     }
 
+    /** The first cast slot of weights in host memory. */
+    private static final int HOST_WEIGHT = 2;
+
     private final Context context;
     private final Precision precision;
     private final GlaKernels glaKernels;
-    /** Slots 0 and 1: the bf16 operands of gemm; 2: the copy of a weight in host memory (not cached). */
+    /** Slots 0 and 1: the bf16 operands of gemm; HOST_WEIGHT + i: copies of weights in host memory (not cached). */
     private final CastBuffers casts;
     /** Precision.BF16: bf16 copies of the weights seen by linear, by weight tensor (identity), and those current. */
     private final Map<Tensor, Tensor> bf16Weights = new IdentityHashMap<>();
@@ -67,7 +74,7 @@ public final class NativeOps implements Ops, AutoCloseable {
     public NativeOps(NativeKernels kernels, Precision precision) {
         this.context = kernels.context();
         this.precision = precision;
-        this.casts = new CastBuffers(context, 3);
+        this.casts = new CastBuffers(context, HOST_WEIGHT + DecodeLinear.MAX_OUTPUTS);
         this.glaKernels = precision == Precision.BF16 ? new Bf16Kernels(kernels, this::forgetCasts) : kernels;
     }
 
@@ -118,7 +125,7 @@ public final class NativeOps implements Ops, AutoCloseable {
     public void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
         long in = width(w), out = rows(w), m = rows(x);
         check(width(x) == in && width(y) == out && rows(y) == m, "linear", x, w, y);
-        gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE(), m, out, in, x, in, weight(w), in, 0f, y, out);
+        gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE(), m, out, in, x, in, weight(w, 0), in, 0f, y, out);
         if (bias != null) {
             f32("linear", "bias", bias, out);
             Gla.check("gla_bias_add", GlaH.gla_bias_add(ctx(), m, out, ptr(bias), ptr(y), y.dtype().code()));
@@ -129,7 +136,7 @@ public final class NativeOps implements Ops, AutoCloseable {
     public void linearBackwardInput(Tensor dy, Tensor w, Tensor dx, boolean accumulate) {
         long in = width(w), out = rows(w), m = rows(dy);
         check(width(dy) == out && width(dx) == in && rows(dx) == m, "linearBackwardInput", dy, w, dx);
-        gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE_NONE(), m, in, out, dy, out, weight(w), in,
+        gemm(GlaH.GLA_TRANSPOSE_NONE(), GlaH.GLA_TRANSPOSE_NONE(), m, in, out, dy, out, weight(w, 0), in,
                 accumulate ? 1f : 0f, dx, in);
     }
 
@@ -145,13 +152,17 @@ public final class NativeOps implements Ops, AutoCloseable {
         }
     }
 
-    /** w as gemm takes it: under Precision.BF16 its cached bf16 copy (made on first use), else w itself. */
-    private Tensor weight(Tensor w) {
+    /**
+     * w as the products take it: under Precision.BF16 its cached bf16 copy (made on first use), else w itself. A
+     * weight in host memory is converted on every call, into cast slot HOST_WEIGHT + i (i: its place among one call's
+     * weights).
+     */
+    private Tensor weight(Tensor w, int i) {
         if (precision != Precision.BF16 || w.dtype() == DType.BF16) {
             return w;
         }
         if (!(w instanceof DeviceTensor)) {
-            return casts.bf16Copy(2, w);
+            return casts.bf16Copy(HOST_WEIGHT + i, w);
         }
         Tensor copy = bf16Weights.get(w);
         if (copy == null) {
@@ -232,6 +243,48 @@ public final class NativeOps implements Ops, AutoCloseable {
     /** Every op but a matrix product may write a tensor whose bf16 copy a gemm slot holds: forget them. */
     void forgetCasts() {
         castSources[0] = castSources[1] = null;
+    }
+
+    // ---- the fused products of a decoding step ----
+
+    /**
+     * Every product of outputs in one native call (gla_decode_linear; see DecodeLinear): f(input) in fp32, the weights
+     * as linear reads them (bf16 copies under Precision.BF16), fp32 sums. At most DecodeLinear.MAX_ROWS rows.
+     */
+    public void decodeLinear(DecodeLinear.Input input, DecodeLinear.Epilogue epilogue, DecodeLinear.Output... outputs) {
+        forgetCasts();
+        int rows = DecodeLinear.check(input, outputs);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment table = gla_linear_output.allocateArray(outputs.length, arena);
+            int weightType = -1;
+            for (int i = 0; i < outputs.length; i++) {
+                DecodeLinear.Output o = outputs[i];
+                Tensor w = weight(o.weight(), i);
+                if (weightType >= 0 && w.dtype().code() != weightType) {
+                    throw new IllegalArgumentException("NativeOps.decodeLinear: the weights of one call must share a "
+                            + "dtype, output " + i + " is " + w.dtype());
+                }
+                weightType = w.dtype().code();
+                MemorySegment entry = gla_linear_output.asSlice(table, i);
+                gla_linear_output.weight(entry, ptr(w));
+                gla_linear_output.bias(entry, orNull(o.bias()));
+                gla_linear_output.residual(entry, orNull(o.residual()));
+                gla_linear_output.y(entry, ptr(o.y()));
+                gla_linear_output.out(entry, rows(o.weight()));
+            }
+            MemorySegment dims = gla_linear_dims.allocate(arena);
+            gla_linear_dims.rows(dims, rows);
+            gla_linear_dims.in(dims, width(input.x()));
+            gla_linear_dims.norm_width(dims, input.normWidth());
+            gla_linear_dims.prologue(dims, input.prologue());
+            gla_linear_dims.epilogue(dims, epilogue.kind());
+            gla_linear_dims.weight_dtype(dims, weightType);
+            gla_linear_dims.eps(dims, input.eps());
+            gla_linear_dims.gate_normalizer(dims, epilogue.normalizer());
+            gla_linear_dims.gate_clamp_min(dims, epilogue.clampMin());
+            Gla.check("gla_decode_linear", GlaH.gla_decode_linear(ctx(), dims, ptr(input.x()), orNull(input.z()),
+                    orNull(input.normWeight()), table, outputs.length));
+        }
     }
 
     // ---- the rest, one native call each: activations (act) F32 or BF16, everything else F32 ----
@@ -452,6 +505,10 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     static MemorySegment ptr(Tensor t) {
         return t.pointer();
+    }
+
+    private static MemorySegment orNull(Tensor t) {
+        return t == null ? MemorySegment.NULL : t.pointer();
     }
 
     /** The last dim of t (1 for a scalar). */
