@@ -15,6 +15,7 @@
 package io.github.gla4j.cli;
 
 import io.github.gla4j.train.LearningRateSchedule;
+import io.github.gla4j.train.LossPlot;
 import io.github.gla4j.train.TextTokenizer;
 import io.github.gla4j.train.Trainer;
 import io.github.gla4j.train.TrainOptions;
@@ -205,7 +206,9 @@ final class TrainCommand implements Callable<Integer> {
                     100 * outcome.lastEvaluation().accuracy()));
         }
         out.println(done);
-        out.println("model: " + dir + " (a Hugging Face model directory); loss curve: " + dir.resolve("loss.png"));
+        Path plot = dir.resolve(LossPlot.FILE);
+        out.println("model: " + dir + " (a Hugging Face model directory)"
+                + (Files.exists(plot) ? "; loss curve: " + plot : ""));
         out.flush();
         return 0;
     }
