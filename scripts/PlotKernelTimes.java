@@ -1,7 +1,7 @@
 /*
  * PlotKernelTimes.java — docs/kernel-times.png: time against sequence length (H16, K=V=128, 32K tokens per batch)
- * for gla4j's chunk kernels (a gla_cuda_lab bench JSON) beside fla and SDPA flash attention (a peers JSON of
- * ../shared/peers' format), forward and forward+backward.
+ * for gla4j's chunk kernels (a gla_cuda_lab bench JSON) beside fla and SDPA flash attention (a peers JSON: what
+ * bench_peers.py writes, or ../shared/peers' format), forward and forward+backward.
  *   java -cp "$(cat target/test-classpath.txt)" scripts/PlotKernelTimes.java LAB.json PEERS.json OUT.png
  */
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,8 +32,7 @@ public class PlotKernelTimes {
                     r.get("ms").asDouble());
         }
         for (JsonNode r : json.readTree(new File(args[1])).get("rows")) {
-            peers.put(r.get("what").asText() + "|" + r.get("shape").asText().replace(" D128", " K128 V128"),
-                    r.get("ms").asDouble());
+            peers.put(peerKey(r), r.get("ms").asDouble());
         }
         XYChart chart = new XYChartBuilder().width(900).height(560)
                 .title("GLA chunk kernels on one H200: H16, K=V=128, 32K tokens per batch, bf16")
@@ -41,12 +40,28 @@ public class PlotKernelTimes {
         chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(
                 org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         add(chart, "gla4j gated fwd+bwd", t -> ours.get("gla4j.chunk_gla|fwd+bwd|" + shape(t)));
-        add(chart, "fla chunk_gla fwd+bwd", t -> peers.get("fla chunk_gla fwd+bwd h16d128|" + shape(t)));
-        add(chart, "SDPA flash causal fwd+bwd", t -> peers.get("sdpa-flash causal fwd+bwd h16d128|" + shape(t)));
+        add(chart, "fla chunk_gla fwd+bwd", t -> peers.get("fla.chunk_gla|fwd+bwd|" + shape(t)));
+        add(chart, "SDPA flash causal fwd+bwd", t -> peers.get("sdpa.flash_causal|fwd+bwd|" + shape(t)));
         add(chart, "gla4j gated fwd", t -> ours.get("gla4j.chunk_gla|fwd|" + shape(t)));
-        add(chart, "fla chunk_gla fwd", t -> peers.get("fla chunk_gla fwd h16d128|" + shape(t)));
-        add(chart, "SDPA flash causal fwd", t -> peers.get("sdpa-flash causal fwd h16d128|" + shape(t)));
+        add(chart, "fla chunk_gla fwd", t -> peers.get("fla.chunk_gla|fwd|" + shape(t)));
+        add(chart, "SDPA flash causal fwd", t -> peers.get("sdpa.flash_causal|fwd|" + shape(t)));
         BitmapEncoder.saveBitmap(chart, args[2], BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * "op|mode|shape" of a peers row, in either format: bench_peers.py's ({"peer": "fla.chunk_gla", "mode": "fwd",
+     * "shape": "32,1024,16,128,128"}) or ../shared/peers' ({"what": "fla chunk_gla fwd h16d128", "shape":
+     * "B32 T1024 H16 D128"}).
+     */
+    static String peerKey(JsonNode r) {
+        if (r.has("peer")) {
+            String[] d = r.get("shape").asText().split(",");
+            return r.get("peer").asText() + "|" + r.get("mode").asText() + "|B" + d[0] + " T" + d[1] + " H" + d[2]
+                    + " K" + d[3] + " V" + d[4];
+        }
+        String[] w = r.get("what").asText().split(" ");   // op words, mode, shape tag
+        String op = w[0].equals("sdpa-flash") ? "sdpa.flash_causal" : w[0] + "." + w[1];
+        return op + "|" + w[w.length - 2] + "|" + r.get("shape").asText().replace(" D128", " K128 V128");
     }
 
     static void add(XYChart chart, String name, java.util.function.IntFunction<Double> ms) {
