@@ -103,8 +103,8 @@ final class GlaBlock {
      * forward for one token per sequence, in six native calls besides the GLA op (and the head repeats of grouped
      * queries): each norm, SwiGLU, bias, gate and residual add fused into the matrix product it feeds or follows
      * (NativeOps.decodeLinear), every product of one input in one call. Writes the tensors forward writes, except
-     * the norms' rstd and outputs and the SwiGLU product; not for training. acts must be fp32 (the fused products'
-     * activations).
+     * the norms' rstd and outputs, the gate logits and the SwiGLU product; not for training. acts must be fp32 (the
+     * fused products' activations).
      */
     void step(ParameterSet p, Activations acts, Activations.Layer a, Tensor x, Tensor out, GlaModel.GlaOp glaOp,
               NativeOps fused) {
