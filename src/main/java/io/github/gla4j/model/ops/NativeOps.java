@@ -293,6 +293,7 @@ public final class NativeOps implements Ops, AutoCloseable {
     public void rmsNorm(Tensor x, Tensor w, float eps, Tensor y, Tensor rstd) {
         String op = "rmsNorm";
         long width = w.elementCount(), rows = rows(x, width, op);
+        f32(op, "weight", w, width);
         f32(op, "x", x, rows * width);
         f32(op, "rstd", rstd, rows);
         Gla.check("gla_rms_norm_fwd", GlaH.gla_rms_norm_fwd(ctx(), rows, width, ptr(x), ptr(w), eps, ptr(y),
@@ -304,6 +305,7 @@ public final class NativeOps implements Ops, AutoCloseable {
                                 Tensor dw) {
         String op = "rmsNormBackward";
         long width = w.elementCount(), rows = rows(x, width, op);
+        f32(op, "weight", w, width);
         for (Tensor t : new Tensor[]{dy, x, dx}) {
             f32(op, "dy, x, dx", t, rows * width);
         }
@@ -317,6 +319,7 @@ public final class NativeOps implements Ops, AutoCloseable {
     public void gatedRmsNorm(Tensor x, Tensor z, Tensor w, float eps, Tensor y, Tensor rstd) {
         String op = "gatedRmsNorm";
         long width = w.elementCount(), rows = rows(x, width, op);
+        f32(op, "weight", w, width);
         f32(op, "rstd", rstd, rows);
         Gla.check("gla_gated_rms_norm_fwd", GlaH.gla_gated_rms_norm_fwd(ctx(), rows, width, ptr(x), ptr(z),
                 pair(op, "x", x, rows * width, "z", z, rows * width), ptr(w), eps, ptr(y), act(op, "y", y, rows * width),
@@ -328,6 +331,7 @@ public final class NativeOps implements Ops, AutoCloseable {
                                      Tensor dw) {
         String op = "gatedRmsNormBackward";
         long width = w.elementCount(), rows = rows(x, width, op), n = rows * width;
+        f32(op, "weight", w, width);
         f32(op, "dy", dy, n);
         f32(op, "rstd", rstd, rows);
         f32(op, "dw", dw, width);
