@@ -73,8 +73,9 @@ public final class GlaModel {
 
     /** Buffers for batches of batch × seqLen tokens, in the backend's memory (close them when done). */
     public Activations newActivations(int batch, int seqLen) {
-        // single-token steps on the fused decoding products keep fp32 activations, which is what those take
-        DType type = seqLen == 1 && fusedSteps(batch) ? DType.F32 : ops.activationType();
+        // single-token steps keep fp32 activations: the fused decoding products take them, and a step's logits are
+        // read back on the host every step, where bf16 would cost a conversion and save no memory worth having
+        DType type = seqLen == 1 ? DType.F32 : ops.activationType();
         return new Activations(config, ops, batch, seqLen, type);
     }
 
