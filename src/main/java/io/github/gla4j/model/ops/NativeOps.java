@@ -291,6 +291,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void rmsNorm(Tensor x, Tensor w, float eps, Tensor y, Tensor rstd) {
+        forgetCasts();
         String op = "rmsNorm";
         long width = w.elementCount(), rows = rows(x, width, op);
         f32(op, "weight", w, width);
@@ -303,6 +304,7 @@ public final class NativeOps implements Ops, AutoCloseable {
     @Override
     public void rmsNormBackward(Tensor dy, Tensor x, Tensor w, Tensor rstd, Tensor dx, boolean accumulate,
                                 Tensor dw) {
+        forgetCasts();
         String op = "rmsNormBackward";
         long width = w.elementCount(), rows = rows(x, width, op);
         f32(op, "weight", w, width);
@@ -317,6 +319,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void gatedRmsNorm(Tensor x, Tensor z, Tensor w, float eps, Tensor y, Tensor rstd) {
+        forgetCasts();
         String op = "gatedRmsNorm";
         long width = w.elementCount(), rows = rows(x, width, op);
         f32(op, "weight", w, width);
@@ -329,6 +332,7 @@ public final class NativeOps implements Ops, AutoCloseable {
     @Override
     public void gatedRmsNormBackward(Tensor dy, Tensor x, Tensor z, Tensor w, Tensor rstd, Tensor dx, Tensor dz,
                                      Tensor dw) {
+        forgetCasts();
         String op = "gatedRmsNormBackward";
         long width = w.elementCount(), rows = rows(x, width, op), n = rows * width;
         f32(op, "weight", w, width);
@@ -342,6 +346,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void swiGlu(Tensor a, Tensor b, Tensor y) {
+        forgetCasts();
         long n = a.elementCount();
         Gla.check("gla_swiglu_fwd", GlaH.gla_swiglu_fwd(ctx(), n, ptr(a), ptr(b), pair("swiGlu", "a", a, n, "b", b, n),
                 ptr(y), act("swiGlu", "y", y, n)));
@@ -349,6 +354,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void swiGluBackward(Tensor dy, Tensor a, Tensor b, Tensor da, Tensor db) {
+        forgetCasts();
         String op = "swiGluBackward";
         long n = a.elementCount();
         f32(op, "dy", dy, n);
@@ -367,6 +373,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void logSigmoidGateBackward(Tensor dg, Tensor z, float normalizer, float clampMin, Tensor dz) {
+        forgetCasts();
         String op = "logSigmoidGateBackward";
         long n = z.elementCount();
         f32(op, "dg", dg, n);
@@ -376,6 +383,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void repeatHeads(Tensor in, int kvHeads, int groups, int headDim, Tensor out) {
+        forgetCasts();
         String op = "repeatHeads";
         long rows = in.elementCount() / ((long) kvHeads * headDim), n = rows * kvHeads * headDim;
         Gla.check("gla_repeat_heads_fwd", GlaH.gla_repeat_heads_fwd(ctx(), rows, kvHeads, groups, headDim, ptr(in),
@@ -384,11 +392,11 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public void repeatHeadsBackward(Tensor dout, int kvHeads, int groups, int headDim, Tensor din) {
+        forgetCasts();
         String op = "repeatHeadsBackward";
         long rows = din.elementCount() / ((long) kvHeads * headDim), n = rows * kvHeads * headDim;
         f32(op, "din", din, n);
         f32(op, "dout", dout, n * groups);
-        forgetCasts();
         Gla.check("gla_repeat_heads_bwd", GlaH.gla_repeat_heads_bwd(ctx(), rows, kvHeads, groups, headDim,
                 ptr(dout), ptr(din)));
     }
@@ -415,6 +423,7 @@ public final class NativeOps implements Ops, AutoCloseable {
 
     @Override
     public double crossEntropy(Tensor logits, int[] targets, float gradScale, Tensor dlogits) {
+        forgetCasts();
         long vocab = width(logits), rows = rows(logits);
         CrossEntropy.checkTargets("CrossEntropy.forward", targets, rows, vocab);
         int dtype = dlogits == null ? act("crossEntropy", "logits", logits, rows * vocab)
@@ -469,9 +478,8 @@ public final class NativeOps implements Ops, AutoCloseable {
         return context.handle();
     }
 
-    /** Rows of x given the width (x's element count must be a multiple of it); forgets the gemm operand copies. */
-    private long rows(Tensor x, long width, String op) {
-        forgetCasts();
+    /** Rows of x given the width (x's element count must be a multiple of it). */
+    private static long rows(Tensor x, long width, String op) {
         if (width == 0 || x.elementCount() % width != 0) {
             throw new IllegalArgumentException("NativeOps." + op + ": " + x + " is not rows of the weight's width "
                     + width);
@@ -487,9 +495,8 @@ public final class NativeOps implements Ops, AutoCloseable {
         }
     }
 
-    /** The dtype code of activation t (F32 or BF16) after checking that it has n elements; forgets operand copies. */
-    private int act(String op, String name, Tensor t, long n) {
-        forgetCasts();
+    /** The dtype code of activation t (F32 or BF16) after checking that it has n elements. */
+    private static int act(String op, String name, Tensor t, long n) {
         if ((t.dtype() != DType.F32 && t.dtype() != DType.BF16) || t.elementCount() != n) {
             throw new IllegalArgumentException("NativeOps." + op + ": " + name + " must be fp32 or bf16 with " + n
                     + " elements, got " + t);
@@ -498,7 +505,7 @@ public final class NativeOps implements Ops, AutoCloseable {
     }
 
     /** The dtype code of two activations the native op takes in one type (x and z, a and b, in and out). */
-    private int pair(String op, String nameA, Tensor a, long na, String nameB, Tensor b, long nb) {
+    private static int pair(String op, String nameA, Tensor a, long na, String nameB, Tensor b, long nb) {
         int code = act(op, nameA, a, na);
         if (act(op, nameB, b, nb) != code) {
             throw new IllegalArgumentException("NativeOps." + op + ": " + nameA + " and " + nameB
