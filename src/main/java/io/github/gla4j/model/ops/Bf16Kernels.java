@@ -1,8 +1,9 @@
 /*
- * Bf16Kernels.java — GlaKernels that run the GLA ops of another NativeKernels on bf16 copies of q, k, v and dout
- * and write fp32 results: the mixed-precision path of NativeOps (Precision.BF16). Gates, states and their gradients
- * are fp32 in the kernels already and pass through untouched. Outputs are computed in bf16 buffers, then widened
- * into the caller's fp32 tensors. The decoding step runs in fp32 (see decodeStep).
+ * Bf16Kernels.java — GlaKernels that run the GLA ops of another NativeKernels in bf16: the mixed-precision path of
+ * NativeOps (Precision.BF16). bf16 q, k, v, dout and outputs (the layer code's activations) pass straight through;
+ * an fp32 input is converted into a scratch buffer and an fp32 output computed in one, then widened. Gates, states
+ * and their gradients are fp32 in the kernels already and pass through untouched. The decoding step runs on its
+ * inputs as they are (see decodeStep).
  */
 package io.github.gla4j.model.ops;
 
