@@ -344,12 +344,6 @@ static void test_rows(void) {
 
 /* ---- bf16 activations ---- */
 
-static uint16_t* bf16_of(const float* x, int64_t n) {
-    uint16_t* b = test_malloc((size_t)n * 2);
-    for (int64_t i = 0; i < n; i++) b[i] = test_f32_to_bf16(x[i]);
-    return b;
-}
-
 static float* widened(const uint16_t* b, int64_t n) {
     float* x = test_malloc((size_t)n * 4);
     for (int64_t i = 0; i < n; i++) x[i] = test_bf16_to_f32(b[i]);
@@ -380,7 +374,7 @@ static void test_bf16_activations(void) {
     const int64_t rows = 37, w = 203, n = rows * w, kv = 3, groups = 2, hd = 7;
     float *x = test_randn(&rng, n, 1.0), *z = test_randn(&rng, n, 2.0), *wt = test_randn(&rng, w, 1.0);
     float *dy = test_randn(&rng, n, 1.0), *bias = test_randn(&rng, w, 1.0);
-    uint16_t *xb = bf16_of(x, n), *zb = bf16_of(z, n);
+    uint16_t *xb = test_bf16_of(x, n), *zb = test_bf16_of(z, n);
     float *xw = widened(xb, n), *zw = widened(zb, n);
     float *y = nans(n), *rstd = nans(rows), *rstd_b = nans(rows), *dx = nans(n), *dz = nans(n), *dx_b = nans(n),
           *dz_b = nans(n);

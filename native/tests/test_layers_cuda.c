@@ -572,12 +572,6 @@ static void test_graphs(void) {
 
 /* ---- bf16 activations: the same ops with bf16 tensors ---- */
 
-static uint16_t* bf16_of(const float* x, int64_t n) {
-    uint16_t* b = test_malloc((size_t)n * 2);
-    for (int64_t i = 0; i < n; i++) b[i] = test_f32_to_bf16(x[i]);
-    return b;
-}
-
 /* Compares n bf16 values of device memory with the cpu's, as fp32. */
 static void compare_bf16(const char* what, const void* dev, const uint16_t* want, int64_t n) {
     uint16_t* got = (uint16_t*)down(dev, n * 2);
@@ -596,7 +590,7 @@ static void test_bf16_activations(void) {
             const int64_t rows = rows_list[ri], w = 203, n = rows * w, kv = 3, groups = 2, hd = 7;
             float *x = test_randn(&rng, n, 1.0), *z = test_randn(&rng, n, 2.0), *wt = test_randn(&rng, w, 1.0);
             float *dy = test_randn(&rng, n, 1.0), *bias = test_randn(&rng, w, 1.0);
-            uint16_t *xb = bf16_of(x, n), *zb = bf16_of(z, n), *yb = test_malloc((size_t)n * 2);
+            uint16_t *xb = test_bf16_of(x, n), *zb = test_bf16_of(z, n), *yb = test_malloc((size_t)n * 2);
             float *rstd = test_malloc((size_t)rows * 4), *dx = test_malloc((size_t)n * 4);
             float *dz = test_malloc((size_t)n * 4), *dw = test_randn(&rng, w, 1.0);
             uint16_t *gxb = (uint16_t*)up(xb, (n + 1) * 2), *gzb = (uint16_t*)up(zb, (n + 1) * 2);

@@ -60,6 +60,12 @@ uint16_t test_f32_to_bf16(float f) {
     return (uint16_t)(u >> 16);
 }
 
+uint16_t* test_bf16_of(const float* x, int64_t n) {
+    uint16_t* b = test_malloc((size_t)n * 2);
+    for (int64_t i = 0; i < n; i++) b[i] = test_f32_to_bf16(x[i]);
+    return b;
+}
+
 float test_bf16_to_f32(uint16_t b) {
     uint32_t u = (uint32_t)b << 16;
     float f;

@@ -56,6 +56,8 @@ float* test_randn(test_rng* r, int64_t n, double scale);
 
 uint16_t test_f32_to_bf16(float f); /* round to nearest even */
 float test_bf16_to_f32(uint16_t b);
+/* A new array of x's n values rounded to bf16 (free it). */
+uint16_t* test_bf16_of(const float* x, int64_t n);
 
 /* Fills n floats with NaN. */
 void poison_f32(float* x, size_t n);
