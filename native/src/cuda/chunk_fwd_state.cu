@@ -1,13 +1,15 @@
 /*
  * chunk_fwd_state.cu — the chunk states of the materializing forward and of the backward's recomputation
- * (paper §4.2 "materialize with recomputation"): one block per (sequence, head, BV value columns) walks the
- * sequence's chunks with its BK x BV slice of the state in registers (fp32) and writes, for every chunk,
+ * (paper §4.2 "materialize with recomputation"): one block per (sequence, head, BV value columns, key slice) walks
+ * the sequence's chunks with its key_slice x BV slice of the state in registers (fp32) and writes, for every chunk,
  *   forward:  the state entering the chunk,                      then  h <- e^{G_L} h + (k e^{G_L-G})^T v
  *   reverse:  the gradient of the state leaving the chunk,       then  dh <- e^{G_L} dh + scale (q e^{G})^T do
  * (chunks in reverse order), as the op dtype; the last value is the final state (ht, or dh0 in reverse).
  * Tensor cores (bf16 or 3xTF32) with fp32 accumulation; x is rescaled once per chunk in shared memory
  * (chunk_common.cuh); the next chunk's rows are copied by cp.async while one computes, the one after it is
  * requested from L2. On the H200 (B16 T2048 H16 K=V=128 bf16, gated) 0.52 ms, was 0.88 with synchronous loads.
+ * The rows of a state (key channels) evolve independently — each has its own decay and its own k (q) column — so
+ * when sequences and heads are too few to fill the GPU the keys are split over blocks (StateParams.key_slice).
  * Validated by the kernel lab (native/bench/cuda) through the ops that use it.
  */
 #include "chunk_common.cuh"
@@ -43,15 +45,17 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
     const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
     const ChunkMisc<T, BK> mi(smem + L::off_misc);
 
-    const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z;
-    const int H = p.H, K = p.K, V = p.V;
-    const int64_t KV = (int64_t)K * V, rk = (int64_t)H * K, rv = (int64_t)H * V;
+    const int H = p.H, K = p.K, V = p.V, value_tiles = (V + BV - 1) / BV;
+    const int v0 = blockIdx.x % value_tiles * BV, k0 = blockIdx.x / value_tiles * p.key_slice, h = blockIdx.y,
+              n = blockIdx.z;
+    const int Kb = min(p.key_slice, K - k0); // this block's keys: k0 .. k0 + Kb - 1
+    const int64_t KV = (int64_t)K * V, rk = (int64_t)H * K, rv = (int64_t)H * V, row0 = (int64_t)k0 * V;
     const T* x = static_cast<const T*>(p.x);
     const T* y = static_cast<const T*>(p.y);
     T* states = static_cast<T*>(p.states);
 
     ST st;
-    st.load(p.init ? p.init + ((int64_t)n * H + h) * KV + v0 : nullptr, V, K, V - v0);
+    st.load(p.init ? p.init + ((int64_t)n * H + h) * KV + row0 + v0 : nullptr, V, Kb, V - v0);
     int64_t bos, eos;
     p.seqs.seq(n, bos, eos);
     const int c0 = p.seqs.first_chunk(n);
@@ -61,11 +65,11 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
         if (idx < nch) {
             const int64_t start = chunk_start(idx);
             const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
-            const T* xb = x + (start * H + h) * K;
+            const T* xb = x + (start * H + h) * K + k0;
             const T* yb = y + (start * H + h) * V + v0;
-            load_tile_async<T, kChunk, BK>(x_b(idx), C::LQ, xb, rk, nrows, K, vec_ok<T>(xb, rk));
+            load_tile_async<T, kChunk, BK>(x_b(idx), C::LQ, xb, rk, nrows, Kb, vec_ok<T>(xb, rk));
             load_tile_async<T, kChunk, BV>(y_b(idx), L::LV, yb, rv, nrows, V - v0, vec_ok<T>(yb, rv));
-            if constexpr (GATED) load_gate_async<BK>(G_s, C::LG, p.g, start, nrows, H, h, K, p.head_gate);
+            if constexpr (GATED) load_gate_async<BK>(G_s, C::LG, p.g, start, nrows, H, h, K, p.head_gate, k0, Kb);
         }
         cp_async_commit();
     };
@@ -74,7 +78,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
     for (int idx = 0; idx < nch; idx++) {
         const int64_t start = chunk_start(idx);
         { // the state entering this chunk (forward) or the gradient leaving it (reverse), as pairs of columns
-            T* dst = states + ((int64_t)(c0 + (REV ? nch - 1 - idx : idx)) * H + h) * KV + v0;
+            T* dst = states + ((int64_t)(c0 + (REV ? nch - 1 - idx : idx)) * H + h) * KV + row0 + v0;
 #pragma unroll
             for (int m = 0; m < ST::MT; m++)
 #pragma unroll
@@ -82,7 +86,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
 #pragma unroll
                     for (int hr = 0; hr < 2; hr++) {
                         const int r = st.row(m) + c_row(2 * hr), c = st.col(nt) + c_col(0);
-                        if (r >= K || c >= V - v0) continue;
+                        if (r >= Kb || c >= V - v0) continue;
                         if (pair) {
                             store_pair(dst + r * (int64_t)V + c, st.s[m][nt].x[2 * hr], st.s[m][nt].x[2 * hr + 1]);
                         } else {
@@ -95,7 +99,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
         __syncthreads(); // this chunk's rows and gate are visible; every warp is done with the previous chunk
         if (idx + 2 < nch) {
             const int64_t next = chunk_start(idx + 2);
-            prefetch_rows<T>(x, nullptr, y, p.g, next, eos, H, h, K, V, v0, BV, p.head_gate);
+            prefetch_rows<T>(x, nullptr, y, p.g, next, eos, H, h, K, V, v0, BV, p.head_gate, k0, Kb);
         }
         if constexpr (GATED) {
             mi.gate_sums(G_s);
@@ -109,7 +113,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
         issue(idx + 1);
         st.template update<REV>(x_b(idx), vec, y_b(idx), true);
     }
-    if (p.final_state) st.store(p.final_state + ((int64_t)n * H + h) * KV + v0, V, K, V - v0);
+    if (p.final_state) st.store(p.final_state + ((int64_t)n * H + h) * KV + row0 + v0, V, Kb, V - v0);
 }
 
 template <class T, int BK, bool GATED, bool REV>
@@ -121,13 +125,14 @@ static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
     cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
     if (err != cudaSuccess) return err;
     if (p.seqs.N == 0) return cudaSuccess;
-    kernel<<<dim3((p.V + BV - 1) / BV, p.H, p.seqs.N), kThreads, L::bytes, stream>>>(p);
+    const int key_slices = (p.K + p.key_slice - 1) / p.key_slice;
+    kernel<<<dim3((p.V + BV - 1) / BV * key_slices, p.H, p.seqs.N), kThreads, L::bytes, stream>>>(p);
     return cudaGetLastError();
 }
 
 template <class T, bool GATED, bool REV>
 static cudaError_t launch_state_bk(const StateParams& p, cudaStream_t stream) {
-    switch (key_tile(p.K)) {
+    switch (key_tile(p.key_slice)) {
     case 64: return launch_state<T, 64, GATED, REV>(p, stream);
     case 128: return launch_state<T, 128, GATED, REV>(p, stream);
     case 256:

@@ -45,6 +45,8 @@ struct StateParams {
     float* final_state; // [N, H, K, V]: ht (forward) or dh0 (reverse), or nullptr
     Seqs seqs;
     int H, K, V;
+    int key_slice;      // keys per block (K, or fewer to split the keys over blocks: the rows of a state evolve
+                        // independently, so a block may own a slice of them)
     float xscale;       // reverse: scale
     int head_gate;
 };

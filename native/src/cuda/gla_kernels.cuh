@@ -184,15 +184,19 @@ __device__ __forceinline__ void load_gate(float* __restrict__ G, int ld, const f
     }
 }
 
-// load_gate through cp.async (the per-head broadcast stays synchronous).
+// load_gate through cp.async (the per-head broadcast stays synchronous), of the channels k0 .. k0 + ncols - 1
+// (ncols < 0: all K).
 template <int BK>
 __device__ __forceinline__ void load_gate_async(float* __restrict__ G, int ld, const float* __restrict__ g,
-                                                int64_t start, int nrows, int H, int h, int K, bool head_gate) {
+                                                int64_t start, int nrows, int H, int h, int K, bool head_gate,
+                                                int k0 = 0, int ncols = -1) {
+    const int cols = ncols < 0 ? K : ncols;
     if (head_gate) {
-        load_gate<BK>(G, ld, g, start, nrows, H, h, K, true);
+        load_gate<BK>(G, ld, g, start, nrows, H, h, cols, true);
     } else {
-        const float* base = g + (start * H + h) * K;
-        load_tile_async<float, kChunk, BK>(G, ld, base, (int64_t)H * K, nrows, K, vec_ok<float>(base, (int64_t)H * K));
+        const float* base = g + (start * H + h) * K + k0;
+        load_tile_async<float, kChunk, BK>(G, ld, base, (int64_t)H * K, nrows, cols,
+                                           vec_ok<float>(base, (int64_t)H * K));
     }
 }
 
@@ -202,7 +206,8 @@ __device__ __forceinline__ void load_gate_async(float* __restrict__ G, int ld, c
 template <class T>
 __device__ __forceinline__ void prefetch_rows(const T* a, const T* b, const T* y, const float* g, int64_t start,
                                               int64_t eos, int H, int h, int K, int V, int v0, int BV,
-                                              bool head_gate) {
+                                              bool head_gate, int k0 = 0, int ncols = -1) {
+    const int cols = ncols < 0 ? K : ncols; // the key channels k0 .. k0 + cols - 1 of a, b and g
     const int rows = (int)(eos - start < kChunk ? eos - start : kChunk);
     const int r = threadIdx.x & 63, part = threadIdx.x >> 6; // 4 streams x 64 rows
     if (r >= rows) return;
@@ -210,13 +215,13 @@ __device__ __forceinline__ void prefetch_rows(const T* a, const T* b, const T* y
     const void* base = nullptr;
     int bytes = 0;
     switch (part) {
-    case 0: base = a ? a + (tok * H + h) * K : nullptr, bytes = K * (int)sizeof(T); break;
-    case 1: base = b ? b + (tok * H + h) * K : nullptr, bytes = K * (int)sizeof(T); break;
+    case 0: base = a ? a + (tok * H + h) * K + k0 : nullptr, bytes = cols * (int)sizeof(T); break;
+    case 1: base = b ? b + (tok * H + h) * K + k0 : nullptr, bytes = cols * (int)sizeof(T); break;
     case 2: base = y + (tok * H + h) * V + v0, bytes = min(BV, V - v0) * (int)sizeof(T); break;
     default:
         if (g) {
-            base = head_gate ? (const void*)(g + tok * H + h) : (const void*)(g + (tok * H + h) * K);
-            bytes = head_gate ? 4 : K * 4;
+            base = head_gate ? (const void*)(g + tok * H + h) : (const void*)(g + (tok * H + h) * K + k0);
+            bytes = head_gate ? 4 : cols * 4;
         }
     }
     if (!base) return;

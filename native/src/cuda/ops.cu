@@ -90,6 +90,14 @@ int sm_count(const gla_context* ctx) {
     return sms;
 }
 
+// Keys per block of the state pass: all of them, or 64 when blocks of whole states would be fewer than the SMs
+// (long sequences with few heads: each block walks every chunk of its sequence, so blocks are the parallelism).
+int state_key_slice(const gla_context* ctx, const Problem& p) {
+    const int bv = state_bv(key_tile(p.K));
+    const int64_t blocks = p.N * p.H * ((p.V + bv - 1) / bv);
+    return p.K > 64 && blocks < (int64_t)sm_count(ctx) ? 64 : (int)p.K;
+}
+
 Path fwd_path(const gla_context* ctx, const Problem& p, int32_t algorithm) {
     if (!chunk_supported(p.K, p.dtype)) return Path::Recurrent;
     if (algorithm == GLA_ALGORITHM_MATERIALIZE) return Path::ChunkMat;
@@ -364,6 +372,7 @@ gla_status gla_cuda_chunk_fwd(gla_context* context, const gla_dims* dims, const 
     st.states = l.chunk.states, st.final_state = a->ht;
     st.seqs = seqs;
     st.H = f.H, st.K = f.K, st.V = f.V;
+    st.key_slice = state_key_slice(context, p);
     st.xscale = 1.f;
     st.head_gate = f.head_gate;
     LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
@@ -395,6 +404,7 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     st.states = l.chunk.states, st.final_state = nullptr;
     st.seqs = seqs;
     st.H = H, st.K = K, st.V = V;
+    st.key_slice = state_key_slice(context, p);
     st.xscale = 1.f;
     st.head_gate = head_gate;
     LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
