@@ -4,7 +4,7 @@ decoding speed of fla's GLA with its recurrent cache. fla must be importable (a 
 part of gla4j). Every number is measured here, in the same device run as gla4j's own `gla bench`.
 
 usage: python3 model_peers.py [--sizes 340M 1.3B] [--batch 8] [--seq-len 2048] [--steps 10] [--out peers.json]
-       [--skip-llama] [--skip-decode]"""
+       [--peers gla llama] [--skip-decode]     (--peers: which peers, in that order)"""
 import argparse, json, sys, time
 import torch
 
@@ -80,7 +80,7 @@ def main():
     ap.add_argument("--seq-len", type=int, default=2048)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--out", default="model_peers.json")
-    ap.add_argument("--skip-llama", action="store_true")
+    ap.add_argument("--peers", nargs="*", default=["gla", "llama"], choices=["gla", "llama"])
     ap.add_argument("--skip-decode", action="store_true")
     a = ap.parse_args()
     rows = []
@@ -91,28 +91,33 @@ def main():
         with open(a.out, "w") as f:
             json.dump(rows, f, indent=1)
 
-    for size in a.sizes:
-        try:
-            m = gla_model(size)
-            intermediate = m.config.intermediate_size or m.model.layers[0].mlp.gate_proj.out_features
-            record(dict(peer="fla GLA", size=size, mode="train bf16", batch=a.batch, seq_len=a.seq_len,
-                        **train_throughput(m, a.batch, a.seq_len, a.steps)))
-            del m
-            torch.cuda.empty_cache()
-            if not a.skip_decode and size == "340M":
-                for b in (1, 64):
-                    record(dict(peer="fla GLA", size=size, mode="decode bf16", batch=b, prompt_len=512,
-                                **decode_speed(gla_model(size), b, 512, 128)))
-                    torch.cuda.empty_cache()
-            if not a.skip_llama:
-                m = llama_model(size, intermediate)
-                record(dict(peer="Llama (transformers, SDPA)", size=size, mode="train bf16", batch=a.batch,
-                            seq_len=a.seq_len, **train_throughput(m, a.batch, a.seq_len, a.steps)))
-                del m
+    def fla_gla(size):
+        m = gla_model(size)
+        record(dict(peer="fla GLA", size=size, mode="train bf16", batch=a.batch, seq_len=a.seq_len,
+                    **train_throughput(m, a.batch, a.seq_len, a.steps)))
+        del m
+        torch.cuda.empty_cache()
+        if not a.skip_decode and size == "340M":
+            for b in (1, 64):
+                record(dict(peer="fla GLA", size=size, mode="decode bf16", batch=b, prompt_len=512,
+                            **decode_speed(gla_model(size), b, 512, 128)))
                 torch.cuda.empty_cache()
-        except Exception as e:  # one failing peer must not hide the others
-            print(f"{size}: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
-            torch.cuda.empty_cache()
+
+    def llama(size):
+        hidden = SIZES[size]["hidden_size"]  # the Llama gets the GLA's MLP width (GUIDE §3): 2/3 of 4x, to 256s
+        intermediate = -(-int(hidden * 4 * 2 / 3) // 256) * 256
+        record(dict(peer="Llama (transformers, SDPA)", size=size, mode="train bf16", batch=a.batch,
+                    seq_len=a.seq_len, **train_throughput(llama_model(size, intermediate), a.batch, a.seq_len,
+                                                          a.steps)))
+        torch.cuda.empty_cache()
+
+    for size in a.sizes:
+        for peer in a.peers:
+            try:
+                (fla_gla if peer == "gla" else llama)(size)
+            except Exception as e:  # one failing peer must not hide the others
+                print(f"{peer} {size}: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+                torch.cuda.empty_cache()
 
 
 if __name__ == "__main__":
