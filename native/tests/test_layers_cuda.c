@@ -141,9 +141,11 @@ static void test_gemm(void) {
 /* ---- norms, elementwise, rows ---- */
 
 static void test_norms(void) {
-    static const int64_t rows_list[] = {1, 3, 37, 3000}, widths[] = {1, 5, 17, 1000};
+    /* widths: odd ones (one element per lane), multiples of 4 (vector loads), the models' 256 and 2048, and 4000
+     * (wider than the backward's shared weight-gradient sums: the separate column sums) */
+    static const int64_t rows_list[] = {1, 3, 37, 3000}, widths[] = {1, 5, 17, 256, 1000, 2048, 4000};
     for (int ri = 0; ri < 4; ri++)
-        for (int wi = 0; wi < 4; wi++)
+        for (int wi = 0; wi < 7; wi++)
             for (int gated = 0; gated < 2; gated++) {
                 const int64_t rows = rows_list[ri], w = widths[wi], n = rows * w;
                 if (n > 1000000) continue;
@@ -238,9 +240,11 @@ static void test_elementwise(void) {
 }
 
 static void test_rows(void) {
-    static const int64_t rows_list[] = {1, 3, 37, 3000}, widths[] = {1, 5, 17, 1000};
+    /* widths: odd ones (one element per lane), multiples of 4 (vector loads), the models' 256 and 2048, and 4000
+     * (wider than the backward's shared weight-gradient sums: the separate column sums) */
+    static const int64_t rows_list[] = {1, 3, 37, 3000}, widths[] = {1, 5, 17, 256, 1000, 2048, 4000};
     for (int ri = 0; ri < 4; ri++)
-        for (int wi = 0; wi < 4; wi++) {
+        for (int wi = 0; wi < 7; wi++) {
             const int64_t rows = rows_list[ri], hd = widths[wi], kv = 3, groups = 2, n_in = rows * kv * hd;
             if (n_in > 2000000) continue;
             float *in = test_randn(&rng, n_in, 1.0), *out = test_malloc((size_t)(n_in * groups) * 4), *din = test_malloc((size_t)n_in * 4);
@@ -584,10 +588,11 @@ static void compare_bf16(const char* what, const void* dev, const uint16_t* want
 }
 
 static void test_bf16_activations(void) {
-    static const int64_t rows_list[] = {1, 37, 3000};
-    for (int ri = 0; ri < 3; ri++)
+    static const int64_t rows_list[] = {1, 37, 3000}, widths[] = {203, 256};
+    for (int ri = 0; ri < 6; ri++)
         for (int offset = 0; offset < 2; offset++) { /* offset 1: bf16 pointers 2-byte aligned (scalar loops) */
-            const int64_t rows = rows_list[ri], w = 203, n = rows * w, kv = 3, groups = 2, hd = 7;
+            /* width 256 with offset 0: the norms' vector loads */
+            const int64_t rows = rows_list[ri / 2], w = widths[ri % 2], n = rows * w, kv = 3, groups = 2, hd = 7;
             float *x = test_randn(&rng, n, 1.0), *z = test_randn(&rng, n, 2.0), *wt = test_randn(&rng, w, 1.0);
             float *dy = test_randn(&rng, n, 1.0), *bias = test_randn(&rng, w, 1.0);
             uint16_t *xb = test_bf16_of(x, n), *zb = test_bf16_of(z, n), *yb = test_malloc((size_t)n * 2);
