@@ -6,7 +6,8 @@
  *                               three gate kinds, gates from weak to -50 per step; awkward T, K, V; h0/ht;
  *                               varlen with empty sequences; outputs NaN-poisoned (0xFF bytes) before each call
  *   gla_cuda_lab quick          a few small cases (for compute-sanitizer memcheck / racecheck)
- *   gla_cuda_lab profile        one call of each chunk op (B16 T2048 H16 K=V=128 bf16), for ncu
+ *   gla_cuda_lab profile [B T H K V]   one call of each chunk op (default B16 T2048 H16 K=V=128; bf16, channel
+ *                               gates), for ncu
  *   gla_cuda_lab bench [out.json]   bf16 timing grid: CUDA events around each call, median of 20 after 3
  *                               warm-ups, inputs rotated so that each timed call reads data not in L2
  *   gla_cuda_lab decode_linear [rows [out.json]]   the fused decoding products (gla_decode_linear) of the 340M
@@ -589,9 +590,9 @@ static void bench_decode_linear(int64_t rows) {
            "steps/s)\n", step_fused, 1e3 / step_fused, step_unfused, 1e3 / step_unfused);
 }
 
-// One call of each chunk op at the B16 T2048 H16 K=V=128 bf16 shape, for a profiler (ncu) to look at.
-static void profile() {
-    const int64_t B = 16, T = 2048, H = 16, K = 128, V = 128, nqk = B * T * H * K, nv = B * T * H * V;
+// One call of each chunk op at one shape (bf16, channel gates), for a profiler (ncu) to look at.
+static void profile(int64_t B, int64_t T, int64_t H, int64_t K, int64_t V) {
+    const int64_t nqk = B * T * H * K, nv = B * T * H * V;
     std::vector<Set> sets(1);
     Set& s = sets[0];
     s.q = dalloc(nqk * 2), s.k = dalloc(nqk * 2), s.v = dalloc(nv * 2), s.dout = dalloc(nv * 2);
@@ -629,7 +630,8 @@ int main(int argc, char** argv) {
                (long long)worst_rec.cases, worst_rec.e[0], worst_rec.e[1], (long long)worst_dec.cases, worst_dec.e[0],
                worst_dec.e[1]);
     } else if (mode == "profile") {
-        profile();
+        if (argc == 7) profile(atoll(argv[2]), atoll(argv[3]), atoll(argv[4]), atoll(argv[5]), atoll(argv[6]));
+        else profile(16, 2048, 16, 128, 128);
     } else if (mode == "bench") {
         if (argc > 2) {
             g_json = fopen(argv[2], "w");
@@ -656,7 +658,7 @@ int main(int argc, char** argv) {
             fclose(g_json);
         }
     } else {
-        CHECK(0, "usage: gla_cuda_lab check|quick|profile|bench [out.json]|decode_linear [rows [out.json]] (got '%s')",
+        CHECK(0, "usage: gla_cuda_lab check|quick|profile [B T H K V]|bench [out.json]|decode_linear [rows [out.json]] (got '%s')",
               mode.c_str());
     }
     CHECK_OK(gla_context_destroy(g_ctx));
