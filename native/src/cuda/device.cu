@@ -47,6 +47,18 @@ gla_status gla_cuda_context_init(gla_context* context) {
     if (s != GLA_OK) return s;
     s = gla_cuda_error("gla_context_create", cudaFree(nullptr), "cudaFree(NULL) (runtime initialization)");
     if (s != GLA_OK) return s;
+    /* The ops' scratch (workspaces, partial sums, gemm staging) is stream-ordered memory from the device's default
+     * pool. By default the pool hands freed memory back to the driver at every synchronization, and the next
+     * cudaMallocAsync maps it again (hundreds of µs for large scratch): keep it; gla_malloc trims the pool when it
+     * runs out of memory. */
+    cudaMemPool_t pool;
+    s = gla_cuda_error("gla_context_create", cudaDeviceGetDefaultMemPool(&pool, context->device),
+                       "cudaDeviceGetDefaultMemPool");
+    if (s != GLA_OK) return s;
+    uint64_t keep = UINT64_MAX;
+    s = gla_cuda_error("gla_context_create", cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep),
+                       "cudaMemPoolSetAttribute (release threshold)");
+    if (s != GLA_OK) return s;
     context->cuda = new (std::nothrow) gla_cuda_state();
     if (context->cuda == nullptr)
         return gla_error(GLA_ERROR_OUT_OF_MEMORY, "gla_context_create: cannot allocate the cuda context state");
@@ -85,7 +97,15 @@ gla_status gla_cuda_malloc(gla_context* context, int64_t bytes, void** ptr) {
     static const char fn[] = "gla_malloc";
     gla_status s = gla_cuda_set_device(fn, context);
     if (s != GLA_OK) return s;
-    return gla_cuda_error(fn, cudaMalloc(ptr, (size_t)bytes), "cudaMalloc");
+    cudaError_t e = cudaMalloc(ptr, (size_t)bytes);
+    if (e == cudaErrorMemoryAllocation) { /* the ops' pooled scratch may hold the memory: hand it back, retry */
+        (void)cudaGetLastError();
+        cudaMemPool_t pool;
+        if (cudaDeviceGetDefaultMemPool(&pool, context->device) == cudaSuccess &&
+            cudaDeviceSynchronize() == cudaSuccess && cudaMemPoolTrimTo(pool, 0) == cudaSuccess)
+            e = cudaMalloc(ptr, (size_t)bytes);
+    }
+    return gla_cuda_error(fn, e, "cudaMalloc");
 }
 
 gla_status gla_cuda_free(gla_context* context, void* ptr) {
