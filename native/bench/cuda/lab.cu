@@ -13,7 +13,8 @@
  *   gla_cuda_lab decode_linear [rows [out.json]]   the fused decoding products (gla_decode_linear) of the 340M
  *                               model against the layer ops they replace (norm, bf16 cast, cuBLAS products, bias,
  *                               gate, residual add) and the cuBLAS products alone: µs per call and weight GB/s of a
- *                               stream of 48 calls (median of 7), at 1 row (or `rows`)
+ *                               stream of 48 calls (median of 7), at 1 row (or `rows`); then a whole decoding
+ *                               step (24 layers + head, the GLA step included) recorded as one graph and replayed
  * Metric (GUIDE §5): relative RMS error, <= 1e-5 with fp32 inputs and <= 5e-3 with bf16 inputs (every output,
  * fp32 ones included), no NaN/inf.
  */
@@ -28,6 +29,7 @@ extern "C" {
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <chrono>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -569,8 +571,116 @@ static std::pair<double, double> bench_linear_case(const LinearCase& c, int64_t 
     return {t_fused, t_unfused};
 }
 
+// A whole 340M decoding step as GlaBlock.step and GlaModel.stepEmbedded run it (24 layers of the five products
+// and the GLA step, then the head; own weights per layer, fp32 activations, bf16 weights), recorded as one graph
+// and replayed: the device's time per step without the host's part (embedding, logits download, sampling).
+static void bench_step_graph(int64_t rows) {
+    const int64_t L = 24, D = 1024, HK = 512, HV = 1024, F = 2816, VOCAB = 32000, H = 4, K = 128, V = 256;
+    struct Layer {
+        void *wq, *wk, *wv, *w0, *wg, *w1, *wo, *wgate, *wup, *wdown;
+        float* state;
+    };
+    std::vector<Layer> layers(L);
+    auto weights = [](int64_t out, int64_t in, uint64_t seed) {
+        void* w = dalloc((size_t)(out * in) * 2);
+        dinit(w, out * in, 1, seed);
+        return w;
+    };
+    for (int64_t l = 0; l < L; l++) {
+        Layer& y = layers[l];
+        const uint64_t s = 1000 + 20 * l;
+        y.wq = weights(HK, D, s), y.wk = weights(HK, D, s + 1), y.wv = weights(HV, D, s + 2);
+        y.w0 = weights(16, D, s + 3), y.wg = weights(HV, D, s + 4), y.w1 = weights(HK, 16, s + 5);
+        y.wo = weights(D, HV, s + 6), y.wgate = weights(F, D, s + 7), y.wup = weights(F, D, s + 8);
+        y.wdown = weights(D, F, s + 9);
+        y.state = (float*)dalloc(rows * H * K * V * 4);
+        dinit(y.state, rows * H * K * V, 0, s + 10);
+    }
+    void* head = weights(VOCAB, D, 7);
+    auto act = [&](int64_t width, uint64_t seed) {
+        float* a = (float*)dalloc(rows * width * 4);
+        dinit(a, rows * width, 0, seed);
+        return a;
+    };
+    std::vector<float*> hidden;
+    for (int64_t l = 0; l <= L; l++) hidden.push_back(act(D, 50 + l));
+    float *q = act(HK, 90), *k = act(HK, 91), *v = act(HV, 92), *gk0 = act(16, 93), *gate = act(HV, 94);
+    float *g = act(HK, 95), *o = act(HV, 96), *mid = act(D, 97), *mg = act(F, 98), *mu = act(F, 99);
+    float *bias = act(HK, 100), *nw = act(D, 101), *onw = act(V, 102), *logits = act(VOCAB, 103);
+    const gla_dims dd = test_dims(rows, 1, H, K, V, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    auto dims = [&](int64_t in, int64_t norm_width, int32_t prologue, int32_t epilogue) {
+        return gla_linear_dims{rows, in, norm_width, prologue, epilogue, GLA_DTYPE_BF16, 1e-6f, 16.0f, -INFINITY};
+    };
+    auto step = [&]() {
+        for (int64_t l = 0; l < L; l++) {
+            const Layer& y = layers[l];
+            gla_linear_dims d = dims(D, D, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE);
+            const gla_linear_output in[5] = {{y.wq, nullptr, nullptr, q, HK}, {y.wk, nullptr, nullptr, k, HK},
+                                             {y.wv, nullptr, nullptr, v, HV}, {y.w0, nullptr, nullptr, gk0, 16},
+                                             {y.wg, nullptr, nullptr, gate, HV}};
+            CHECK_OK(gla_decode_linear(g_ctx, &d, hidden[l], nullptr, nw, in, 5));
+            d = dims(16, 0, GLA_PROLOGUE_NONE, GLA_EPILOGUE_LOG_SIGMOID_GATE);
+            const gla_linear_output gk = {y.w1, bias, nullptr, g, HK};
+            CHECK_OK(gla_decode_linear(g_ctx, &d, gk0, nullptr, nullptr, &gk, 1));
+            CHECK_OK(gla_decode_step(g_ctx, &dd, q, k, v, g, y.state, o));
+            d = dims(HV, V, GLA_PROLOGUE_GATED_RMS_NORM, GLA_EPILOGUE_NONE);
+            const gla_linear_output op = {y.wo, nullptr, hidden[l], mid, D};
+            CHECK_OK(gla_decode_linear(g_ctx, &d, o, gate, onw, &op, 1));
+            d = dims(D, D, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE);
+            const gla_linear_output up[2] = {{y.wgate, nullptr, nullptr, mg, F}, {y.wup, nullptr, nullptr, mu, F}};
+            CHECK_OK(gla_decode_linear(g_ctx, &d, mid, nullptr, nw, up, 2));
+            d = dims(F, 0, GLA_PROLOGUE_SWIGLU, GLA_EPILOGUE_NONE);
+            const gla_linear_output down = {y.wdown, nullptr, mid, hidden[l + 1], D};
+            CHECK_OK(gla_decode_linear(g_ctx, &d, mg, mu, nullptr, &down, 1));
+        }
+        gla_linear_dims d = dims(D, D, GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE);
+        const gla_linear_output out = {head, nullptr, nullptr, logits, VOCAB};
+        CHECK_OK(gla_decode_linear(g_ctx, &d, hidden[L], nullptr, nw, &out, 1));
+    };
+    // a blocking stream of the context's: ordered with the legacy stream that time_stream records its events on
+    cudaStream_t stream = nullptr;
+    CHECK(cudaStreamCreate(&stream) == cudaSuccess, "cudaStreamCreate");
+    CHECK_OK(gla_synchronize(g_ctx));
+    CHECK_OK(gla_context_set_stream(g_ctx, stream));
+    gla_graph* graph = nullptr;
+    CHECK_OK(gla_graph_begin(g_ctx));
+    step();
+    CHECK_OK(gla_graph_end(g_ctx, &graph));
+    const double ms = time_stream([&](int) { CHECK_OK(gla_graph_launch(g_ctx, graph)); }, 20);
+    // one at a time, as a decoder runs it (it reads the logits before the next step): launch, wait, on host clocks
+    std::vector<float> alone;
+    for (int i = 0; i < 21; i++) {
+        const auto t0 = std::chrono::steady_clock::now();
+        CHECK_OK(gla_graph_launch(g_ctx, graph));
+        CHECK_OK(gla_synchronize(g_ctx));
+        const std::chrono::duration<float, std::milli> took = std::chrono::steady_clock::now() - t0;
+        if (i > 0) alone.push_back(took.count());
+    }
+    const double alone_ms = median(alone);
+    CHECK_OK(gla_graph_destroy(graph));
+    const double streamed = time_stream([&](int) { step(); }, 4);
+    double bytes = 2.0 * VOCAB * D;
+    bytes += 2.0 * L * (D * (2 * HK + 2 * HV + 16 + 2 * F) + 16 * HK + HV * D + F * D);
+    char shape[64];
+    snprintf(shape, sizeof shape, "M%lld 24 layers + head", (long long)rows);
+    printf("340M step as one graph, M%lld: %.3f ms (%.0f steps/s, weights at %.0f GB/s) back to back, %.3f ms one at a "
+           "time (launch + synchronize); the same ops on the stream %.3f ms\n", (long long)rows, ms, 1e3 / ms,
+           bytes / ms * 1e-6, alone_ms, streamed);
+    row("gla4j.decode_linear", shape, "step_graph", ms, bytes / kBandwidth * 1e3);
+    CHECK_OK(gla_synchronize(g_ctx));
+    CHECK_OK(gla_context_set_stream(g_ctx, nullptr));
+    cudaStreamDestroy(stream);
+    for (Layer& y : layers) {
+        for (void* p : {y.wq, y.wk, y.wv, y.w0, y.wg, y.w1, y.wo, y.wgate, y.wup, y.wdown}) dfree(p);
+        dfree(y.state);
+    }
+    dfree(head);
+    for (float* p : hidden) dfree(p);
+    for (float* p : {q, k, v, gk0, gate, g, o, mid, mg, mu, bias, nw, onw, logits}) dfree(p);
+}
+
 // Every call of one 340M layer and the head at `rows` rows, then what a decoding step's products would take:
-// 24 layers and the head, without the GLA step, the embedding and the host's part.
+// 24 layers and the head, without the GLA step, the embedding and the host's part; then the whole step as a graph.
 static void bench_decode_linear(int64_t rows) {
     const std::vector<LinearCase> layer = {
         {"attn_in", GLA_PROLOGUE_RMS_NORM, GLA_EPILOGUE_NONE, 1024, 1024, {512, 512, 1024, 16, 1024}, false, false},
@@ -588,6 +698,7 @@ static void bench_decode_linear(int64_t rows) {
     const double step_fused = 24 * fused + h.first, step_unfused = 24 * unfused + h.second;
     printf("340M step, products only (24 layers + head): fused %.3f ms (%.0f steps/s), layer ops %.3f ms (%.0f "
            "steps/s)\n", step_fused, 1e3 / step_fused, step_unfused, 1e3 / step_unfused);
+    bench_step_graph(rows);
 }
 
 // One call of each chunk op at one shape (bf16, channel gates), for a profiler (ncu) to look at.

@@ -25,6 +25,7 @@ package io.github.gla4j.generate;
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.Options;
 import io.github.gla4j.memory.Context;
+import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.DeviceTensor;
 import io.github.gla4j.memory.Graph;
 import io.github.gla4j.memory.HostTensor;
@@ -32,7 +33,6 @@ import io.github.gla4j.memory.Shape;
 import io.github.gla4j.model.Activations;
 import io.github.gla4j.model.GlaConfig;
 import io.github.gla4j.model.GlaModel;
-import io.github.gla4j.model.ModelRuntime;
 import io.github.gla4j.model.ops.NativeOps;
 
 import java.lang.foreign.Arena;
@@ -61,6 +61,9 @@ public final class Decoder implements AutoCloseable {
     private Graph graph;
     private Activations graphActs;
     private RecurrentState graphState;
+    /** Host memory for the logits of device steps (logitsRows), kept while their shape stays, and its arena. */
+    private HostTensor logitsHost;
+    private Arena logitsArena;
 
     public Decoder(GlaModel model) {
         this(model, DEFAULT_PREFILL_CHUNK);
@@ -282,13 +285,36 @@ public final class Decoder implements AutoCloseable {
         return row;
     }
 
-    /** Every row of the logits [N, vocab] (one copy from the device when they live there). */
+    /**
+     * Every row of the logits [N, vocab]: fp32 ones straight from their host memory into the rows (from the device
+     * through a host buffer kept for the next step: a step's host work leaves the device idle), others converted.
+     */
     private float[][] logitsRows(Activations a, int rows) {
         int vocab = config.vocabSize();
-        float[] all = ModelRuntime.toFloats(a.logits());
         float[][] out = new float[rows][];
+        HostTensor host = switch (a.logits()) {
+            case HostTensor h -> h;
+            case DeviceTensor d -> {
+                if (logitsHost == null || !logitsHost.shape().equals(d.shape()) || logitsHost.dtype() != d.dtype()) {
+                    closeLogitsHost();
+                    logitsArena = Arena.ofShared();
+                    logitsHost = HostTensor.allocate(logitsArena, d.dtype(), d.shape());
+                }
+                d.copyTo(logitsHost);
+                yield logitsHost;
+            }
+        };
+        if (host.dtype() != DType.F32) {
+            float[] all = host.toFloatArray();
+            for (int b = 0; b < rows; b++) {
+                out[b] = Arrays.copyOfRange(all, b * vocab, (b + 1) * vocab);
+            }
+            return out;
+        }
         for (int b = 0; b < rows; b++) {
-            out[b] = Arrays.copyOfRange(all, b * vocab, (b + 1) * vocab);
+            out[b] = new float[vocab];
+            MemorySegment.copy(host.segment(), ValueLayout.JAVA_FLOAT_UNALIGNED, (long) b * vocab * Float.BYTES,
+                    out[b], 0, vocab);
         }
         return out;
     }
@@ -327,6 +353,15 @@ public final class Decoder implements AutoCloseable {
         if (acts != null) {
             acts.close();
             acts = null;
+        }
+        closeLogitsHost();
+    }
+
+    private void closeLogitsHost() {
+        if (logitsArena != null) {
+            logitsArena.close();
+            logitsArena = null;
+            logitsHost = null;
         }
     }
 }
