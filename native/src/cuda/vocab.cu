@@ -8,9 +8,9 @@
  * embedding_bwd is deterministic without atomics: the host sorts the row indices by id (a stable counting sort:
  * rows of one id stay in row order), and one block per distinct id (x) and column tile (y) adds that id's rows in
  * order — the cpu backend's order, so both give the same bits.
- * cross_entropy: one block per row; one pass of online max / sum-of-exp per thread merged in a fixed order
- * (logsumexp), then a second pass writes dlogits. logits[target] is read before any thread writes, so dlogits may
- * be logits.
+ * cross_entropy: one block per row; one pass of online max / sum-of-exp per thread, a group of 16 bytes (8 bf16
+ * or 4 fp32 logits) at a time, merged in a fixed order (logsumexp), then a second pass writes dlogits.
+ * logits[target] is read before any thread writes, so dlogits may be logits.
  * Tested by native/tests/test_layers_cuda.c against the cpu backend.
  */
 #include "cuda_common.cuh"
@@ -88,10 +88,38 @@ __device__ inline MaxSum merge(MaxSum a, MaxSum b) {
     return {m, a.s * expf(a.m - m) + b.s * expf(b.m - m)};
 }
 
-/* logits and dlogits of T (float or __nv_bfloat16), arithmetic in fp32. */
-template <class T>
+/* Elements j .. j+G-1 of a row as fp32: one 16-byte load (VEC) or G single ones. */
+template <class T, int G, bool VEC> __device__ inline void load_group(const T* x, int64_t j, float v[G]) {
+    if constexpr (VEC) {
+        const uint4 u = *reinterpret_cast<const uint4*>(x + j);
+        const T* e = reinterpret_cast<const T*>(&u);
+#pragma unroll
+        for (int i = 0; i < G; i++) v[i] = float(e[i]);
+    } else {
+#pragma unroll
+        for (int i = 0; i < G; i++) v[i] = float(x[j + i]);
+    }
+}
+
+template <class T, int G, bool VEC> __device__ inline void store_group(T* d, int64_t j, const float v[G]) {
+    if constexpr (VEC) {
+        uint4 u;
+        T* e = reinterpret_cast<T*>(&u);
+#pragma unroll
+        for (int i = 0; i < G; i++) e[i] = T(v[i]);
+        *reinterpret_cast<uint4*>(d + j) = u;
+    } else {
+#pragma unroll
+        for (int i = 0; i < G; i++) d[j + i] = T(v[i]);
+    }
+}
+
+/* logits and dlogits of T (float or __nv_bfloat16), arithmetic in fp32. VEC: groups of G = 16 bytes (the vocab a
+ * multiple of G, rows 16-byte aligned), each thread's (max, sum) updated once per group; else one element a group. */
+template <class T, bool VEC>
 __global__ void cross_entropy_kernel(int64_t rows, int64_t vocab, const T* logits, const int32_t* targets,
                                      float grad_scale, float* losses, T* dlogits) {
+    constexpr int G = VEC ? 16 / (int)sizeof(T) : 1;
     __shared__ MaxSum shared[kRowThreads / 32];
     __shared__ float row_lse, row_target;
     for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
@@ -105,7 +133,18 @@ __global__ void cross_entropy_kernel(int64_t rows, int64_t vocab, const T* logit
             continue;
         }
         MaxSum acc = {-INFINITY, 0.0f};
-        for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) acc = merge(acc, MaxSum{float(x[j]), 1.0f});
+        for (int64_t j = (int64_t)threadIdx.x * G; j < vocab; j += (int64_t)blockDim.x * G) {
+            float v[G];
+            load_group<T, G, VEC>(x, j, v);
+            float m = v[0];
+#pragma unroll
+            for (int i = 1; i < G; i++) m = fmaxf(m, v[i]);
+            if (m == -INFINITY) continue; /* -inf logits add nothing */
+            float sum = 0.0f;
+#pragma unroll
+            for (int i = 0; i < G; i++) sum += expf(v[i] - m);
+            acc = merge(acc, MaxSum{m, sum});
+        }
         for (int o = 16; o > 0; o >>= 1) {
             const MaxSum other = {__shfl_down_sync(0xffffffffu, acc.m, o), __shfl_down_sync(0xffffffffu, acc.s, o)};
             acc = merge(acc, other);
@@ -122,10 +161,29 @@ __global__ void cross_entropy_kernel(int64_t rows, int64_t vocab, const T* logit
         __syncthreads(); /* every read of x[t] and the pass above happen before dlogits is written */
         const float lse = row_lse, target = row_target;
         if (d)
-            for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x)
-                d[j] = T(j == t ? grad_scale * (expf(target - lse) - 1.0f) : grad_scale * expf(float(x[j]) - lse));
+            for (int64_t j = (int64_t)threadIdx.x * G; j < vocab; j += (int64_t)blockDim.x * G) {
+                float v[G];
+                load_group<T, G, VEC>(x, j, v);
+#pragma unroll
+                for (int i = 0; i < G; i++)
+                    v[i] = j + i == t ? grad_scale * (expf(target - lse) - 1.0f) : grad_scale * expf(v[i] - lse);
+                store_group<T, G, VEC>(d, j, v);
+            }
         __syncthreads(); /* shared values are rewritten by the next row */
     }
+}
+
+template <class T>
+cudaError_t launch_cross_entropy(int64_t rows, int64_t vocab, const void* logits, const int32_t* targets,
+                                 float grad_scale, float* losses, void* dlogits, cudaStream_t stream) {
+    constexpr int G = 16 / (int)sizeof(T);
+    const bool vec = vocab % G == 0 && (uintptr_t)logits % 16 == 0 && (uintptr_t)dlogits % 16 == 0;
+    const T* x = static_cast<const T*>(logits);
+    T* d = static_cast<T*>(dlogits);
+    const unsigned grid = gla_cuda_grid(rows, 1);
+    if (vec) cross_entropy_kernel<T, true><<<grid, kRowThreads, 0, stream>>>(rows, vocab, x, targets, grad_scale, losses, d);
+    else cross_entropy_kernel<T, false><<<grid, kRowThreads, 0, stream>>>(rows, vocab, x, targets, grad_scale, losses, d);
+    return cudaGetLastError();
 }
 
 } // namespace
@@ -208,15 +266,10 @@ gla_status gla_cuda_cross_entropy(gla_context* context, int64_t rows, int64_t vo
     void* dev_targets = nullptr;
     if ((s = upload(fn, context, targets, (size_t)rows * sizeof(int32_t), &dev_targets)) != GLA_OK) return s;
     const int32_t* tg = static_cast<const int32_t*>(dev_targets);
-    const unsigned grid = gla_cuda_grid(rows, 1);
-    if (logits_dtype == GLA_DTYPE_BF16)
-        cross_entropy_kernel<<<grid, kRowThreads, 0, stream>>>(rows, vocab, static_cast<const __nv_bfloat16*>(logits),
-                                                               tg, grad_scale, losses,
-                                                               static_cast<__nv_bfloat16*>(dlogits));
-    else
-        cross_entropy_kernel<<<grid, kRowThreads, 0, stream>>>(rows, vocab, static_cast<const float*>(logits), tg,
-                                                               grad_scale, losses, static_cast<float*>(dlogits));
-    const cudaError_t e = cudaGetLastError();
+    const cudaError_t e =
+        logits_dtype == GLA_DTYPE_BF16
+            ? launch_cross_entropy<__nv_bfloat16>(rows, vocab, logits, tg, grad_scale, losses, dlogits, stream)
+            : launch_cross_entropy<float>(rows, vocab, logits, tg, grad_scale, losses, dlogits, stream);
     (void)cudaFreeAsync(dev_targets, stream);
     return gla_cuda_error(fn, e, "cross_entropy kernel");
 }
