@@ -4,7 +4,8 @@
  *
  * Norms: one warp per row (rows of 256..2048 in the models: the row's sum by warp shuffles, no block barriers),
  * 16-byte loads of 4 elements per lane when the width is a multiple of 4 and every pointer aligned, one element
- * per lane otherwise; the row is read twice (the sum, then the outputs: the second read hits L1/L2). The backward
+ * per lane otherwise; rows of up to 2048 such elements stay in registers between the sum and the outputs (LaneRow),
+ * wider or unaligned ones are read again. The backward
  * sums the weight gradient dn·x̂ over rows in the same launch: a block owns a fixed range of rows, its warps take
  * every kWarps-th row and add into their own row of shared memory, then the block adds its warps' rows in warp
  * order into partials[block]; column_finish adds the blocks in block order, in double, to dweight. Deterministic,
@@ -312,7 +313,7 @@ bool vec_ok(const void* p, int32_t dtype) {
     return p == nullptr || (uintptr_t)p % (dtype == GLA_DTYPE_BF16 ? 8 : 16) == 0;
 }
 
-/* Groups of 4 per lane for a row held in registers (launch_row): the least power of two N with 128·N >= width,
+/* Groups of 4 per lane for a row held in registers (LaneRow): the least power of two N with 128·N >= width,
  * up to 16 (rows of 2048); 0 when the row is wider or the loads cannot be vectors. */
 int row_groups(int64_t width, bool vec) {
     if (!vec) return 0;
