@@ -383,6 +383,11 @@ final class BenchCommand {
                 + "${DEFAULT-VALUE})")
         int newTokens;
 
+        @Option(names = "--warmup-seconds", defaultValue = "1", description = "untimed decoding steps first, at "
+                + "least 3 and for at least this long: the first ones size buffers and record the graph, the later "
+                + "ones let the JIT compile the host's part of a step (default: ${DEFAULT-VALUE})")
+        double warmupSeconds;
+
         @Option(names = "--context", arity = "0..*", paramLabel = "T", description = "also decode on to these "
                 + "context lengths and report the device memory in use at each (e.g. 1024 4096 16384)")
         int[] contexts = new int[0];
@@ -404,7 +409,9 @@ final class BenchCommand {
                 float[][] logits = decoder.prefill(prompts);
                 double prefill = (System.nanoTime() - t0) / 1e9;
                 int[] next = argmax(logits);
-                for (int i = 0; i < 3; i++) {   // untimed: the first steps size buffers and record the graph
+                int warmupSteps = 0;
+                for (long w0 = System.nanoTime(); warmupSteps < 3 || System.nanoTime() - w0 < warmupSeconds * 1e9;
+                     warmupSteps++) {
                     next = argmax(decoder.step(next));
                 }
                 long t1 = System.nanoTime();
@@ -414,16 +421,17 @@ final class BenchCommand {
                 double perStep = (System.nanoTime() - t1) / 1e9 / newTokens;
                 String steps = decoder.fusedSteps() ? "fused products" : "layer ops";
                 out.printf(Locale.ROOT, "%s on %s %s, batch %d: prefill of %d tokens %.1f ms; decoding (%s) %.3f ms "
-                                + "per step = %.0f tokens/s%n", model, runtime.device(),
+                                + "per step = %.0f tokens/s (after %d warm-up steps)%n", model, runtime.device(),
                         runtime.precision().name().toLowerCase(Locale.ROOT), batch, promptLen, prefill * 1e3, steps,
-                        perStep * 1e3, batch / perStep);
+                        perStep * 1e3, batch / perStep, warmupSteps);
                 ObjectNode r = new ObjectMapper().createObjectNode();
                 r.put("bench", "generate").put("model", model).put("parameters", params.config().parameterCount())
                         .put("device", runtime.device().toString()).put("dtype", dtype).put("batch", batch)
-                        .put("prompt_len", promptLen).put("prefill_ms", prefill * 1e3).put("decode_steps", steps)
+                        .put("prompt_len", promptLen).put("prefill_ms", prefill * 1e3).put("warmup_steps", warmupSteps)
+                        .put("decode_steps", steps)
                         .put("decode_ms_per_step", perStep * 1e3).put("tokens_per_s", batch / perStep);
                 var memory = r.putArray("memory");
-                long position = promptLen + 3L + newTokens;
+                long position = promptLen + (long) warmupSteps + newTokens;
                 for (int context : contexts) {
                     while (position < context) {
                         next = argmax(decoder.step(next));

@@ -41,20 +41,23 @@ class BenchCommandTest {
     void generateReportsDecodingSpeedAndMemoryByContext() throws IOException {
         Path json = tmp.resolve("generate.json");
         CliTest.Run r = CliTest.gla("bench", "generate", "--model", "tiny", "--device", "cpu", "--dtype", "fp32",
-                "--batch", "2", "--prompt-len", "20", "--new-tokens", "5", "--context", "40", "60",
-                "--json", json.toString());
+                "--batch", "2", "--prompt-len", "20", "--new-tokens", "5", "--warmup-seconds", "0", "--context", "40",
+                "60", "--json", json.toString());
         assertEquals(0, r.status(), r.err());
         JsonNode result = new ObjectMapper().readTree(json.toFile());
         assertTrue(result.get("tokens_per_s").asDouble() > 0);
+        assertEquals(3, result.get("warmup_steps").asInt(), "no warm-up time: the 3 steps that size and record");
         assertEquals(2, result.get("memory").size());
         assertEquals(40, result.get("memory").get(0).get("context").asInt());
         assertEquals("layer ops", result.get("decode_steps").asText(), "the Java cpu ops have no fused products");
 
         // the library's layer ops (bf16 on the cpu runs them): steps of up to 16 sequences are fused
         CliTest.Run fused = CliTest.gla("bench", "generate", "--model", "tiny", "--device", "cpu", "--dtype", "bf16",
-                "--batch", "2", "--prompt-len", "20", "--new-tokens", "5", "--json", json.toString());
+                "--batch", "2", "--prompt-len", "20", "--new-tokens", "5", "--warmup-seconds", "0.2", "--json",
+                json.toString());
         assertEquals(0, fused.status(), fused.err());
         assertTrue(fused.out().contains("decoding (fused products)"), fused.out());
+        assertTrue(new ObjectMapper().readTree(json.toFile()).get("warmup_steps").asInt() >= 3, fused.out());
         assertEquals("fused products", new ObjectMapper().readTree(json.toFile()).get("decode_steps").asText());
     }
 
