@@ -383,7 +383,7 @@ final class BenchCommand {
                 + "${DEFAULT-VALUE})")
         int newTokens;
 
-        @Option(names = "--warmup-seconds", defaultValue = "1", description = "untimed decoding steps first, at "
+        @Option(names = "--warmup-seconds", defaultValue = "2", description = "untimed decoding steps first, at "
                 + "least 3 and for at least this long: the first ones size buffers and record the graph, the later "
                 + "ones let the JIT compile the host's part of a step (default: ${DEFAULT-VALUE})")
         double warmupSeconds;
