@@ -31,6 +31,7 @@ import io.github.gla4j.memory.DeviceTensor;
 import io.github.gla4j.memory.HostTensor;
 import io.github.gla4j.memory.Shape;
 import io.github.gla4j.memory.Tensor;
+import io.github.gla4j.model.Activations;
 import io.github.gla4j.model.Checkpoint;
 import io.github.gla4j.model.GlaConfig;
 import io.github.gla4j.model.GlaModel;
@@ -280,6 +281,10 @@ final class BenchCommand {
                 + "slows the steps) and print where the time goes")
         boolean profile;
 
+        @Option(names = "--recompute", defaultValue = "products", description = "what the backward recomputes: "
+                + "products or elementwise (gla train --help; default: ${DEFAULT-VALUE})")
+        String recompute;
+
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
@@ -294,7 +299,7 @@ final class BenchCommand {
                         1e-4, 0, total);
                 ProfiledOps profiled = profile ? new ProfiledOps(runtime.ops(), runtime.kernels().context()) : null;
                 try (Trainer trainer = new Trainer(placed, profiled != null ? profiled.ops() : runtime.ops(), adamw,
-                        schedule, 1.0, 1, source)) {
+                        schedule, 1.0, 1, source, Activations.Recompute.parse(recompute))) {
                     double[] seconds = new double[steps];
                     double loss = Double.NaN;
                     for (int s = 0; s < total; s++) {
@@ -324,7 +329,8 @@ final class BenchCommand {
                     ObjectNode r = new ObjectMapper().createObjectNode();
                     r.put("bench", "train").put("model", model).put("parameters", config.parameterCount())
                             .put("device", runtime.device().toString()).put("dtype", dtype).put("batch", batch)
-                            .put("seq_len", seqLen).put("steps", steps).put("median_step_ms", median * 1e3)
+                            .put("seq_len", seqLen).put("recompute", recompute.toLowerCase(Locale.ROOT))
+                            .put("steps", steps).put("median_step_ms", median * 1e3)
                             .put("tokens_per_s", tokensPerSecond).put("mfu", mfu)
                             .put("peak_tensor_gib", gib(peak)).put("device_in_use_gib", gib(inUse))
                             .put("final_loss", loss);

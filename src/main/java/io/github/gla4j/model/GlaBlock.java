@@ -68,18 +68,51 @@ final class GlaBlock {
         int b = acts.batch, t = acts.seqLen;
         glaOp.run(layer, keys(a.q, b, t), keys(a.kHeads, b, t), values(a.vHeads, b, t), keys(r.gHeads, b, t),
                 values(a.o, b, t));
-        attentionOutput(p, acts, a, x);
-        mlpInput(p, r);
+        outputNorm(p, a, r);
+        attentionResidual(p, acts, a, x);
+        mlpNorm(p, acts, a);
+        mlpProducts(p, acts, a);
+        ops.swiGlu(mlpGate(acts, a), mlpUp(acts, a), r.act);
         ops.linear(r.act, w(p, "mlp.down_proj.weight"), null, acts.scratch);
-        ops.add(r.mid, acts.scratch, out);
+        ops.add(mid(acts, a), acts.scratch, out);
     }
 
-    /** r.y = the gated per-head norm of o, r.mid = x + o_proj(r.y). */
-    private void attentionOutput(ParameterSet p, Activations acts, Activations.Layer a, Tensor x) {
-        Activations.Recomputed r = acts.recomputed;
+    // The residual after attention and the MLP's two input products: the layer's own (Recompute.ELEMENTWISE) or
+    // the shared Recomputed ones.
+    private static Tensor mid(Activations acts, Activations.Layer a) {
+        return a.mid != null ? a.mid : acts.recomputed.mid;
+    }
+
+    private static Tensor mlpGate(Activations acts, Activations.Layer a) {
+        return a.mlpGate != null ? a.mlpGate : acts.recomputed.mlpGate;
+    }
+
+    private static Tensor mlpUp(Activations acts, Activations.Layer a) {
+        return a.mlpUp != null ? a.mlpUp : acts.recomputed.mlpUp;
+    }
+
+    /** r.y = the gated per-head norm of o. */
+    private void outputNorm(ParameterSet p, Activations.Layer a, Activations.Recomputed r) {
         ops.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps, r.y, r.outRstd);
-        ops.linear(r.y, w(p, "attn.o_proj.weight"), null, acts.scratch);
-        ops.add(x, acts.scratch, r.mid);
+    }
+
+    /** mid = x + o_proj(r.y). */
+    private void attentionResidual(ParameterSet p, Activations acts, Activations.Layer a, Tensor x) {
+        ops.linear(acts.recomputed.y, w(p, "attn.o_proj.weight"), null, acts.scratch);
+        ops.add(x, acts.scratch, mid(acts, a));
+    }
+
+    /** r.m = mlp_norm(mid). */
+    private void mlpNorm(ParameterSet p, Activations acts, Activations.Layer a) {
+        Activations.Recomputed r = acts.recomputed;
+        ops.rmsNorm(mid(acts, a), w(p, "mlp_norm.weight"), eps, r.m, r.mlpRstd);
+    }
+
+    /** mlpGate = gate_proj(r.m), mlpUp = up_proj(r.m). */
+    private void mlpProducts(ParameterSet p, Activations acts, Activations.Layer a) {
+        Tensor m = acts.recomputed.m;
+        ops.linear(m, w(p, "mlp.gate_proj.weight"), null, mlpGate(acts, a));
+        ops.linear(m, w(p, "mlp.up_proj.weight"), null, mlpUp(acts, a));
     }
 
     /** The forget gate from gk_proj.0's output: r.gkLogit, r.g, and r.gHeads repeated to H heads. */
@@ -89,14 +122,6 @@ final class GlaBlock {
         if (groups > 1) {
             ops.repeatHeads(r.g, kvHeads, groups, headK, r.gHeads);
         }
-    }
-
-    /** The MLP up to its down projection: r.m = mlp_norm(r.mid), r.mlpGate, r.mlpUp, r.act = silu(gate)·up. */
-    private void mlpInput(ParameterSet p, Activations.Recomputed r) {
-        ops.rmsNorm(r.mid, w(p, "mlp_norm.weight"), eps, r.m, r.mlpRstd);
-        ops.linear(r.m, w(p, "mlp.gate_proj.weight"), null, r.mlpGate);
-        ops.linear(r.m, w(p, "mlp.up_proj.weight"), null, r.mlpUp);
-        ops.swiGlu(r.mlpGate, r.mlpUp, r.act);
     }
 
     /**
@@ -131,13 +156,24 @@ final class GlaBlock {
                 new Output(w(p, "mlp.down_proj.weight"), null, r.mid, out));
     }
 
-    /** Recomputes what the forward of this layer wrote into acts.recomputed, bit for bit. */
+    /**
+     * Recomputes what the forward of this layer wrote into acts.recomputed, bit for bit; the products into mid and
+     * the MLP's inputs only when the layer did not keep their outputs (Recompute.PRODUCTS).
+     */
     private void recompute(ParameterSet p, Activations acts, Activations.Layer a, Tensor x) {
         Activations.Recomputed r = acts.recomputed;
+        boolean kept = a.mid != null;
         ops.rmsNorm(x, w(p, "attn_norm.weight"), eps, r.h, r.attnRstd);
         gate(p, a, r);
-        attentionOutput(p, acts, a, x);
-        mlpInput(p, r);
+        outputNorm(p, a, r);
+        if (!kept) {
+            attentionResidual(p, acts, a, x);
+        }
+        mlpNorm(p, acts, a);
+        if (!kept) {
+            mlpProducts(p, acts, a);
+        }
+        ops.swiGlu(mlpGate(acts, a), mlpUp(acts, a), r.act);
     }
 
     /**
@@ -151,12 +187,12 @@ final class GlaBlock {
         // MLP: out = mid + down(silu(gate(m)) · up(m)), m = mlp_norm(mid)
         ops.linearBackwardWeight(s.residual, r.act, w(grads, "mlp.down_proj.weight"), null);
         ops.linearBackwardInput(s.residual, w(p, "mlp.down_proj.weight"), s.dAct, false);
-        ops.swiGluBackward(s.dAct, r.mlpGate, r.mlpUp, s.dMlpGate, s.dMlpUp);
+        ops.swiGluBackward(s.dAct, mlpGate(acts, a), mlpUp(acts, a), s.dMlpGate, s.dMlpUp);
         ops.linearBackwardWeight(s.dMlpGate, r.m, w(grads, "mlp.gate_proj.weight"), null);
         ops.linearBackwardWeight(s.dMlpUp, r.m, w(grads, "mlp.up_proj.weight"), null);
         ops.linearBackwardInput(s.dMlpGate, w(p, "mlp.gate_proj.weight"), s.dm, false);
         ops.linearBackwardInput(s.dMlpUp, w(p, "mlp.up_proj.weight"), s.dm, true);
-        ops.rmsNormBackward(s.dm, r.mid, w(p, "mlp_norm.weight"), r.mlpRstd, s.residual, true,
+        ops.rmsNormBackward(s.dm, mid(acts, a), w(p, "mlp_norm.weight"), r.mlpRstd, s.residual, true,
                 w(grads, "mlp_norm.weight"));
 
         // attention output: mid = x + o_proj(y), y = g_norm(o) · swish(gate)

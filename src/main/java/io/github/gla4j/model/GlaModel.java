@@ -73,10 +73,15 @@ public final class GlaModel {
 
     /** Buffers for batches of batch × seqLen tokens, in the backend's memory (close them when done). */
     public Activations newActivations(int batch, int seqLen) {
+        return newActivations(batch, seqLen, Activations.Recompute.PRODUCTS);
+    }
+
+    /** newActivations, with what the backward recomputes (training: memory against speed). */
+    public Activations newActivations(int batch, int seqLen, Activations.Recompute recompute) {
         // single-token steps keep fp32 activations: the fused decoding products take them, and a step's logits are
         // read back on the host every step, where bf16 would cost a conversion and save no memory worth having
         DType type = seqLen == 1 ? DType.F32 : ops.activationType();
-        return new Activations(config, ops, batch, seqLen, type);
+        return new Activations(config, ops, batch, seqLen, type, recompute);
     }
 
     /**

@@ -58,6 +58,12 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer(ParameterSet params, Ops ops, AdamW optimizer, LearningRateSchedule schedule, double clip,
                    int gradAccum, BatchSource source) {
+        this(params, ops, optimizer, schedule, clip, gradAccum, source, Activations.Recompute.PRODUCTS);
+    }
+
+    /** recompute: what the backward recomputes (Activations.Recompute: memory against speed; the same bits). */
+    public Trainer(ParameterSet params, Ops ops, AdamW optimizer, LearningRateSchedule schedule, double clip,
+                   int gradAccum, BatchSource source, Activations.Recompute recompute) {
         if (gradAccum < 1) {
             throw new IllegalArgumentException("gradient accumulation " + gradAccum + " must be ≥ 1");
         }
@@ -77,7 +83,7 @@ public final class Trainer implements AutoCloseable {
         this.clip = clip;
         this.gradAccum = gradAccum;
         this.source = source;
-        this.acts = model.newActivations(source.batchSize(), source.seqLen());
+        this.acts = model.newActivations(source.batchSize(), source.seqLen(), recompute);
     }
 
     public GlaModel model() {

@@ -14,6 +14,7 @@ package io.github.gla4j.train;
 
 import io.github.gla4j.ffi.Gla;
 import io.github.gla4j.ffi.GlaH;
+import io.github.gla4j.model.Activations;
 import io.github.gla4j.model.Checkpoint;
 import io.github.gla4j.model.GlaConfig;
 import io.github.gla4j.model.ModelRuntime;
@@ -30,6 +31,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -68,6 +70,7 @@ public final class TrainingRun {
     private final Listener listener;
     private String device = "cpu";
     private String dtype = "fp32";
+    private Activations.Recompute recompute = Activations.Recompute.PRODUCTS;
 
     /**
      * @param out         the output directory: checkpoints, loss.png and, at the end, the trained model
@@ -89,6 +92,12 @@ public final class TrainingRun {
     public TrainingRun on(String device, String dtype) {
         this.device = device;
         this.dtype = dtype;
+        return this;
+    }
+
+    /** What the backward recomputes (Activations.Recompute; default PRODUCTS): memory against speed, the same bits. */
+    public TrainingRun recompute(Activations.Recompute recompute) {
+        this.recompute = Objects.requireNonNull(recompute, "recompute");
         return this;
     }
 
@@ -170,7 +179,8 @@ public final class TrainingRun {
                     }
                     try (ParameterSet placed = runtime.place(params);
                          Trainer trainer = new Trainer(placed, runtime.ops(), adamw,
-                                 options.learningRateSchedule(), options.clip(), options.gradAccum(), source)) {
+                                 options.learningRateSchedule(), options.clip(), options.gradAccum(), source,
+                                 recompute)) {
                         Outcome outcome = loop(trainer, new Placement(params, placed, adamw), validation, history,
                                 startStep, elapsedBefore, description, tokenizer == null ? null : tokenizer.file());
                         if (!runtime.device().isHost()) {

@@ -26,13 +26,14 @@ class BenchCommandTest {
         Path json = tmp.resolve("train.json");
         CliTest.Run r = CliTest.gla("bench", "train", "--model", "tiny", "--device", "cpu", "--dtype", "fp32",
                 "--batch-size", "2", "--seq-len", "128", "--steps", "2", "--warmup-steps", "1", "--profile",
-                "--json", json.toString());
+                "--recompute", "elementwise", "--json", json.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("tokens/s"), r.out());
         assertTrue(r.out().contains("gla.chunkBackward"), "the profile names the GLA backward (T > 64: chunk form): "
                 + r.out());
         JsonNode result = new ObjectMapper().readTree(json.toFile());
         assertEquals("train", result.get("bench").asText());
+        assertEquals("elementwise", result.get("recompute").asText());
         assertTrue(result.get("tokens_per_s").asDouble() > 0);
         assertTrue(Double.isFinite(result.get("final_loss").asDouble()));
     }
@@ -69,5 +70,9 @@ class BenchCommandTest {
         CliTest.Run fp16 = CliTest.gla("bench", "train", "--model", "tiny", "--device", "cpu", "--dtype", "fp16");
         assertEquals(2, fp16.status());
         assertTrue(fp16.err().contains("unknown precision 'fp16'"), fp16.err());
+        CliTest.Run recompute = CliTest.gla("bench", "train", "--model", "tiny", "--device", "cpu", "--recompute",
+                "nothing");
+        assertEquals(2, recompute.status());
+        assertTrue(recompute.err().contains("unknown recompute 'nothing' (products or elementwise)"), recompute.err());
     }
 }

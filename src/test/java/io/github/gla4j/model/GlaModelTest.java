@@ -28,9 +28,14 @@ class GlaModelTest {
 
     private static Run run(GlaKernels kernels, Parameters params, AttentionMode mode, int batch, int seqLen,
                            int[] ids) {
+        return run(kernels, params, mode, batch, seqLen, ids, Activations.Recompute.PRODUCTS);
+    }
+
+    private static Run run(GlaKernels kernels, Parameters params, AttentionMode mode, int batch, int seqLen,
+                           int[] ids, Activations.Recompute recompute) {
         GlaModel model = new GlaModel(params, new CpuOps(kernels), mode);
         try (Parameters grads = Parameters.zeros(params.config());
-             Activations acts = model.newActivations(batch, seqLen)) {
+             Activations acts = model.newActivations(batch, seqLen, recompute)) {
             double loss = model.forward(acts, ids, ids);
             float[] logits = ((HostTensor) acts.logits()).toFloatArray();
             model.backward(acts, grads);
@@ -41,6 +46,22 @@ class GlaModelTest {
     private static GlaConfig gqaConfig() {
         return GlaConfig.builder().hiddenSize(48).numHiddenLayers(2).numHeads(4).numKvHeads(2).vocabSize(50)
                 .intermediateSize(40).build();
+    }
+
+    /** Keeping the products' outputs (Recompute.ELEMENTWISE) changes no bit, in either kernel form. */
+    @Test
+    void recomputingLessGivesTheSameBits() {
+        GlaConfig config = gqaConfig();
+        int[] ids = TestModels.randomIds(new Random(8), 2 * 33, config.vocabSize());
+        try (GlaKernels cpu = Kernels.cpu(); Parameters params = TestModels.randomParameters(config, 8)) {
+            for (AttentionMode mode : AttentionMode.values()) {
+                Run products = run(cpu, params, mode, 2, 33, ids, Activations.Recompute.PRODUCTS);
+                Run elementwise = run(cpu, params, mode, 2, 33, ids, Activations.Recompute.ELEMENTWISE);
+                assertArrayEquals(products.logits, elementwise.logits, mode.toString());
+                assertEquals(products.loss, elementwise.loss, mode.toString());
+                assertArrayEquals(products.grads, elementwise.grads, mode.toString());
+            }
+        }
     }
 
     @Test

@@ -3,7 +3,8 @@
  * gradients of tiny-public, and random models that cover every feature (GQA, tied embeddings, clamp_min, padding,
  * uneven sizes) against the Java cpu ops (CpuOps) in both kernel forms. On the cpu backend everywhere; on cuda in
  * fp32 and bf16 where a device is present (the GPU suite). Tolerances: NativeRuntimes. Also: bf16 keeps the
- * activations in bf16, and NativeOps rejects tensors of the wrong dtype or size.
+ * activations in bf16, keeping the products' outputs (Activations.Recompute) changes no bit, and NativeOps rejects
+ * tensors of the wrong dtype or size.
  * Run: ./mvnw -o -q test -Dtest=NativeModelTest -Dnative.asan.skip=true
  */
 package io.github.gla4j.model;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,9 +40,14 @@ class NativeModelTest {
 
     private static Run run(Ops ops, ParameterSet params, ParameterSet grads, AttentionMode mode, int batch,
                            int seqLen, int[] ids) {
+        return run(ops, params, grads, mode, batch, seqLen, ids, Activations.Recompute.PRODUCTS);
+    }
+
+    private static Run run(Ops ops, ParameterSet params, ParameterSet grads, AttentionMode mode, int batch,
+                           int seqLen, int[] ids, Activations.Recompute recompute) {
         GlaModel model = new GlaModel(params, ops, mode);
         grads.zero();
-        try (Activations acts = model.newActivations(batch, seqLen)) {
+        try (Activations acts = model.newActivations(batch, seqLen, recompute)) {
             double loss = model.forward(acts, ids, ids);
             float[] logits = ModelRuntime.toFloats(acts.logits());
             model.backward(acts, grads);
@@ -121,6 +128,28 @@ class NativeModelTest {
                     }
                 }
             }
+        }
+    }
+
+    /** Keeping the products' outputs (Recompute.ELEMENTWISE) changes no bit of the logits, loss or gradients. */
+    @ParameterizedTest
+    @EnumSource(NativeRuntimes.class)
+    void recomputingLessGivesTheSameBits(NativeRuntimes runtime) {
+        GlaConfig config = GlaConfig.builder().hiddenSize(48).numHiddenLayers(2).numHeads(4).numKvHeads(2)
+                .vocabSize(50).intermediateSize(40).build();
+        int batch = 2, seqLen = 70;
+        int[] ids = TestModels.randomIds(new Random(6), batch * seqLen, config.vocabSize());
+        try (NativeRuntimes.Open rt = runtime.open();
+             Parameters params = TestModels.randomParameters(config, 12);
+             ParameterSet placed = rt.place(params);
+             ParameterSet grads = rt.zeros(config)) {
+            Run products = run(rt.ops(), placed, grads, AttentionMode.CHUNK, batch, seqLen, ids,
+                    Activations.Recompute.PRODUCTS);
+            Run elementwise = run(rt.ops(), placed, grads, AttentionMode.CHUNK, batch, seqLen, ids,
+                    Activations.Recompute.ELEMENTWISE);
+            assertArrayEquals(products.logits, elementwise.logits);
+            assertEquals(products.loss, elementwise.loss);
+            assertArrayEquals(products.grads, elementwise.grads);
         }
     }
 
