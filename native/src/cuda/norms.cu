@@ -32,6 +32,9 @@ static_assert(kSumThreads % 32 == 0, "whole warps");
 
 __device__ inline float sigmoidf_(float x) { return 1.0f / (1.0f + expf(-x)); }
 
+/* The gated norm's gate: swish(z) = z·sigmoid(z). */
+__device__ inline float swishf_(float z) { return z * sigmoidf_(z); }
+
 __device__ inline float warp_sum(float v) {
     for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
     return v;
@@ -143,7 +146,7 @@ __global__ void __launch_bounds__(kRowThreads) norm_fwd_kernel(gla_norm_args a) 
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 v[e] = v[e] * rstd * wt[e];
-                if (z) v[e] *= zv[e] * sigmoidf_(zv[e]);
+                if (z) v[e] *= swishf_(zv[e]);
             }
             store4<TY, VEC>(static_cast<TY*>(a.y) + r * w, j, w, v);
         }
@@ -180,7 +183,7 @@ __global__ void __launch_bounds__(kRowThreads) norm_bwd_kernel(gla_norm_args a, 
                 load4<float, VEC>(a.weight, j, w, wt);
                 if (z) load4<TX, VEC>(z, j, w, zv);
 #pragma unroll
-                for (int e = 0; e < 4; e++) dot += (z ? d[e] * zv[e] * sigmoidf_(zv[e]) : d[e]) * wt[e] * (v[e] * rstd);
+                for (int e = 0; e < 4; e++) dot += (z ? d[e] * swishf_(zv[e]) : d[e]) * wt[e] * (v[e] * rstd);
             }
             const float mean = warp_sum(dot) / (float)w;
             TD* dx = static_cast<TD*>(a.dx) + r * w;
@@ -228,7 +231,7 @@ struct NormWeightTerm { /* dweight: dn·x̂ */
         float dn = a.dy[i];
         if (a.z) {
             const float z = gla_cuda_load(a.z, a.xz_dtype, i);
-            dn *= z * sigmoidf_(z);
+            dn *= swishf_(z);
         }
         return dn * (gla_cuda_load(a.x, a.xz_dtype, i) * a.rstd[r]);
     }
