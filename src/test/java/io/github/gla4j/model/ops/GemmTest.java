@@ -47,12 +47,7 @@ class GemmTest {
             HostTensor xt = tensor(arena, x, m, k), wt = tensor(arena, w, n, k), bt = tensor(arena, b, n);
             HostTensor dyt = tensor(arena, dy, m, n);
 
-            HostTensor y = poisoned(arena, m, n);
-            Gemm.forward(xt, wt, null, y);
-            assertClose("y", values(y), Reference.linear(x, w, null, m, n, k), FP32_TOLERANCE);
-            y = poisoned(arena, m, n);
-            Gemm.forward(xt, wt, bt, y);
-            assertClose("y + bias", values(y), Reference.linear(x, w, b, m, n, k), FP32_TOLERANCE);
+            assertForward(arena, xt, wt, bt, x, w, b, m, n, k);
 
             double[] expectedDx = Reference.linearBackwardInput(dy, w, m, n, k);
             HostTensor dx = poisoned(arena, m, k);
@@ -69,6 +64,17 @@ class GemmTest {
         }
     }
 
+    /** Gemm.forward without and with a bias against the reference, into poisoned outputs. */
+    private static void assertForward(Arena arena, HostTensor xt, HostTensor wt, HostTensor bt, double[] x, double[] w,
+                                      double[] b, int m, int n, int k) {
+        HostTensor y = poisoned(arena, m, n);
+        Gemm.forward(xt, wt, null, y);
+        assertClose("y", values(y), Reference.linear(x, w, null, m, n, k), FP32_TOLERANCE);
+        y = poisoned(arena, m, n);
+        Gemm.forward(xt, wt, bt, y);
+        assertClose("y + bias", values(y), Reference.linear(x, w, b, m, n, k), FP32_TOLERANCE);
+    }
+
     static Stream<Arguments> fewRowShapes() {
         int[][] nk = {{1, 1}, {3, 7}, {5, 1}, {67, 37}, {130, 515}, {1000, 3}, {257, 64}};
         return IntStream.of(1, 2, 3, Gemm.FEW_ROWS, Gemm.FEW_ROWS + 1, 8, 9).distinct().boxed()
@@ -82,12 +88,7 @@ class GemmTest {
         double[] x = random(random, m * k, 1), w = random(random, n * k, 1), b = random(random, n, 1);
         try (Arena arena = Arena.ofShared()) {
             HostTensor xt = tensor(arena, x, m, k), wt = tensor(arena, w, n, k), bt = tensor(arena, b, n);
-            HostTensor y = poisoned(arena, m, n);
-            Gemm.forward(xt, wt, null, y);
-            assertClose("y", values(y), Reference.linear(x, w, null, m, n, k), FP32_TOLERANCE);
-            y = poisoned(arena, m, n);
-            Gemm.forward(xt, wt, bt, y);
-            assertClose("y + bias", values(y), Reference.linear(x, w, b, m, n, k), FP32_TOLERANCE);
+            assertForward(arena, xt, wt, bt, x, w, b, m, n, k);
         }
     }
 
