@@ -54,7 +54,7 @@ __device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, const Chu
 }
 
 template <class T, int BK, int BV, bool GATED>
-__global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_nm_kernel(FwdOParams p) {
+__global__ void __launch_bounds__(kThreads, BK * BV <= 128 * 64 ? 2 : 1) chunk_fwd_o_nm_kernel(FwdOParams p) {
     using L = FwdSmem<T, BK, BV>;
     extern __shared__ __align__(16) unsigned char smem[];
     T* q_s = reinterpret_cast<T*>(smem);
@@ -226,14 +226,24 @@ static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStrea
             return cudaGetLastError();
         }
     }
-    using L = FwdSmem<T, BK, BV>;
+    if (materialize) {
+        using L = FwdSmem<T, BK, BV>;
+        static_assert(L::bytes <= 227 * 1024, "shared memory");
+        auto kernel = chunk_fwd_o_mat_kernel<T, BK, BV, GATED>;
+        cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
+        if (err != cudaSuccess) return err;
+        if (p.seqs.NC == 0) return cudaSuccess;
+        kernel<<<dim3(p.seqs.NC, p.H, 1), kThreads, L::bytes, stream>>>(p);
+        return cudaGetLastError();
+    }
+    constexpr int NBV = nm_bv(BK, GATED);
+    using L = FwdSmem<T, BK, NBV>;
     static_assert(L::bytes <= 227 * 1024, "shared memory");
-    auto kernel = materialize ? chunk_fwd_o_mat_kernel<T, BK, BV, GATED> : chunk_fwd_o_nm_kernel<T, BK, BV, GATED>;
+    auto kernel = chunk_fwd_o_nm_kernel<T, BK, NBV, GATED>;
     cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
     if (err != cudaSuccess) return err;
-    const dim3 grid = materialize ? dim3(p.seqs.NC, p.H, 1) : dim3((p.V + BV - 1) / BV, p.H, p.seqs.N);
-    if (grid.x == 0) return cudaSuccess;
-    kernel<<<grid, kThreads, L::bytes, stream>>>(p);
+    if (p.seqs.N == 0) return cudaSuccess;
+    kernel<<<dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N), kThreads, L::bytes, stream>>>(p);
     return cudaGetLastError();
 }
 

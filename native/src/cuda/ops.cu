@@ -108,7 +108,8 @@ Path fwd_path(const gla_context* ctx, const Problem& p, int32_t algorithm) {
     // Gated, keys over 128: the state pass in key slices beats keeping 256-key states on chip (1.14 vs 1.20 ms at
     // B8 T2048 H4 K256 V512 on the H200; ungated the other way round: 0.88 vs 0.44).
     if (p.K > 128 && p.gated) return Path::ChunkMat;
-    const int64_t blocks = p.N * p.H * ((p.V + fwd_bv(key_tile(p.K)) - 1) / fwd_bv(key_tile(p.K)));
+    const int bv = nm_bv(key_tile(p.K), p.gated);
+    const int64_t blocks = p.N * p.H * ((p.V + bv - 1) / bv);
     return 2 * blocks >= (int64_t)sm_count(ctx) ? Path::ChunkNonMat : Path::ChunkMat;
 }
 
