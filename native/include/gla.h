@@ -145,7 +145,8 @@ GLA_API gla_status gla_synchronize(gla_context* context);
 GLA_API gla_status gla_malloc(gla_context* context, int64_t bytes, void** ptr);
 GLA_API gla_status gla_free(gla_context* context, void* ptr);
 GLA_API gla_status gla_memset(gla_context* context, void* ptr, int32_t value, int64_t bytes);
-/* Asynchronous on the context's stream for cuda; kind is a gla_copy. */
+/* Asynchronous on the context's stream for cuda; kind is a gla_copy. While a graph records, a copy to or from the
+ * host needs page-locked host memory (gla_host_alloc) and runs at each replay; host to host is refused. */
 GLA_API gla_status gla_memcpy(gla_context* context, void* dst, const void* src, int64_t bytes, int32_t kind);
 /* Page-locked host memory (plain aligned memory on cpu). */
 GLA_API gla_status gla_host_alloc(gla_context* context, int64_t bytes, void** ptr);
@@ -263,7 +264,9 @@ GLA_API gla_status gla_repeat_heads_fwd(gla_context* context, int64_t rows, int6
 GLA_API gla_status gla_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
                                         int64_t head_dim, const float* dout, float* din);
 
-/* out[r] = table[ids[r]]: ids [rows] int32 host memory, each in [0, vocab); table [vocab, width]. */
+/* out[r] = table[ids[r]]: ids [rows] int32 host memory, each in [0, vocab); table [vocab, width]. While a graph
+ * records, ids must be page-locked (gla_host_alloc): the graph copies it each time it runs, so a replay embeds the
+ * ids it then holds, and an id outside [0, vocab) there gives a row of NaN (checked on the device). */
 GLA_API gla_status gla_embedding_fwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab,
                                      const int32_t* ids, const float* table, float* out);
 /* dtable[ids[r]] += dout[r] for every r with ids[r] != padding_idx (-1: none), rows of one id added in order. */
@@ -363,9 +366,10 @@ GLA_API gla_status gla_decode_linear(gla_context* context, const gla_linear_dims
 /* ---- graphs: record a sequence of ops once, replay it with one launch (cuda: CUDA graphs) ----
  * Between begin and end, ops are recorded on the context's stream, not run; the context must have a stream of its
  * own (gla_context_set_stream with a non-NULL stream, or the one gla_graph_begin creates when it has none; the
- * context then keeps using it). Calls that read host arrays (ids, targets, cu_seqlens), allocate or free
- * (gla_malloc, gla_free, gla_host_alloc, gla_host_free, workspace-less chunk ops), copy to or from the host, change
- * the stream, or wait for results (gla_sum_squares, gla_synchronize) are refused while recording; the layer ops'
+ * context then keeps using it). Calls that read host arrays at call time (targets, cu_seqlens, embedding_bwd's ids),
+ * allocate or free (gla_malloc, gla_free, gla_host_alloc, gla_host_free, workspace-less chunk ops), copy to or from
+ * pageable host memory, change the stream, or wait for results (gla_sum_squares, gla_synchronize) are refused while
+ * recording; gla_memcpy and gla_embedding_fwd with page-locked host memory are recorded (see them); the layer ops'
  * own stream-ordered scratch is recorded with the graph. Begin and end on the same thread. A replay reads and
  * writes the same pointers as the recording. cpu: GLA_ERROR_UNSUPPORTED. */
 typedef struct gla_graph gla_graph;

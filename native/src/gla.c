@@ -366,9 +366,8 @@ GLA_API gla_status gla_memcpy(gla_context* context, void* dst, const void* src, 
     if (bytes == 0) return GLA_OK;
     if ((s = check_not_null(fn, "dst", dst)) != GLA_OK) return s;
     if ((s = check_not_null(fn, "src", src)) != GLA_OK) return s;
-    if (kind != GLA_COPY_DEVICE_TO_DEVICE &&
-        (s = gla_check_not_recording(fn, context, "a copy with a host side cannot be recorded (only device to device)"))
-            != GLA_OK)
+    if (kind == GLA_COPY_HOST_TO_HOST &&
+        (s = gla_check_not_recording(fn, context, "a host to host copy cannot be recorded")) != GLA_OK)
         return s;
     return gla_context_ops(context)->memcpy_fn(context, dst, src, bytes, kind);
 }

@@ -31,10 +31,11 @@
  *     with a norm prologue norm_width >= 1 divides in and eps is finite > 0; with the gate epilogue its scalars are
  *     as gla_log_sigmoid_gate_fwd's; z is NULL unless the prologue is the gated norm or SwiGLU, norm_weight NULL
  *     unless it is a norm, and when in > 0 those two (where used), x and every weight are non-NULL; y non-NULL;
- *   - while context->recording, only ops that neither read host arrays, nor allocate with a host sync, nor wait
- *     are called: no embedding, cross_entropy, sum_squares, synchronize, set_stream, malloc/free, host_alloc/free,
- *     host-side memcpy, graph_begin/launch, and chunk or recurrent ops only with a workspace and without
- *     cu_seqlens. Backends may allocate stream-ordered scratch (cudaMallocAsync / cudaFreeAsync), which CUDA
+ *   - while context->recording, only ops that neither read host arrays at call time, nor allocate with a host
+ *     sync, nor wait are called: no embedding_bwd, cross_entropy, sum_squares, synchronize, set_stream,
+ *     malloc/free, host_alloc/free, host-to-host memcpy, graph_begin/launch, and chunk or recurrent ops only with
+ *     a workspace and without cu_seqlens. embedding_fwd (its ids unchecked) and host-side memcpy are called; the
+ *     backend records them only from page-locked host memory. Backends may allocate stream-ordered scratch (cudaMallocAsync / cudaFreeAsync), which CUDA
  *     records as graph memory nodes.
  * A backend reports a failure with gla_error(), naming the public function, and returns its status.
  */
@@ -209,7 +210,7 @@ typedef struct gla_backend_ops {
                                    int64_t head_dim, const void* in, void* out, int32_t dtype);
     gla_status (*repeat_heads_bwd)(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
                                    int64_t head_dim, const float* dout, float* din);
-    gla_status (*embedding_fwd)(gla_context* context, int64_t rows, int64_t width, const int32_t* ids,
+    gla_status (*embedding_fwd)(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
                                 const float* table, float* out);
     gla_status (*embedding_bwd)(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
                                 const float* dout, int32_t padding_idx, float* dtable);

@@ -347,13 +347,16 @@ GLA_API gla_status gla_repeat_heads_bwd(gla_context* context, int64_t rows, int6
 
 /* ---- embedding, cross-entropy (host index arrays) ---- */
 
+/* While recording, the forward's ids are read at each replay (page-locked memory, checked by the backend; bad ids
+ * give NaN rows there), the backward's at call time (refused). */
 static gla_status check_embedding(const char* fn, const gla_context* context, int64_t rows, int64_t width,
-                                  int64_t vocab, const int32_t* ids) {
+                                  int64_t vocab, const int32_t* ids, int forward) {
     static const char* const names[] = {"rows", "width", "vocab"};
     const int64_t values[] = {rows, width, vocab};
     CHECK(check_context_counts(fn, context, 3, names, values));
     CHECK(check_elements(fn, "rows*width", rows, width, 1, 4));
     CHECK(check_elements(fn, "vocab*width", vocab, width, 1, 4));
+    if (forward && context->recording) return check_array(fn, "ids", ids, 4, rows > 0);
     CHECK(gla_check_not_recording(fn, context, "ids is host memory read at call time"));
     return check_indices(fn, "ids", ids, rows, vocab, 0, 0);
 }
@@ -362,19 +365,19 @@ GLA_API gla_status gla_embedding_fwd(gla_context* context, int64_t rows, int64_t
                                      const int32_t* ids, const float* table, float* out) {
     static const char fn[] = "gla_embedding_fwd";
     gla_clear_error();
-    CHECK(check_embedding(fn, context, rows, width, vocab, ids));
+    CHECK(check_embedding(fn, context, rows, width, vocab, ids, 1));
     const int has = rows > 0 && width > 0;
     CHECK(check_array(fn, "table", table, 4, has));
     CHECK(check_array(fn, "out", out, 4, has));
     if (!has) return GLA_OK;
-    return gla_context_ops(context)->embedding_fwd(context, rows, width, ids, table, out);
+    return gla_context_ops(context)->embedding_fwd(context, rows, width, vocab, ids, table, out);
 }
 
 GLA_API gla_status gla_embedding_bwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab,
                                      const int32_t* ids, const float* dout, int32_t padding_idx, float* dtable) {
     static const char fn[] = "gla_embedding_bwd";
     gla_clear_error();
-    CHECK(check_embedding(fn, context, rows, width, vocab, ids));
+    CHECK(check_embedding(fn, context, rows, width, vocab, ids, 0));
     if (padding_idx != -1 && (padding_idx < 0 || padding_idx >= vocab))
         return gla_error(INVALID, "%s: padding_idx must be -1 (none) or in [0, vocab = %" PRId64 "), got %" PRId32, fn,
                          vocab, padding_idx);

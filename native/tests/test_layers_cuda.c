@@ -4,8 +4,9 @@
  * model's calls at 1, 4 and 16 rows, every row count and prologue, unaligned weights, in 0, the norm-group limit),
  * the ops with bf16 activations (pointers 16-byte and 2-byte aligned), then graphs: a recorded sequence (norm, gemm,
  * SwiGLU, add, gate, AdamW, decode step, decoding product, chunk forward with a workspace) replayed equals direct
- * execution, a replay reads the inputs' current contents, and every call that cannot be recorded is refused while
- * recording.
+ * execution, a replay reads the inputs' current contents, every call that cannot be recorded is refused while
+ * recording, and a graph that embeds ids from page-locked host memory and copies its result back there reads the
+ * ids the host wrote before each replay.
  * Tolerances (relative RMS against the cpu): fp32 outputs 1e-5 (gemm fp32 1e-5: no TF32), bf16 outputs 5e-3;
  * embedding_bwd and casts bit-exact; sum_squares 1e-12. Without cuBLAS the gemm cases print why and are skipped.
  * Without a CUDA device the program prints SKIP and exits 77 (CTest: SKIP_RETURN_CODE). CTest: layers_cuda.
@@ -523,13 +524,14 @@ static void test_graphs(void) {
     gla_graph* nested = NULL;
     gla_dims varlen = chunk;
     varlen.num_seqs = 1;
-    expect_refused(gla_embedding_fwd(gpu, 2, GW, 2, ids, b.x, b.y), "embedding_fwd");
+    expect_refused(gla_embedding_fwd(gpu, 2, GW, 2, ids, b.x, b.y), "embedding_fwd from pageable ids");
     expect_refused(gla_embedding_bwd(gpu, 2, GW, 2, ids, b.x, -1, b.y), "embedding_bwd");
     expect_refused(gla_cross_entropy(gpu, 2, GW, b.x, ids, 1.0f, b.g, NULL, F32), "cross_entropy");
     expect_refused(gla_sum_squares(gpu, GW, b.x, &sum), "sum_squares");
     expect_refused(gla_synchronize(gpu), "synchronize");
     expect_refused(gla_memcpy(gpu, b.y, host, 16, GLA_COPY_HOST_TO_DEVICE), "memcpy host to device");
     expect_refused(gla_memcpy(gpu, host, b.y, 16, GLA_COPY_DEVICE_TO_HOST), "memcpy device to host");
+    expect_refused(gla_memcpy(gpu, host, host + 2, 8, GLA_COPY_HOST_TO_HOST), "memcpy host to host");
     expect_refused(gla_malloc(gpu, 64, &ptr), "malloc");
     expect_refused(gla_free(gpu, b.y), "free");
     expect_refused(gla_chunk_fwd(gpu, &chunk, b.cq, b.cq, b.cq, b.gate, NULL, NULL, b.co, NULL, NULL, 0),
@@ -572,6 +574,46 @@ static void test_graphs(void) {
                            b.q, b.k, b.vv, b.gate, b.state, b.o, b.cq, b.co, b.dl, b.dl2};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) gfree(bufs[i]);
     gfree(b.ws);
+}
+
+/* A decoding step's host side in a graph: ids read from page-locked memory at each replay (embedding), the result
+ * copied back into page-locked memory; new ids between replays give the new rows, an id out of range a NaN row. */
+static void test_graph_host_io(void) {
+    enum { ROWS = 3, WIDTH = 40, VOCAB = 11 };
+    float* table = test_randn(&rng, VOCAB * WIDTH, 1.0);
+    float *gtable = up_f(table, VOCAB * WIDTH), *gout = dev_nan(ROWS * WIDTH);
+    int32_t* ids = NULL;
+    float* out = NULL;
+    CHECK_OK(gla_host_alloc(gpu, ROWS * 4, (void**)&ids));
+    CHECK_OK(gla_host_alloc(gpu, ROWS * WIDTH * 4, (void**)&out));
+    CHECK_OK(gla_synchronize(gpu));
+    CHECK_OK(gla_graph_begin(gpu));
+    CHECK_OK(gla_embedding_fwd(gpu, ROWS, WIDTH, VOCAB, ids, gtable, gout));
+    CHECK_OK(gla_memcpy(gpu, out, gout, ROWS * WIDTH * 4, GLA_COPY_DEVICE_TO_HOST));
+    gla_graph* g = NULL;
+    CHECK_OK(gla_graph_end(gpu, &g));
+    const int32_t steps[3][ROWS] = {{4, 0, 10}, {7, 7, 2}, {1, VOCAB, -1}};
+    for (int step = 0; step < 3; step++) {
+        memcpy(ids, steps[step], sizeof steps[step]);
+        poison_f32(out, ROWS * WIDTH);
+        CHECK_OK(gla_graph_launch(gpu, g));
+        CHECK_OK(gla_synchronize(gpu));
+        int64_t wrong = 0;
+        for (int r = 0; r < ROWS; r++) {
+            const int32_t id = steps[step][r];
+            for (int j = 0; j < WIDTH; j++) {
+                const float got = out[r * WIDTH + j];
+                wrong += id >= 0 && id < VOCAB ? memcmp(&got, &table[id * WIDTH + j], 4) != 0 : !isnan(got);
+            }
+        }
+        CHECK(wrong == 0, "graph with host ids, replay %d: %lld of %d values wrong", step, (long long)wrong,
+              ROWS * WIDTH);
+    }
+    CHECK_OK(gla_graph_destroy(g));
+    CHECK_OK(gla_host_free(gpu, ids));
+    CHECK_OK(gla_host_free(gpu, out));
+    gfree(gtable), gfree(gout);
+    free(table);
 }
 
 /* ---- bf16 activations: the same ops with bf16 tensors ---- */
@@ -692,6 +734,7 @@ int main(void) {
     test_vocab();
     test_decode_linear();
     test_graphs();
+    test_graph_host_io();
     CHECK_OK(gla_context_destroy(gpu));
     CHECK_OK(gla_context_destroy(cpu));
     return test_finish("test_layers_cuda");

@@ -55,7 +55,7 @@ gla_status gla_cpu_repeat_heads_fwd(gla_context* context, int64_t rows, int64_t 
                                     int64_t head_dim, const void* in, void* out, int32_t dtype);
 gla_status gla_cpu_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t kv_heads, int64_t groups,
                                     int64_t head_dim, const float* dout, float* din);
-gla_status gla_cpu_embedding_fwd(gla_context* context, int64_t rows, int64_t width, const int32_t* ids,
+gla_status gla_cpu_embedding_fwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
                                  const float* table, float* out);
 gla_status gla_cpu_embedding_bwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
                                  const float* dout, int32_t padding_idx, float* dtable);

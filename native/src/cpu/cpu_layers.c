@@ -209,8 +209,9 @@ gla_status gla_cpu_repeat_heads_bwd(gla_context* context, int64_t rows, int64_t 
 
 /* ---- embedding, cross-entropy ---- */
 
-gla_status gla_cpu_embedding_fwd(gla_context* context, int64_t rows, int64_t width, const int32_t* ids,
+gla_status gla_cpu_embedding_fwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
                                  const float* table, float* out) {
+    (void)vocab; /* the ids were checked: the cpu backend never records */
 #pragma omp parallel for num_threads(elementwise_threads(context, rows * width)) schedule(static)
     for (int64_t r = 0; r < rows; r++)
         memcpy(out + r * width, table + (int64_t)ids[r] * width, (size_t)width * sizeof(float));

@@ -79,7 +79,7 @@ gla_status gla_cuda_adamw(gla_context* context, int64_t count, float* param, con
                           float* exp_avg_sq, const gla_adamw_args* scalars);
 
 /* vocab.cu: embedding and cross-entropy (host ids/targets uploaded through a pinned staging buffer) */
-gla_status gla_cuda_embedding_fwd(gla_context* context, int64_t rows, int64_t width, const int32_t* ids,
+gla_status gla_cuda_embedding_fwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
                                   const float* table, float* out);
 gla_status gla_cuda_embedding_bwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab,
                                   const int32_t* ids, const float* dout, int32_t padding_idx, float* dtable);

@@ -55,6 +55,10 @@ gla_status gla_cuda_blas_prepare(const char* fn, gla_context* context);
 void gla_cuda_staging_release(gla_cuda_state* state);
 /* graph.cu: ends a capture left open (the context is released while recording) and drops its graph. */
 void gla_cuda_abandon_capture(gla_context* context);
+/* graph.cu: GLA_OK unless the context is recording and ptr (named `name`) is not page-locked host memory, which a
+ * graph cannot copy from or to at replay. */
+gla_status gla_cuda_check_recordable_host(const char* fn, const gla_context* context, const void* ptr,
+                                          const char* name);
 
 /* Grid size for a grid-stride loop over n items with `threads` per block (at least 1 block, at most 65535 x 32,
  * enough to fill any GPU; the loops cover the rest). */

@@ -129,6 +129,10 @@ gla_status gla_cuda_memcpy(gla_context* context, void* dst, const void* src, int
                                            cudaMemcpyHostToHost};
     gla_status s = gla_cuda_set_device(fn, context);
     if (s != GLA_OK) return s;
+    if (kind == GLA_COPY_HOST_TO_DEVICE && (s = gla_cuda_check_recordable_host(fn, context, src, "src")) != GLA_OK)
+        return s;
+    if (kind == GLA_COPY_DEVICE_TO_HOST && (s = gla_cuda_check_recordable_host(fn, context, dst, "dst")) != GLA_OK)
+        return s;
     return gla_cuda_error(fn, cudaMemcpyAsync(dst, src, (size_t)bytes, kinds[kind], gla_cuda_stream(context)),
                           "cudaMemcpyAsync");
 }

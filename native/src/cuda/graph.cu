@@ -6,7 +6,8 @@
  * is made ready first when cuBLAS loads, because creating it allocates and a capture must not; then
  * cudaStreamBeginCapture in thread-local mode (the capture must end on the thread that began it).
  * end: cudaStreamEndCapture + cudaGraphInstantiate. Whatever fails, the capture is over and the context usable.
- * gla.c keeps the recording flag and refuses, while it is set, the calls that cannot be captured.
+ * gla.c keeps the recording flag and refuses, while it is set, the calls that cannot be captured; copies to and
+ * from the host (gla_memcpy, the embedding's ids) are captured only from page-locked memory.
  * Tested by native/tests/test_layers_cuda.c (record + replay equals direct execution; refusals while recording).
  */
 #include "cuda_common.cuh"
@@ -38,6 +39,22 @@ void gla_cuda_abandon_capture(gla_context* context) {
     (void)cudaStreamEndCapture(gla_cuda_stream(context), &graph);
     if (graph) (void)cudaGraphDestroy(graph);
     (void)cudaGetLastError();
+}
+
+gla_status gla_cuda_check_recordable_host(const char* fn, const gla_context* context, const void* ptr,
+                                          const char* name) {
+    if (!context->recording) return GLA_OK;
+    /* A pointer query is no stream work; relaxed mode keeps it from counting as an unsafe call in the capture. */
+    cudaStreamCaptureMode mode = cudaStreamCaptureModeRelaxed;
+    (void)cudaThreadExchangeStreamCaptureMode(&mode);
+    cudaPointerAttributes attributes{};
+    const cudaError_t e = cudaPointerGetAttributes(&attributes, ptr);
+    (void)cudaThreadExchangeStreamCaptureMode(&mode);
+    if (e != cudaSuccess) (void)cudaGetLastError();
+    if (e != cudaSuccess || attributes.type != cudaMemoryTypeHost)
+        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: %s must be page-locked host memory (gla_host_alloc) while "
+                         "recording a graph, which reads or writes it at each replay", fn, name);
+    return GLA_OK;
 }
 
 gla_status gla_cuda_graph_begin(gla_context* context) {

@@ -5,6 +5,9 @@
  * there, then cudaMemcpyAsync into stream-ordered device scratch, with an event recorded after the copy. The next
  * upload waits for that event before it overwrites the staging buffer, so the caller's array may change as soon
  * as the call returns and the host never waits for kernels — only, at worst, for the previous small copy.
+ * While a graph records, the embedding's ids are the caller's page-locked memory, copied straight from there at
+ * each replay (the graph's decoding step reads the ids the host wrote before launching it); the kernel turns an id
+ * out of range, which nobody checked, into a row of NaN.
  * embedding_bwd is deterministic without atomics: the host sorts the row indices by id (a stable counting sort:
  * rows of one id stay in row order), and one block per distinct id (x) and column tile (y) adds that id's rows in
  * order — the cpu backend's order, so both give the same bits.
@@ -24,10 +27,22 @@ namespace {
 constexpr int kThreads = 256;
 constexpr int kRowThreads = 512;
 
-/* Copies `bytes` of host memory into new stream-ordered device memory *dev (the caller frees it, cudaFreeAsync). */
+/* Copies `bytes` of host memory into new stream-ordered device memory *dev (the caller frees it, cudaFreeAsync);
+ * while recording, from the caller's page-locked memory at each replay. */
 gla_status upload(const char* fn, gla_context* context, const void* host, size_t bytes, void** dev) {
     gla_cuda_state* st = gla_cuda_state_of(context);
     const cudaStream_t stream = gla_cuda_stream(context);
+    if (context->recording) {
+        gla_status s = gla_cuda_check_recordable_host(fn, context, host, "ids");
+        if (s != GLA_OK) return s;
+        GLA_CUDA_CHECK(fn, cudaMallocAsync(dev, bytes, stream), "cudaMallocAsync (indices)");
+        const cudaError_t e = cudaMemcpyAsync(*dev, host, bytes, cudaMemcpyHostToDevice, stream);
+        if (e != cudaSuccess) {
+            (void)cudaFreeAsync(*dev, stream);
+            *dev = nullptr;
+        }
+        return gla_cuda_error(fn, e, "cudaMemcpyAsync (indices)");
+    }
     if (st->staging_done == nullptr)
         GLA_CUDA_CHECK(fn, cudaEventCreateWithFlags(&st->staging_done, cudaEventDisableTiming), "cudaEventCreate");
     else
@@ -52,11 +67,12 @@ gla_status upload(const char* fn, gla_context* context, const void* host, size_t
     return GLA_OK;
 }
 
-__global__ void embedding_fwd_kernel(int64_t rows, int64_t width, const int32_t* ids, const float* table, float* out) {
+__global__ void embedding_fwd_kernel(int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
+                                     const float* table, float* out) {
     const int64_t total = rows * width, stride = (int64_t)gridDim.x * blockDim.x;
     for (int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; t < total; t += stride) {
-        const int64_t r = t / width, j = t % width;
-        out[t] = table[(int64_t)ids[r] * width + j];
+        const int64_t r = t / width, j = t % width, id = ids[r];
+        out[t] = id >= 0 && id < vocab ? table[id * width + j] : __int_as_float(0x7fc00000);
     }
 }
 
@@ -199,7 +215,7 @@ void gla_cuda_staging_release(gla_cuda_state* st) {
     st->staging_bytes = 0;
 }
 
-gla_status gla_cuda_embedding_fwd(gla_context* context, int64_t rows, int64_t width, const int32_t* ids,
+gla_status gla_cuda_embedding_fwd(gla_context* context, int64_t rows, int64_t width, int64_t vocab, const int32_t* ids,
                                   const float* table, float* out) {
     static const char fn[] = "gla_embedding_fwd";
     gla_status s = gla_cuda_set_device(fn, context);
@@ -208,7 +224,7 @@ gla_status gla_cuda_embedding_fwd(gla_context* context, int64_t rows, int64_t wi
     void* dev_ids = nullptr;
     if ((s = upload(fn, context, ids, (size_t)rows * sizeof(int32_t), &dev_ids)) != GLA_OK) return s;
     embedding_fwd_kernel<<<gla_cuda_grid(rows * width, kThreads), kThreads, 0, stream>>>(
-        rows, width, static_cast<const int32_t*>(dev_ids), table, out);
+        rows, width, vocab, static_cast<const int32_t*>(dev_ids), table, out);
     const cudaError_t e = cudaGetLastError();
     (void)cudaFreeAsync(dev_ids, stream);
     return gla_cuda_error(fn, e, "embedding_fwd kernel");

@@ -10,7 +10,9 @@
  * prompts of different lengths need no padding; a sequence with no tokens left passes its state through.
  * The layer math is GlaModel's: this class only supplies the GLA op of each layer (GlaModel.GlaOp). A step is
  * GlaModel.stepEmbedded (on the native layer ops and up to DecodeLinear.MAX_ROWS sequences: the fused decoding
- * products); on a CUDA device each step after the first is one replayed graph (Context.record) of it.
+ * products); on a CUDA device each step after the first is one replayed graph (Context.record) of the whole step:
+ * the ids copied from page-locked memory and embedded, the layers and head, the logits copied back to page-locked
+ * memory — the host writes the ids, launches, waits and reads the logits, with nothing else in between.
  * Not thread-safe.
  *
  *   try (Decoder d = new Decoder(model)) {
@@ -57,13 +59,8 @@ public final class Decoder implements AutoCloseable {
     private RecurrentState state, next;
     /** Activations of the last shape used, kept for the next call of that shape (decoding reuses one). */
     private Activations acts;
-    /** Device decoding: the recorded step, and the activations and states it reads (graphStep). */
-    private Graph graph;
-    private Activations graphActs;
-    private RecurrentState graphState;
-    /** Host memory for the logits of device steps (logitsRows), kept while their shape stays, and its arena. */
-    private HostTensor logitsHost;
-    private Arena logitsArena;
+    /** Decoding on the native layer ops: page-locked memory and graph for the activations and states of the last step. */
+    private DeviceStep deviceStep;
 
     public Decoder(GlaModel model) {
         this(model, DEFAULT_PREFILL_CHUNK);
@@ -173,13 +170,16 @@ public final class Decoder implements AutoCloseable {
         }
         checkIds("Decoder.step", tokens);
         Activations a = activations(tokens.length, 1);
-        model.embed(a, tokens);
-        if (!kernels.device().isHost()) {
-            graphStep(a);
-        } else {
-            model.stepEmbedded(a, decodeOp(state));
+        if (model.ops() instanceof NativeOps) {
+            if (deviceStep == null || deviceStep.acts != a || deviceStep.state != state) {
+                closeDeviceStep();
+                deviceStep = new DeviceStep(a, state);
+            }
+            return deviceStep.run(tokens);
         }
-        return logitsRows(a, tokens.length);
+        model.embed(a, tokens);
+        model.stepEmbedded(a, decodeOp(state));
+        return logitsRows((HostTensor) a.logits(), tokens.length);
     }
 
     /** Whether step runs the fused decoding products for the current batch (GlaModel.fusedSteps). */
@@ -195,23 +195,56 @@ public final class Decoder implements AutoCloseable {
     }
 
     /**
-     * A decoding step on a device: the layers run as a recorded graph (one launch instead of hundreds). The first
-     * step of a batch runs directly (it sizes the scratch buffers) and the second records; the graph is replayed
-     * for as long as the activations and states it read stay the same.
+     * Decoding steps on the native layer ops for one set of activations and states: the ids and the logits live in
+     * page-locked memory, so on a CUDA device the whole step (id upload, embedding, layers, head, logits download)
+     * records as one graph. The first step runs directly (it sizes the scratch buffers), the second records and
+     * every later one replays; on the cpu backend every step runs directly.
      */
-    private void graphStep(Activations a) {
-        if (graph != null && (graphActs != a || graphState != state)) {
-            closeGraph();
+    private final class DeviceStep implements AutoCloseable {
+        final Activations acts;
+        final RecurrentState state;
+        private final Arena arena = Arena.ofShared();
+        private final MemorySegment ids;
+        /** Made by the first step, which runs directly (the logits' shape and type are known once they exist). */
+        private HostTensor logits;
+        private Graph graph;
+
+        DeviceStep(Activations acts, RecurrentState state) {
+            this.acts = acts;
+            this.state = state;
+            ids = context().allocatePinned(arena, (long) acts.batch() * Integer.BYTES);
         }
-        if (graph == null && graphActs == a && graphState == state) {
-            graph = model.record(context(), a, decodeOp(state));
+
+        float[][] run(int[] tokens) {
+            MemorySegment.copy(tokens, 0, ids, ValueLayout.JAVA_INT, 0, tokens.length);
+            if (graph != null) {
+                model.replay(graph, acts);
+            } else if (logits != null && !kernels.device().isHost()) {
+                graph = context().record(this::ops);
+                model.replay(graph, acts);
+            } else {
+                ops();
+            }
+            context().synchronize();
+            return logitsRows(logits, tokens.length);
         }
-        if (graph != null) {
-            model.replay(graph, a);
-        } else {
-            model.stepEmbedded(a, decodeOp(state));
-            graphActs = a;
-            graphState = state;
+
+        private void ops() {
+            model.embed(acts, ids);
+            model.stepEmbedded(acts, decodeOp(state));
+            DeviceTensor d = (DeviceTensor) acts.logits();
+            if (logits == null) {
+                logits = HostTensor.wrap(context().allocatePinned(arena, d.byteSize()), d.dtype(), d.shape());
+            }
+            d.copyToAsync(logits);
+        }
+
+        @Override
+        public void close() {
+            if (graph != null) {
+                graph.close();
+            }
+            arena.close();
         }
     }
 
@@ -219,13 +252,11 @@ public final class Decoder implements AutoCloseable {
         return ((NativeOps) model.ops()).context();
     }
 
-    private void closeGraph() {
-        if (graph != null) {
-            graph.close();
-            graph = null;
+    private void closeDeviceStep() {
+        if (deviceStep != null) {
+            deviceStep.close();
+            deviceStep = null;
         }
-        graphActs = null;
-        graphState = null;
     }
 
     /** Keeps sequences rows[0], rows[1], ... (distinct, in that order) as the new batch 0, 1, ... */
@@ -285,25 +316,10 @@ public final class Decoder implements AutoCloseable {
         return row;
     }
 
-    /**
-     * Every row of the logits [N, vocab]: fp32 ones straight from their host memory into the rows (from the device
-     * through a host buffer kept for the next step: a step's host work leaves the device idle), others converted.
-     */
-    private float[][] logitsRows(Activations a, int rows) {
+    /** Every row of the logits [N, vocab] in host memory: fp32 ones copied straight into the rows, others converted. */
+    private float[][] logitsRows(HostTensor host, int rows) {
         int vocab = config.vocabSize();
         float[][] out = new float[rows][];
-        HostTensor host = switch (a.logits()) {
-            case HostTensor h -> h;
-            case DeviceTensor d -> {
-                if (logitsHost == null || !logitsHost.shape().equals(d.shape()) || logitsHost.dtype() != d.dtype()) {
-                    closeLogitsHost();
-                    logitsArena = Arena.ofShared();
-                    logitsHost = HostTensor.allocate(logitsArena, d.dtype(), d.shape());
-                }
-                d.copyTo(logitsHost);
-                yield logitsHost;
-            }
-        };
         if (host.dtype() != DType.F32) {
             float[] all = host.toFloatArray();
             for (int b = 0; b < rows; b++) {
@@ -348,20 +364,11 @@ public final class Decoder implements AutoCloseable {
 
     @Override
     public void close() {
-        closeGraph();
+        closeDeviceStep();
         closeStates();
         if (acts != null) {
             acts.close();
             acts = null;
-        }
-        closeLogitsHost();
-    }
-
-    private void closeLogitsHost() {
-        if (logitsArena != null) {
-            logitsArena.close();
-            logitsArena = null;
-            logitsHost = null;
         }
     }
 }

@@ -1,7 +1,8 @@
 /*
  * Context.java — one gla_context: a backend and device (plus, on cuda, a stream; on cpu, a thread count), and the
- * owner of the memory allocated through it. Closing it frees every DeviceTensor still open, then the context, so no
- * tensor can outlive the context it needs for gla_free. Not thread-safe: use one context per thread.
+ * owner of the memory allocated through it. Closing it frees every DeviceTensor still open and the page-locked host
+ * memory not yet freed, then the context, so no allocation can outlive the context it needs to be freed.
+ * Not thread-safe: use one context per thread.
  * Tested by ContextTest (cpu always, cuda when a device is present).
  */
 package io.github.gla4j.memory;
@@ -23,6 +24,8 @@ public final class Context implements AutoCloseable {
     private final Device device;
     private final MemorySegment handle;
     private final Set<DeviceTensor> live = new LinkedHashSet<>();
+    /** Addresses of the page-locked host blocks (allocatePinned) not yet freed. */
+    private final Set<Long> pinned = new LinkedHashSet<>();
     private boolean closed;
     private long allocatedBytes;
     private long peakAllocatedBytes;
@@ -87,6 +90,30 @@ public final class Context implements AutoCloseable {
         return allocate(dtype, Shape.of(dims));
     }
 
+    /**
+     * bytes (≥ 1) of page-locked host memory (gla_host_alloc; plain aligned memory on cpu), freed when arena closes
+     * or with this context, whichever comes first. Copies between it and the device may be recorded in a Graph,
+     * which then reads or writes it at each replay (DeviceTensor.copyFrom / copyToAsync, NativeOps.embedding).
+     */
+    public MemorySegment allocatePinned(Arena arena, long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("Context.allocatePinned: bytes must be ≥ 1, got " + bytes);
+        }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment slot = call.allocate(ADDRESS);
+            Gla.check("gla_host_alloc", GlaH.gla_host_alloc(handle(), bytes, slot));
+            long address = slot.get(ADDRESS, 0).address();
+            pinned.add(address);
+            return MemorySegment.ofAddress(address).reinterpret(bytes, arena, m -> freePinned(address));
+        }
+    }
+
+    private void freePinned(long address) {
+        if (!closed && pinned.remove(address)) {
+            Gla.check("gla_host_free", GlaH.gla_host_free(handle, MemorySegment.ofAddress(address)));
+        }
+    }
+
     /** A device copy of a host tensor. */
     public DeviceTensor upload(HostTensor src) {
         DeviceTensor t = allocate(src.dtype(), src.shape());
@@ -114,7 +141,8 @@ public final class Context implements AutoCloseable {
 
     /**
      * Records what ops does on this context as a Graph instead of running it (cuda only). Ops that read host arrays,
-     * allocate or wait are refused while recording (GlaException); the recording is then abandoned.
+     * allocate or wait are refused while recording (GlaException); the recording is then abandoned. Copies to and
+     * from page-locked host memory (allocatePinned) are recorded: each replay repeats them.
      */
     public Graph record(Runnable ops) {
         Gla.check("gla_graph_begin", GlaH.gla_graph_begin(handle()));
@@ -169,6 +197,13 @@ public final class Context implements AutoCloseable {
         for (int i = open.size() - 1; i >= 0; i--) {
             try {
                 open.get(i).close();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        for (long address : List.copyOf(pinned)) {
+            try {
+                freePinned(address);
             } catch (RuntimeException e) {
                 failure = failure == null ? e : failure;
             }

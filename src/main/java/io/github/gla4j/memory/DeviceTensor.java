@@ -92,7 +92,10 @@ public final class DeviceTensor implements Tensor, AutoCloseable {
         return new DeviceTensor(context, dtype, shape.withDim0(length), at, false, this);
     }
 
-    /** Copies a host tensor of the same dtype and shape into this one (asynchronous on cuda: synchronize after). */
+    /**
+     * Copies a host tensor of the same dtype and shape into this one (asynchronous on cuda: synchronize after).
+     * Inside Context.record, src must be page-locked (Context.allocatePinned), and each replay copies it anew.
+     */
     public void copyFrom(HostTensor src) {
         requireSameLayout("copyFrom", src);
         context.memcpy(address(), src.segment(), byteSize(), GlaH.GLA_COPY_HOST_TO_DEVICE());
@@ -103,6 +106,15 @@ public final class DeviceTensor implements Tensor, AutoCloseable {
         requireSameLayout("copyTo", dst);
         context.memcpy(dst.segment(), address(), byteSize(), GlaH.GLA_COPY_DEVICE_TO_HOST());
         context.synchronize();
+    }
+
+    /**
+     * Copies this tensor into a host tensor of the same dtype and shape without waiting (on cuda: synchronize the
+     * context before reading dst). Inside Context.record, dst must be page-locked (Context.allocatePinned).
+     */
+    public void copyToAsync(HostTensor dst) {
+        requireSameLayout("copyToAsync", dst);
+        context.memcpy(dst.segment(), address(), byteSize(), GlaH.GLA_COPY_DEVICE_TO_HOST());
     }
 
     /** Copies another device tensor of the same context, dtype and shape into this one. */

@@ -22,7 +22,6 @@ package io.github.gla4j.model;
 
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.Options;
-import io.github.gla4j.memory.Context;
 import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.Graph;
 import io.github.gla4j.memory.Tensor;
@@ -31,6 +30,8 @@ import io.github.gla4j.model.ops.DecodeLinear;
 import io.github.gla4j.model.ops.Embedding;
 import io.github.gla4j.model.ops.NativeOps;
 import io.github.gla4j.model.ops.Ops;
+
+import java.lang.foreign.MemorySegment;
 
 public final class GlaModel {
 
@@ -185,14 +186,19 @@ public final class GlaModel {
     }
 
     /**
-     * Records stepEmbedded(acts, glaOp) on context as a graph, without running it (cuda): replay then repeats it on
-     * the same activations, for the ids that embed put there.
+     * embed for ids [B·T] int32 in page-locked memory, read when the op runs (NativeOps.embedding): recorded in a
+     * graph, each replay embeds the ids the host wrote before it. Unchecked: an id outside the vocabulary gives NaN.
      */
-    public Graph record(Context context, Activations acts, GlaOp glaOp) {
-        return context.record(() -> stepEmbedded(acts, glaOp));
+    public void embed(Activations acts, MemorySegment ids) {
+        if (!(ops instanceof NativeOps nativeOps)) {
+            throw new IllegalStateException("GlaModel.embed: ids in page-locked memory need the native layer ops");
+        }
+        acts.logitsValid = false;
+        nativeOps.embedding(ids, acts.batch * acts.seqLen, params.get(EMBEDDINGS), acts.hidden[0]);
+        acts.inputIds = null;
     }
 
-    /** Runs a graph from record on acts (after embed), as stepEmbedded would: the logits are then valid. */
+    /** Runs a graph recorded (Context.record) from embed and stepEmbedded on acts: the logits are then valid. */
     public void replay(Graph graph, Activations acts) {
         graph.launch();
         acts.targets = null;

@@ -1,7 +1,8 @@
 /*
  * ContextTest.java — Context and DeviceTensor on cpu and (when present) cuda: allocation, host <-> device copies,
  * memset, views, DeviceArena, closing rules (a closed tensor or context refuses use instead of touching freed
- * memory), and allocation failure reported as a status.
+ * memory), allocation failure reported as a status, and page-locked host memory (allocatePinned): freed with its
+ * arena or its context, and on cuda copied to and from by a recorded graph at each replay (pageable memory refused).
  * Run: ./mvnw -o test -Dtest=ContextTest -Dnative.asan.skip=true
  */
 package io.github.gla4j.memory;
@@ -9,15 +10,19 @@ package io.github.gla4j.memory;
 import io.github.gla4j.ffi.Gla;
 import io.github.gla4j.ffi.GlaException;
 import io.github.gla4j.ffi.Status;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ContextTest {
@@ -89,6 +94,52 @@ class ContextTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void pinnedMemoryIsFreedWithItsArenaOrItsContext(Backend backend) {
+        Context ctx = open(backend);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment m = ctx.allocatePinned(arena, 24);
+            assertEquals(24, m.byteSize());
+            m.setAtIndex(ValueLayout.JAVA_FLOAT, 5, 7f);
+            assertEquals(7f, m.getAtIndex(ValueLayout.JAVA_FLOAT, 5));
+            assertThrows(IllegalArgumentException.class, () -> ctx.allocatePinned(arena, 0));
+        }
+        Arena outliving = Arena.ofConfined();
+        MemorySegment kept = ctx.allocatePinned(outliving, 8);
+        kept.set(ValueLayout.JAVA_LONG, 0, 1L);
+        ctx.close();    // frees it
+        outliving.close();  // then nothing left to free
+    }
+
+    @Test
+    void aRecordedGraphCopiesPinnedMemoryAtEachReplay() {
+        try (Context ctx = open(Backend.CUDA); Arena arena = Arena.ofConfined();
+             DeviceTensor d = ctx.allocate(DType.F32, 4)) {
+            HostTensor in = HostTensor.wrap(ctx.allocatePinned(arena, 16), DType.F32, Shape.of(4));
+            HostTensor out = HostTensor.wrap(ctx.allocatePinned(arena, 16), DType.F32, Shape.of(4));
+            in.copyFrom(new float[]{1, 2, 3, 4});
+            ctx.synchronize();
+            try (Graph graph = ctx.record(() -> {
+                d.copyFrom(in);
+                d.copyToAsync(out);
+            })) {
+                out.fill(Float.NaN);
+                assertTrue(Float.isNaN(out.get(0)), "recording runs nothing");
+                for (float base : new float[]{10, 20}) {
+                    in.copyFrom(new float[]{base, base + 1, base + 2, base + 3});
+                    graph.launch();
+                    ctx.synchronize();
+                    assertArrayEquals(new float[]{base, base + 1, base + 2, base + 3}, out.toFloatArray());
+                }
+            }
+            HostTensor pageable = HostTensor.allocate(arena, DType.F32, 4);
+            GlaException e = assertThrows(GlaException.class, () -> ctx.record(() -> d.copyFrom(pageable)));
+            assertEquals("gla_memcpy", e.function());
+            assertTrue(e.getMessage().contains("page-locked"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void impossibleAllocationsAreStatuses(Backend backend) {
         try (Context ctx = open(backend)) {
             GlaException e = assertThrows(GlaException.class, () -> ctx.allocate(DType.F32, 1L << 60));
@@ -98,7 +149,7 @@ class ContextTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aMissingDeviceIsAStatus() {
         GlaException e = assertThrows(GlaException.class, () -> Context.open(Device.cuda(1000)));
         assertEquals("gla_context_create", e.function());

@@ -411,6 +411,25 @@ public final class NativeOps implements Ops, AutoCloseable {
         }
     }
 
+    /**
+     * out = table rows of the first `rows` int32 ids in page-locked memory (Context.allocatePinned), read when the op
+     * runs: inside Context.record, at each replay, so a recorded decoding step embeds whatever ids the host wrote
+     * before launching it. The ids are not checked: one outside the table gives a row of NaN.
+     */
+    public void embedding(MemorySegment ids, int rows, Tensor table, Tensor out) {
+        forgetCasts();
+        if (rows < 0 || ids.byteSize() < (long) rows * Integer.BYTES) {
+            throw new IllegalArgumentException("Embedding.forward: " + rows + " ids, but the id memory holds "
+                    + ids.byteSize() / Integer.BYTES);
+        }
+        if (out.elementCount() != rows * width(table)) {
+            throw new IllegalArgumentException("Embedding.forward: out has " + out.elementCount() + " elements, "
+                    + rows + " rows of " + width(table) + " need " + rows * width(table));
+        }
+        Gla.check("gla_embedding_fwd", GlaH.gla_embedding_fwd(ctx(), rows, width(table), rows(table), ids,
+                ptr(table), ptr(out)));
+    }
+
     @Override
     public void embeddingBackward(int[] ids, Tensor dout, int paddingIdx, Tensor dtable) {
         forgetCasts();
