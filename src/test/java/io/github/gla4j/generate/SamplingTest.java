@@ -39,6 +39,10 @@ class SamplingTest {
     void greedyTakesTheFirstLargestAfterThePenaltyAndNeverDraws() {
         assertEquals(1, Sampling.argmax(new float[]{1f, 5f, 5f, -3f}));
         assertEquals(2, Sampling.argmax(new float[]{Float.NaN, 1f, 2f}));
+        assertEquals(1, Sampling.argmax(new float[]{Float.NaN, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}));
+        assertEquals(0, Sampling.argmax(new float[]{Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}));
+        assertEquals(0, Sampling.argmax(new float[]{Float.NaN, Float.NaN}));
+        assertEquals(3, Sampling.argmax(new float[]{-2f, Float.NaN, -1f, 4f, 4f}));
         RandomGenerator mustNotBeUsed = () -> {
             throw new AssertionError("greedy drew a random number");
         };
