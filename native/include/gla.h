@@ -194,6 +194,29 @@ GLA_API gla_status gla_decode_step(gla_context* context, const gla_dims* dims,
                                    const void* q, const void* k, const void* v, const float* g,
                                    float* state, void* o);
 
+#define GLA_GATE_PROJ_MAX_RANK 64
+
+/* The GLA layer's gate for one token per sequence: the second, low-rank product of gk_proj and its log-sigmoid
+ * (GUIDE §3), g[b, h*K + c] = max(clamp_min, log_sigmoid(in[b,:] · weight[h*K + c,:] + bias[h*K + c]) / normalizer).
+ * In the context's memory: in [B, rank] fp32, weight [H*K, rank] of weight_dtype (fp32 or bf16), bias [H*K] fp32
+ * or NULL. 1 <= rank <= GLA_GATE_PROJ_MAX_RANK; normalizer finite and > 0; clamp_min finite or -INFINITY. */
+typedef struct gla_gate_proj {
+    const float* in;
+    const void* weight;
+    const float* bias;
+    int32_t rank;
+    int32_t weight_dtype;
+    float normalizer;
+    float clamp_min;
+} gla_gate_proj;
+
+/* gla_decode_step with channel gates (dims.gate == GLA_GATE_CHANNEL) made in the same launch from gate instead of
+ * read from g: one launch less per layer and step. Equals gla_decode_linear's gate epilogue followed by
+ * gla_decode_step up to the order of the fp32 sums. */
+GLA_API gla_status gla_decode_step_gate_proj(gla_context* context, const gla_dims* dims,
+                                             const void* q, const void* k, const void* v, const gla_gate_proj* gate,
+                                             float* state, void* o);
+
 /* ---- layer ops: the rest of the GLA Transformer (GUIDE §3), so that a whole model runs on one backend ----
  * Tensors are contiguous row-major fp32 in the context's memory (device memory on cuda) unless stated; "rows ×
  * width" means rows of width elements. The activations a model stores between its forward and backward may be bf16

@@ -639,10 +639,9 @@ GLA_API gla_status gla_recurrent_bwd(gla_context* context, const gla_dims* dims,
     return gla_context_ops(context)->recurrent_bwd(context, dims, &a);
 }
 
-GLA_API gla_status gla_decode_step(gla_context* context, const gla_dims* dims, const void* q, const void* k,
-                                   const void* v, const float* g, float* state, void* o) {
-    static const char fn[] = "gla_decode_step";
-    gla_clear_error();
+/* gla_decode_step and gla_decode_step_gate_proj: everything but the gates. */
+static gla_status check_decode(const char* fn, const gla_context* context, const gla_dims* dims, const void* q,
+                               const void* k, const void* v, const float* state, const void* o) {
     gla_status s;
     if ((s = gla_check_context(fn, context)) != GLA_OK) return s;
     if ((s = check_dims(fn, dims)) != GLA_OK) return s;
@@ -652,9 +651,52 @@ GLA_API gla_status gla_decode_step(gla_context* context, const gla_dims* dims, c
     if ((s = check_tensor(fn, context, "q", q, eb, 1)) != GLA_OK) return s;
     if ((s = check_tensor(fn, context, "k", k, eb, 1)) != GLA_OK) return s;
     if ((s = check_tensor(fn, context, "v", v, eb, 1)) != GLA_OK) return s;
-    if ((s = check_gate_tensor(fn, context, dims, "g", g)) != GLA_OK) return s;
     if ((s = check_tensor(fn, context, "state", state, 4, 1)) != GLA_OK) return s;
-    if ((s = check_tensor(fn, context, "o", o, eb, 1)) != GLA_OK) return s;
-    gla_decode_args a = {q, k, v, g, state, o};
+    return check_tensor(fn, context, "o", o, eb, 1);
+}
+
+GLA_API gla_status gla_decode_step(gla_context* context, const gla_dims* dims, const void* q, const void* k,
+                                   const void* v, const float* g, float* state, void* o) {
+    static const char fn[] = "gla_decode_step";
+    gla_clear_error();
+    gla_status s;
+    if ((s = check_decode(fn, context, dims, q, k, v, state, o)) != GLA_OK) return s;
+    if ((s = check_gate_tensor(fn, context, dims, "g", g)) != GLA_OK) return s;
+    gla_decode_args a = {q, k, v, g, state, o, NULL};
+    return gla_context_ops(context)->decode_step(context, dims, &a);
+}
+
+GLA_API gla_status gla_decode_step_gate_proj(gla_context* context, const gla_dims* dims, const void* q,
+                                             const void* k, const void* v, const gla_gate_proj* gate, float* state,
+                                             void* o) {
+    static const char fn[] = "gla_decode_step_gate_proj";
+    gla_clear_error();
+    gla_status s;
+    if ((s = check_decode(fn, context, dims, q, k, v, state, o)) != GLA_OK) return s;
+    if (dims->gate != GLA_GATE_CHANNEL)
+        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: dims->gate must be GLA_GATE_CHANNEL (%d), got %" PRId32, fn,
+                         GLA_GATE_CHANNEL, dims->gate);
+    if ((s = check_not_null(fn, "gate", gate)) != GLA_OK) return s;
+    if ((s = check_dim(fn, "gate->rank", gate->rank, 1, GLA_GATE_PROJ_MAX_RANK)) != GLA_OK) return s;
+    if (gate->weight_dtype != GLA_DTYPE_F32 && gate->weight_dtype != GLA_DTYPE_BF16)
+        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->weight_dtype must be a gla_dtype, got %" PRId32, fn,
+                         gate->weight_dtype);
+    if (!(isfinite(gate->normalizer) && gate->normalizer > 0))
+        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->normalizer must be finite and > 0, got %g", fn,
+                         (double)gate->normalizer);
+    if (!(isfinite(gate->clamp_min) || gate->clamp_min == -INFINITY))
+        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->clamp_min must be finite or -INFINITY (no clamp), "
+                         "got %g", fn, (double)gate->clamp_min);
+    /* element alignment: the rows of rank entries start anywhere */
+    if ((uintptr_t)gate->in % 4 != 0 || gate->in == NULL)
+        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->in (%p) must be non-NULL and 4-byte aligned", fn,
+                         (const void*)gate->in);
+    if (gate->weight == NULL || (uintptr_t)gate->weight % (uintptr_t)dtype_bytes(gate->weight_dtype) != 0)
+        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->weight (%p) must be non-NULL and aligned to its "
+                         "%d-byte elements", fn, gate->weight, (int)dtype_bytes(gate->weight_dtype));
+    if ((uintptr_t)gate->bias % 4 != 0)
+        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->bias (%p) must be NULL or 4-byte aligned", fn,
+                         (const void*)gate->bias);
+    gla_decode_args a = {q, k, v, NULL, state, o, gate};
     return gla_context_ops(context)->decode_step(context, dims, &a);
 }

@@ -14,7 +14,9 @@
  *     holding num_seqs + 1 non-decreasing offsets from 0 to seq_len;
  *   - workspace either NULL with workspace_bytes == 0 (the backend allocates its own scratch) or at least
  *     the backend's own workspace_size for this op and dims, 64-byte aligned;
- *   - decode_step: seq_len == 1, num_seqs == 0.
+ *   - decode_step: seq_len == 1, num_seqs == 0; with gate_proj: gate == GLA_GATE_CHANNEL, g NULL, gate_proj's
+ *     in and weight set and aligned (bias optional), rank in [1, GLA_GATE_PROJ_MAX_RANK], weight_dtype known,
+ *     normalizer finite > 0, clamp_min finite or -INFINITY.
  * The layer ops (gemm ... adamw) may rely on:
  *   - every count (rows, width, count, m, n, k, vocab, ...) >= 0 and > 0 where the op has anything to do: gla.c
  *     returns GLA_OK without calling the backend when an op has nothing to compute (rows == 0 or width == 0,
@@ -166,9 +168,10 @@ typedef struct gla_decode_args {
     const void* q;
     const void* k;
     const void* v;
-    const float* g;   /* NULL iff gate == GLA_GATE_NONE */
+    const float* g;   /* NULL iff gate == GLA_GATE_NONE or gate_proj is set */
     float* state;     /* [B,H,K,V], read then overwritten */
     void* o;
+    const gla_gate_proj* gate_proj; /* gla_decode_step_gate_proj: the channel gates made from it; else NULL */
 } gla_decode_args;
 
 /* One backend: what gla.c dispatches to after validation. Every function returns a gla_status and sets the

@@ -621,6 +621,51 @@ static void layer_functions(gla_context* ctx) {
     expect(gla_graph_destroy(NULL), GLA_OK, "gla_graph_destroy", "", "graph_destroy NULL");
 }
 
+/* gla_decode_step_gate_proj: the decode step's rules (checked above through gla_decode_step, sharing the code) and
+ * the gate projection's own. */
+static void gate_proj_function(gla_context* ctx) {
+    static const char fn[] = "gla_decode_step_gate_proj";
+    static float q[8], k[8], v[8], state[2 * 4 * 4], o[8], in[6], w[4 * 3], bias[4];
+    uint16_t* w16 = (uint16_t*)w;
+    const gla_gate_proj ok = {in, w, bias, 3, GLA_DTYPE_F32, 16.0f, -INFINITY};
+    gla_dims d = test_dims(2, 1, 1, 4, 4, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    gla_gate_proj gp = ok;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), GLA_OK, fn, "", "gate_proj valid");
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, NULL, state, o), INVALID, fn, "gate must not be NULL",
+           "gate_proj NULL");
+    d.gate = GLA_GATE_HEAD;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), INVALID, fn, "dims->gate", "gate_proj head");
+    d.gate = GLA_GATE_CHANNEL, d.seq_len = 2;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), INVALID, fn, "dims->seq_len",
+           "gate_proj seq_len");
+    d.seq_len = 1;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, NULL, o), INVALID, fn, "state", "gate_proj state");
+    gp.rank = 0;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), INVALID, fn, "gate->rank", "gate_proj rank 0");
+    gp.rank = GLA_GATE_PROJ_MAX_RANK + 1;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), INVALID, fn, "gate->rank", "gate_proj rank");
+    gp = ok, gp.weight_dtype = 7;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), INVALID, fn, "gate->weight_dtype",
+           "gate_proj weight_dtype");
+    gp = ok, gp.normalizer = 0;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), INVALID, fn, "gate->normalizer",
+           "gate_proj normalizer");
+    gp = ok, gp.clamp_min = NAN;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), INVALID, fn, "gate->clamp_min",
+           "gate_proj clamp_min");
+    gp = ok, gp.in = NULL;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), INVALID, fn, "gate->in", "gate_proj in");
+    gp = ok, gp.weight = (const char*)w + 2;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), INVALID, fn, "gate->weight",
+           "gate_proj weight misaligned");
+    gp.weight_dtype = GLA_DTYPE_BF16, gp.weight = w16 + 1;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), GLA_OK, fn, "", "gate_proj bf16 2-aligned");
+    gp = ok, gp.bias = (const float*)((const char*)bias + 1);
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), INVALID, fn, "gate->bias", "gate_proj bias");
+    gp = ok, gp.bias = NULL;
+    expect(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, state, o), GLA_OK, fn, "", "gate_proj without bias");
+}
+
 int main(void) {
     gla_context* ctx = NULL;
     CHECK_OK(gla_context_create(GLA_BACKEND_CPU, 0, &ctx));
@@ -630,6 +675,7 @@ int main(void) {
     memory_functions(ctx);
     workspace_size_function(ctx);
     op_functions(ctx);
+    gate_proj_function(ctx);
     out_of_memory(ctx);
     layer_functions(ctx);
     CHECK_OK(gla_context_destroy(ctx));

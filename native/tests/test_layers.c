@@ -8,7 +8,8 @@
  * activations, bit for bit the fp32 op on the same values (bf16 outputs: its result rounded). Awkward sizes (rows 1,
  * 3, 37; widths 1, 5, 17, 1000); every output poisoned with NaN before each call. Metric: relative RMS error, fp32
  * outputs <= 1e-5, bf16 outputs <= 5e-3, no NaN. Then determinism: the reductions, gemm and the decoding products
- * give the same bits at 1 and 4 threads. CTest: layers.
+ * give the same bits at 1 and 4 threads; the decoding step with its gate projection equals the gate product then the
+ * step. CTest: layers.
  */
 #include "test_util.h"
 
@@ -651,6 +652,43 @@ static void test_decode_linear(void) {
     free(x), free(nw), free(one), free(four), free(w);
 }
 
+/* ---- the decoding step with its gate projection: equals the gate product (decode_linear) then the step ---- */
+
+static void decode_gate_proj_case(int64_t B, int64_t H, int64_t K, int64_t V, int32_t rank, int32_t wdtype,
+                                  int with_bias, float clamp_min) {
+    const int64_t hk = H * K, nq = B * hk, nv = B * H * V, ns = B * H * K * V;
+    float *q = test_randn(&rng, nq, 0.5), *k = test_randn(&rng, nq, 0.5), *v = test_randn(&rng, nv, 1.0);
+    float *in = test_randn(&rng, B * rank, 1.0), *bias = with_bias ? test_randn(&rng, hk, 1.0) : NULL;
+    float* state0 = test_randn(&rng, ns, 0.3);
+    void* w = random_matrix(hk, rank, wdtype);
+    float *g = nans(nq), *o_ref = nans(nv), *o = nans(nv), *s_ref = nans(ns), *s = nans(ns);
+    memcpy(s_ref, state0, (size_t)ns * 4), memcpy(s, state0, (size_t)ns * 4);
+    const gla_linear_dims ld = {B, rank, 0, GLA_PROLOGUE_NONE, GLA_EPILOGUE_LOG_SIGMOID_GATE, wdtype, 0, 16.0f,
+                                clamp_min};
+    const gla_linear_output gout = {w, bias, NULL, g, hk};
+    CHECK_OK(gla_decode_linear(ctx, &ld, in, NULL, NULL, &gout, 1));
+    const gla_dims d = test_dims(B, 1, H, K, V, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    CHECK_OK(gla_decode_step(ctx, &d, q, k, v, g, s_ref, o_ref));
+    const gla_gate_proj gp = {in, w, bias, rank, wdtype, 16.0f, clamp_min};
+    CHECK_OK(gla_decode_step_gate_proj(ctx, &d, q, k, v, &gp, s, o));
+    char what[128];
+    snprintf(what, sizeof what, "decode_step_gate_proj B%lld K%lld rank %d wdtype %d bias %d clamp %g o",
+             (long long)B, (long long)K, rank, wdtype, with_bias, (double)clamp_min);
+    double* ref = dalloc(ns);
+    for (int64_t i = 0; i < nv; i++) ref[i] = o_ref[i];
+    expect_close(what, o, ref, nv, TOL_F32);
+    for (int64_t i = 0; i < ns; i++) ref[i] = s_ref[i];
+    expect_close("decode_step_gate_proj state", s, ref, ns, TOL_F32);
+    free(q), free(k), free(v), free(in), free(bias), free(state0), free(w), free(g), free(o_ref), free(o);
+    free(s_ref), free(s), free(ref);
+}
+
+static void test_decode_gate_proj(void) {
+    decode_gate_proj_case(1, 4, 128, 256, 16, GLA_DTYPE_BF16, 1, -INFINITY); /* the 340M model's */
+    decode_gate_proj_case(3, 2, 20, 33, 5, GLA_DTYPE_F32, 0, -0.5f);
+    decode_gate_proj_case(2, 1, 7, 9, GLA_GATE_PROJ_MAX_RANK, GLA_DTYPE_BF16, 0, -INFINITY);
+}
+
 /* ---- determinism: 1 and 4 threads give the same bits ---- */
 
 static void run_reductions(int threads, const float* x, const float* dy, const float* wt, const float* rstd,
@@ -699,6 +737,7 @@ int main(void) {
     test_embedding();
     test_cross_entropy();
     test_decode_linear();
+    test_decode_gate_proj();
     test_determinism();
     CHECK_OK(gla_context_destroy(ctx));
     return test_finish("test_layers");

@@ -2,6 +2,7 @@
  * test_layers_cuda.c — the layer ops of the cuda backend against the cpu backend (the same random inputs through
  * gla.h; device outputs poisoned with NaN before each call), the fused decoding products among them (the 340M
  * model's calls at 1, 4 and 16 rows, every row count and prologue, unaligned weights, in 0, the norm-group limit),
+ * the decoding step with its gate projection,
  * the ops with bf16 activations (pointers 16-byte and 2-byte aligned), then graphs: a recorded sequence (norm, gemm,
  * SwiGLU, add, gate, AdamW, decode step, decoding product, chunk forward with a workspace) replayed equals direct
  * execution, a replay reads the inputs' current contents, every call that cannot be recorded is refused while
@@ -404,6 +405,38 @@ static void test_decode_linear(void) {
     gfree(gx), gfree(gw), gfree(gy);
 }
 
+/* ---- the decoding step with its gate projection, cuda against cpu ---- */
+
+static void gate_proj_case(int64_t B, int64_t H, int64_t K, int64_t V, int32_t rank, int32_t wdtype, int with_bias,
+                           float clamp_min) {
+    const int64_t hk = H * K, nq = B * hk, nv = B * H * V, ns = B * H * K * V;
+    float *q = test_randn(&rng, nq, 0.5), *k = test_randn(&rng, nq, 0.5), *v = test_randn(&rng, nv, 1.0);
+    float *in = test_randn(&rng, B * rank, 1.0), *bias = with_bias ? test_randn(&rng, hk, 1.0) : NULL;
+    float *state = test_randn(&rng, ns, 0.3), *w = test_randn(&rng, hk * rank, 1.0);
+    void* wt = w;
+    if (wdtype == GLA_DTYPE_BF16) wt = test_bf16_of(w, hk * rank);
+    float *gq = up_f(q, nq), *gk = up_f(k, nq), *gv = up_f(v, nv), *gin = up_f(in, B * rank);
+    float *gbias = bias ? up_f(bias, hk) : NULL, *gstate = up_f(state, ns), *go = dev_nan(nv);
+    void* gw = up(wt, hk * rank * (wdtype == GLA_DTYPE_BF16 ? 2 : 4));
+    float* o = test_malloc((size_t)nv * 4);
+    const gla_dims d = test_dims(B, 1, H, K, V, 0, GLA_DTYPE_F32, GLA_GATE_CHANNEL);
+    const gla_gate_proj cp = {in, wt, bias, rank, wdtype, 16.0f, clamp_min};
+    const gla_gate_proj gp = {gin, gw, gbias, rank, wdtype, 16.0f, clamp_min};
+    CHECK_OK(gla_decode_step_gate_proj(cpu, &d, q, k, v, &cp, state, o));
+    CHECK_OK(gla_decode_step_gate_proj(gpu, &d, gq, gk, gv, &gp, gstate, go));
+    compare("decode_step_gate_proj o", go, o, nv, TOL_F32);
+    compare("decode_step_gate_proj state", gstate, state, ns, TOL_F32);
+    if (wt != w) free(wt);
+    free(q), free(k), free(v), free(in), free(bias), free(state), free(w), free(o);
+    gfree(gq), gfree(gk), gfree(gv), gfree(gin), gfree(gstate), gfree(go), gfree(gw);
+    if (gbias) gfree(gbias);
+}
+
+static void test_decode_gate_proj(void) {
+    gate_proj_case(1, 4, 128, 256, 16, GLA_DTYPE_BF16, 1, -INFINITY); /* the 340M model's */
+    gate_proj_case(5, 3, 20, 70, 7, GLA_DTYPE_F32, 0, -0.25f);
+}
+
 /* ---- graphs ---- */
 
 enum { GR = 8, GW = 256, GB = 2, GH = 2, GK = 64, GV = 64, GT = 64 };
@@ -733,6 +766,7 @@ int main(void) {
     test_bf16_activations();
     test_vocab();
     test_decode_linear();
+    test_decode_gate_proj();
     test_graphs();
     test_graph_host_io();
     CHECK_OK(gla_context_destroy(gpu));

@@ -286,18 +286,30 @@ gla_status gla_cpu_recurrent_bwd(gla_context* context, const gla_dims* dims, con
     return run_bwd(context, GLA_OP_RECURRENT_BWD, dims, args);
 }
 
-/* A decode step is one recurrent step per batch row with the state as both h0 and ht (read before written). */
+/* A decode step is one recurrent step per batch row with the state as both h0 and ht (read before written); with
+ * a gate projection its gates are made first. */
 gla_status gla_cpu_decode_step(gla_context* context, const gla_dims* dims, const gla_decode_args* args) {
+    const char* fn = args->gate_proj ? "gla_decode_step_gate_proj" : "gla_decode_step";
     gla_fwd_args f = {args->q, args->k, args->v, args->g, args->state, NULL, args->o, args->state, NULL, 0};
+    float* g = NULL;
+    if (args->gate_proj) {
+        const int64_t hk = dims->heads * dims->key_dim;
+        g = (float*)malloc((size_t)(dims->batch * hk) * sizeof(float));
+        if (g == NULL) return gla_error(GLA_ERROR_OUT_OF_MEMORY, "%s: cannot allocate the gates", fn);
+        gla_cpu_gate_proj(args->gate_proj, dims->batch, hk, g);
+        f.g = g;
+    }
     cpu_problem p = make_problem(dims, NULL);
     int threads = plan_threads(context, GLA_OP_DECODE_STEP, &p);
     float* ws = NULL;
     void* owned = NULL;
-    gla_status s = acquire_workspace("gla_decode_step", GLA_OP_DECODE_STEP, &p, threads, NULL, &ws, &owned);
-    if (s != GLA_OK) return s;
-    select_kernels()->recurrent_fwd(&p, &f, ws, threads);
-    free(owned);
-    return GLA_OK;
+    gla_status s = acquire_workspace(fn, GLA_OP_DECODE_STEP, &p, threads, NULL, &ws, &owned);
+    if (s == GLA_OK) {
+        select_kernels()->recurrent_fwd(&p, &f, ws, threads);
+        free(owned);
+    }
+    free(g);
+    return s;
 }
 
 /* ---- gemm ---- */

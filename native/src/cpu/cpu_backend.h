@@ -48,6 +48,8 @@ gla_status gla_cpu_swiglu_bwd(gla_context* context, int64_t count, const float* 
                               int32_t ab_dtype, void* da, void* db, int32_t dab_dtype);
 gla_status gla_cpu_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
                                         float normalizer, float clamp_min, float* g);
+/* g [rows, out] = the gate projection of gla_decode_step_gate_proj (out = H*K). */
+void gla_cpu_gate_proj(const gla_gate_proj* gate, int64_t rows, int64_t out, float* g);
 gla_status gla_cpu_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
                                         int32_t z_dtype, float normalizer, float clamp_min, void* dz,
                                         int32_t dz_dtype);

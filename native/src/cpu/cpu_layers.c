@@ -167,6 +167,16 @@ gla_status gla_cpu_log_sigmoid_gate_fwd(gla_context* context, int64_t count, con
 }
 
 /* The clamp is active (gradient 0) where the unclamped value is below clamp_min, as torch's clamp_min backward. */
+void gla_cpu_gate_proj(const gla_gate_proj* gate, int64_t rows, int64_t out, float* g) {
+    for (int64_t b = 0; b < rows; b++)
+        for (int64_t c = 0; c < out; c++) {
+            float z = gate->bias ? gate->bias[c] : 0.0f;
+            for (int64_t r = 0; r < gate->rank; r++)
+                z += gate->in[b * gate->rank + r] * cpu_load(gate->weight, gate->weight_dtype, c * gate->rank + r);
+            g[b * out + c] = fmaxf(log_sigmoid_scaled(z, gate->normalizer), gate->clamp_min);
+        }
+}
+
 gla_status gla_cpu_log_sigmoid_gate_bwd(gla_context* context, int64_t count, const float* dg, const void* z,
                                         int32_t z_dtype, float normalizer, float clamp_min, void* dz,
                                         int32_t dz_dtype) {

@@ -12,6 +12,7 @@
 #ifndef GLA_CHUNK_STAGES_H
 #define GLA_CHUNK_STAGES_H
 
+#include "gla.h"
 #include "gla_kernels.cuh"
 
 namespace gla {
@@ -122,6 +123,8 @@ struct RecParams {
     int H, K, V;
     float scale;
     int head_gate;
+    // O with gproj.in set (gla_decode_step_gate_proj): the channel gates made from the gate projection, g unused
+    gla_gate_proj gproj;
 };
 
 cudaError_t launch_chunk_states(const StateParams& p, int dtype, bool gated, bool reverse, cudaStream_t stream);

@@ -460,7 +460,7 @@ gla_status gla_cuda_recurrent_bwd(gla_context* context, const gla_dims* dims, co
 }
 
 gla_status gla_cuda_decode_step(gla_context* context, const gla_dims* dims, const gla_decode_args* a) {
-    static const char fn[] = "gla_decode_step";
+    const char* fn = a->gate_proj ? "gla_decode_step_gate_proj" : "gla_decode_step";
     gla_status s = gla_cuda_set_device(fn, context);
     if (s != GLA_OK) return s;
     const Problem p = make_problem(dims);
@@ -469,6 +469,7 @@ gla_status gla_cuda_decode_step(gla_context* context, const gla_dims* dims, cons
     seqs.N = (int)p.B, seqs.T = 1, seqs.NT = 1, seqs.NC = (int)p.B;
     RecParams r = rec_params(dims, p, seqs);
     r.q = a->q, r.k = a->k, r.v = a->v, r.g = a->g;
+    if (a->gate_proj) r.gproj = *a->gate_proj;
     r.init = a->state, r.final_state = a->state, r.out = a->o;
     LAUNCH(launch_decode_step(r, p.dtype, gla_cuda_stream(context)), "decode_step kernel");
     return GLA_OK;

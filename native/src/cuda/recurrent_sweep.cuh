@@ -17,6 +17,21 @@
 
 namespace gla {
 
+// Channel gate c (of H*K) of token t from the gate projection (gla_gate_proj): the rank-term dot product in
+// order, then decode_linear's gate epilogue.
+__device__ inline float gate_proj(const gla_gate_proj& gp, int64_t t, int64_t c) {
+    const float* in = gp.in + t * gp.rank;
+    float z = gp.bias ? gp.bias[c] : 0.f;
+    if (gp.weight_dtype == GLA_DTYPE_BF16) {
+        const bf16* w = static_cast<const bf16*>(gp.weight) + c * gp.rank;
+        for (int r = 0; r < gp.rank; r++) z += in[r] * __bfloat162float(w[r]);
+    } else {
+        const float* w = static_cast<const float*>(gp.weight) + c * gp.rank;
+        for (int r = 0; r < gp.rank; r++) z += in[r] * w[r];
+    }
+    return fmaxf((fminf(z, 0.0f) - log1pf(expf(-fabsf(z)))) / gp.normalizer, gp.clamp_min);
+}
+
 template <class T, int MODE, int R>
 __global__ void __launch_bounds__(kThreads) recurrent_sweep_kernel(RecParams p) {
     constexpr bool OWN_V = MODE == kRecO || MODE == kRecDv; // owned dim is V (else K)
@@ -33,7 +48,7 @@ __global__ void __launch_bounds__(kThreads) recurrent_sweep_kernel(RecParams p) 
     const int H = p.H, K = p.K, V = p.V;
     const int OWN_N = OWN_V ? V : K, RED_N = OWN_V ? K : V;
     const int64_t KV = (int64_t)K * V;
-    const bool gated = p.g != nullptr;
+    const bool gated = p.g != nullptr || (MODE == kRecO && p.gproj.in != nullptr);
     const T* q = static_cast<const T*>(p.q);
     const T* k = static_cast<const T*>(p.k);
     const T* v = static_cast<const T*>(p.v);
@@ -47,6 +62,7 @@ __global__ void __launch_bounds__(kThreads) recurrent_sweep_kernel(RecParams p) 
             if (idx >= RED_N) return 0.f;
             if (which == 2) {
                 if (!DECAY_RED || !gated) return 0.f;
+                if (MODE == kRecO && p.gproj.in) return gate_proj(p.gproj, t, (int64_t)h * K + idx);
                 return p.head_gate ? p.g[t * H + h] : p.g[(t * H + h) * K + idx];
             }
             const int64_t kb = (t * H + h) * K + idx, vb = (t * H + h) * V + idx;

@@ -137,6 +137,17 @@ public class GlaH {
         return GLA_DECODE_LINEAR_MAX_OUTPUTS;
     }
 
+    private static final int GLA_GATE_PROJ_MAX_RANK = (int)64L;
+
+    /**
+     * {@snippet lang=c :
+     * #define GLA_GATE_PROJ_MAX_RANK 64
+     * }
+     */
+    public static int GLA_GATE_PROJ_MAX_RANK() {
+        return GLA_GATE_PROJ_MAX_RANK;
+    }
+
     private static final int GLA_OK = (int)0L;
 
     /**
@@ -2005,6 +2016,73 @@ public class GlaH {
                 traceDowncall("gla_decode_step", context, dims, q, k, v, g, state, o);
             }
             return (int) mh$.invokeExact(context, dims, q, k, v, g, state, o);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class gla_decode_step_gate_proj {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            GlaH.C_INT,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER,
+            GlaH.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = GlaH.findOrThrow("gla_decode_step_gate_proj");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * gla_status gla_decode_step_gate_proj(gla_context *context, const gla_dims *dims, const void *q, const void *k, const void *v, const gla_gate_proj *gate, float *state, void *o)
+     * }
+     */
+    public static FunctionDescriptor gla_decode_step_gate_proj$descriptor() {
+        return gla_decode_step_gate_proj.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * gla_status gla_decode_step_gate_proj(gla_context *context, const gla_dims *dims, const void *q, const void *k, const void *v, const gla_gate_proj *gate, float *state, void *o)
+     * }
+     */
+    public static MethodHandle gla_decode_step_gate_proj$handle() {
+        return gla_decode_step_gate_proj.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * gla_status gla_decode_step_gate_proj(gla_context *context, const gla_dims *dims, const void *q, const void *k, const void *v, const gla_gate_proj *gate, float *state, void *o)
+     * }
+     */
+    public static MemorySegment gla_decode_step_gate_proj$address() {
+        return gla_decode_step_gate_proj.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * gla_status gla_decode_step_gate_proj(gla_context *context, const gla_dims *dims, const void *q, const void *k, const void *v, const gla_gate_proj *gate, float *state, void *o)
+     * }
+     */
+    public static int gla_decode_step_gate_proj(MemorySegment context, MemorySegment dims, MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment gate, MemorySegment state, MemorySegment o) {
+        var mh$ = gla_decode_step_gate_proj.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("gla_decode_step_gate_proj", context, dims, q, k, v, gate, state, o);
+            }
+            return (int) mh$.invokeExact(context, dims, q, k, v, gate, state, o);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

@@ -24,6 +24,7 @@
  */
 package io.github.gla4j.generate;
 
+import io.github.gla4j.kernels.GateProjection;
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.Options;
 import io.github.gla4j.memory.Context;
@@ -32,6 +33,7 @@ import io.github.gla4j.memory.DeviceTensor;
 import io.github.gla4j.memory.Graph;
 import io.github.gla4j.memory.HostTensor;
 import io.github.gla4j.memory.Shape;
+import io.github.gla4j.memory.Tensor;
 import io.github.gla4j.model.Activations;
 import io.github.gla4j.model.GlaConfig;
 import io.github.gla4j.model.GlaModel;
@@ -188,10 +190,23 @@ public final class Decoder implements AutoCloseable {
         return model.fusedSteps(batch());
     }
 
-    /** Every layer's GLA op as one recurrent step on the states s. */
+    /** Every layer's GLA op as one recurrent step on the states s; on the native ops, with the gates made inside. */
     private GlaModel.GlaOp decodeOp(RecurrentState s) {
         Options options = Options.defaults();
-        return (layer, q, k, v, g, o) -> kernels.decodeStep(options, q, k, v, g, s.layer(layer), o);
+        if (!(model.ops() instanceof NativeOps nativeOps)) {
+            return (layer, q, k, v, g, o) -> kernels.decodeStep(options, q, k, v, g, s.layer(layer), o);
+        }
+        return new GlaModel.StepOp() {
+            @Override
+            public void run(int layer, Tensor q, Tensor k, Tensor v, Tensor g, Tensor o) {
+                kernels.decodeStep(options, q, k, v, g, s.layer(layer), o);
+            }
+
+            @Override
+            public void runGated(int layer, Tensor q, Tensor k, Tensor v, GateProjection gate, Tensor o) {
+                nativeOps.decodeStep(q, k, v, gate, s.layer(layer), o);
+            }
+        };
     }
 
     /**

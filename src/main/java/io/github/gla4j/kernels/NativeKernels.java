@@ -8,6 +8,7 @@ package io.github.gla4j.kernels;
 
 import io.github.gla4j.ffi.Gla;
 import io.github.gla4j.ffi.GlaH;
+import io.github.gla4j.ffi.gla_gate_proj;
 import io.github.gla4j.memory.Context;
 import io.github.gla4j.memory.Device;
 import io.github.gla4j.memory.Tensor;
@@ -94,6 +95,35 @@ public final class NativeKernels implements GlaKernels {
         try (Arena arena = Arena.ofConfined()) {
             Gla.check("gla_decode_step", GlaH.gla_decode_step(context.handle(), p.toDims(arena), ptr(q), ptr(k),
                     ptr(v), ptr(g), ptr(state), ptr(o)));
+        }
+    }
+
+    /**
+     * decodeStep with channel gates made in the same launch from the layer's gate projection instead of read from g
+     * (gla_decode_step_gate_proj; options must say Gate.CHANNEL).
+     */
+    public void decodeStep(Options options, Tensor q, Tensor k, Tensor v, GateProjection gate, Tensor state,
+                           Tensor o) {
+        String op = "decodeStep";
+        if (options == null || options.gate() != Gate.CHANNEL) {
+            throw new IllegalArgumentException(op + ": a gate projection makes channel gates; options must say "
+                    + "Gate.CHANNEL");
+        }
+        Problem ungated = Validation.decode(op, device(), options.withGate(Gate.NONE), q, k, v, null, state, o);
+        gate.check(op, ungated.batch(), ungated.heads() * ungated.keyDim());
+        Problem p = new Problem(ungated.batch(), ungated.seqLen(), ungated.heads(), ungated.keyDim(),
+                ungated.valueDim(), 0, ungated.scale(), ungated.dtype(), Gate.CHANNEL, ungated.algorithm(), null);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment g = gla_gate_proj.allocate(arena);
+            gla_gate_proj.in(g, ptr(gate.in()));
+            gla_gate_proj.weight(g, ptr(gate.weight()));
+            gla_gate_proj.bias(g, ptr(gate.bias()));
+            gla_gate_proj.rank(g, Math.toIntExact(gate.in().shape().dim(1)));
+            gla_gate_proj.weight_dtype(g, gate.weight().dtype().code());
+            gla_gate_proj.normalizer(g, gate.normalizer());
+            gla_gate_proj.clamp_min(g, gate.clampMin());
+            Gla.check("gla_decode_step_gate_proj", GlaH.gla_decode_step_gate_proj(context.handle(), p.toDims(arena),
+                    ptr(q), ptr(k), ptr(v), g, ptr(state), ptr(o)));
         }
     }
 

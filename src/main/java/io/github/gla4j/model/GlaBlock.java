@@ -10,6 +10,7 @@
  */
 package io.github.gla4j.model;
 
+import io.github.gla4j.kernels.GateProjection;
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.Options;
 import io.github.gla4j.memory.Tensor;
@@ -125,11 +126,12 @@ final class GlaBlock {
     }
 
     /**
-     * forward for one token per sequence, in six native calls besides the GLA op (and the head repeats of grouped
+     * forward for one token per sequence, in five native calls besides the GLA op (and the head repeats of grouped
      * queries): each norm, SwiGLU, bias, gate and residual add fused into the matrix product it feeds or follows
-     * (NativeOps.decodeLinear), every product of one input in one call. Writes the tensors forward writes, except
-     * the norms' rstd and outputs, the gate logits and the SwiGLU product; not for training. acts must be fp32 (the
-     * fused products' activations).
+     * (NativeOps.decodeLinear), every product of one input in one call; with a GlaModel.StepOp and no grouped heads
+     * the gate's second product goes into the GLA step itself (the gates are then not written). Writes the tensors
+     * forward writes, except the norms' rstd and outputs, the gate logits and the SwiGLU product; not for training.
+     * acts must be fp32 (the fused products' activations).
      */
     void step(ParameterSet p, Activations acts, Activations.Layer a, Tensor x, Tensor out, GlaModel.GlaOp glaOp,
               NativeOps fused) {
@@ -138,16 +140,22 @@ final class GlaBlock {
                 new Output(w(p, "attn.q_proj.weight"), a.q), new Output(w(p, "attn.k_proj.weight"), a.k),
                 new Output(w(p, "attn.v_proj.weight"), a.v), new Output(w(p, "attn.gk_proj.0.weight"), a.gkLow),
                 new Output(w(p, "attn.g_proj.weight"), a.gate));
-        fused.decodeLinear(Input.plain(a.gkLow), Epilogue.logSigmoidGate(GlaConfig.GATE_LOGIT_NORMALIZER, clampMin),
-                new Output(w(p, "attn.gk_proj.1.weight"), w(p, "attn.gk_proj.1.bias"), null, r.g));
-        if (groups > 1) {
-            ops.repeatHeads(a.k, kvHeads, groups, headK, a.kHeads);
-            ops.repeatHeads(a.v, kvHeads, groups, headV, a.vHeads);
-            ops.repeatHeads(r.g, kvHeads, groups, headK, r.gHeads);
-        }
         int b = acts.batch;
-        glaOp.run(layer, keys(a.q, b, 1), keys(a.kHeads, b, 1), values(a.vHeads, b, 1), keys(r.gHeads, b, 1),
-                values(a.o, b, 1));
+        if (groups == 1 && glaOp instanceof GlaModel.StepOp step) {   // the step kernel makes the gates
+            step.runGated(layer, keys(a.q, b, 1), keys(a.k, b, 1), values(a.v, b, 1), new GateProjection(a.gkLow,
+                    w(p, "attn.gk_proj.1.weight"), w(p, "attn.gk_proj.1.bias"), GlaConfig.GATE_LOGIT_NORMALIZER,
+                    clampMin), values(a.o, b, 1));
+        } else {
+            fused.decodeLinear(Input.plain(a.gkLow), Epilogue.logSigmoidGate(GlaConfig.GATE_LOGIT_NORMALIZER,
+                    clampMin), new Output(w(p, "attn.gk_proj.1.weight"), w(p, "attn.gk_proj.1.bias"), null, r.g));
+            if (groups > 1) {
+                ops.repeatHeads(a.k, kvHeads, groups, headK, a.kHeads);
+                ops.repeatHeads(a.v, kvHeads, groups, headV, a.vHeads);
+                ops.repeatHeads(r.g, kvHeads, groups, headK, r.gHeads);
+            }
+            glaOp.run(layer, keys(a.q, b, 1), keys(a.kHeads, b, 1), values(a.vHeads, b, 1), keys(r.gHeads, b, 1),
+                    values(a.o, b, 1));
+        }
         fused.decodeLinear(Input.gatedRmsNorm(a.o, a.gate, w(p, outputNorm()), eps), Epilogue.NONE,
                 new Output(w(p, "attn.o_proj.weight"), null, x, r.mid));
         fused.decodeLinear(Input.rmsNorm(r.mid, w(p, "mlp_norm.weight"), eps), Epilogue.NONE,

@@ -20,6 +20,7 @@
  */
 package io.github.gla4j.model;
 
+import io.github.gla4j.kernels.GateProjection;
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.Options;
 import io.github.gla4j.memory.DType;
@@ -93,6 +94,14 @@ public final class GlaModel {
     @FunctionalInterface
     public interface GlaOp {
         void run(int layer, Tensor q, Tensor k, Tensor v, Tensor g, Tensor o);
+    }
+
+    /**
+     * A GlaOp for decoding steps that can also make the gates itself from the layer's gate projection (its input
+     * [B, rank] and the second gk_proj product): GlaBlock.step then skips the gate product (one launch less).
+     */
+    public interface StepOp extends GlaOp {
+        void runGated(int layer, Tensor q, Tensor k, Tensor v, GateProjection gate, Tensor o);
     }
 
     /**

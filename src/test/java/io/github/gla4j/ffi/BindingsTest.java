@@ -131,6 +131,7 @@ class BindingsTest {
         checkStruct("gla_device_info", gla_device_info.layout(), 288);
         checkStruct("gla_linear_dims", gla_linear_dims.layout(), 48);
         checkStruct("gla_linear_output", gla_linear_output.layout(), 40);
+        checkStruct("gla_gate_proj", gla_gate_proj.layout(), 40);
     }
 
     private static void checkStruct(String name, GroupLayout layout, long size) {

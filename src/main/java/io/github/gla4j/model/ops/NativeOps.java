@@ -18,8 +18,10 @@ import io.github.gla4j.ffi.Gla;
 import io.github.gla4j.ffi.GlaH;
 import io.github.gla4j.ffi.gla_linear_dims;
 import io.github.gla4j.ffi.gla_linear_output;
+import io.github.gla4j.kernels.GateProjection;
 import io.github.gla4j.kernels.GlaKernels;
 import io.github.gla4j.kernels.NativeKernels;
+import io.github.gla4j.kernels.Options;
 import io.github.gla4j.memory.Context;
 import io.github.gla4j.memory.DType;
 import io.github.gla4j.memory.DeviceTensor;
@@ -67,6 +69,7 @@ public final class NativeOps implements Ops, AutoCloseable {
      * other op forgets them (it may write the source), and so does a product whose output is a source.
      */
     private final Tensor[] castSources = new Tensor[2], castCopies = new Tensor[2];
+    private final NativeKernels nativeKernels;
     /** gla_cross_entropy's per-row losses in device memory (cuda only), grown on demand. */
     private DeviceTensor losses;
 
@@ -75,6 +78,7 @@ public final class NativeOps implements Ops, AutoCloseable {
         this.context = kernels.context();
         this.precision = precision;
         this.casts = new CastBuffers(context, HOST_WEIGHT + DecodeLinear.MAX_OUTPUTS);
+        this.nativeKernels = kernels;
         this.glaKernels = precision == Precision.BF16 ? new Bf16Kernels(kernels, this::forgetCasts) : kernels;
     }
 
@@ -246,6 +250,18 @@ public final class NativeOps implements Ops, AutoCloseable {
     }
 
     // ---- the fused products of a decoding step ----
+
+    /**
+     * One decoding step (NativeKernels.decodeStep, channel gates) whose gates the kernel makes from the layer's gate
+     * projection: one launch instead of the gate product's and the step's. Under Precision.BF16 the projection's
+     * weight is read as its bf16 copy, as decodeLinear reads it.
+     */
+    public void decodeStep(Tensor q, Tensor k, Tensor v, GateProjection gate, Tensor state, Tensor o) {
+        forgetCasts();
+        GateProjection g = new GateProjection(gate.in(), weight(gate.weight(), 0), gate.bias(), gate.normalizer(),
+                gate.clampMin());
+        nativeKernels.decodeStep(Options.defaults(), q, k, v, g, state, o);
+    }
 
     /**
      * Every product of outputs in one native call (gla_decode_linear; see DecodeLinear): f(input) in fp32, the weights
