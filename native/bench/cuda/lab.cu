@@ -4,7 +4,8 @@
  *
  *   gla_cuda_lab check          parity grid: chunk (both forward algorithms), recurrent, decode; fp32 and bf16;
  *                               three gate kinds, gates from weak to -50 per step; awkward T, K, V; h0/ht;
- *                               varlen with empty sequences; outputs NaN-poisoned (0xFF bytes) before each call
+ *                               varlen with empty sequences; outputs NaN-poisoned (0xFF bytes) before each call;
+ *                               every chunk backward called twice, its outputs compared byte for byte
  *   gla_cuda_lab quick          a few small cases (for compute-sanitizer memcheck / racecheck)
  *   gla_cuda_lab profile [B T H K V]   one call of each chunk op (default B16 T2048 H16 K=V=128; bf16, channel
  *                               gates), for ncu
@@ -198,6 +199,27 @@ static void run_case(const Case& c, int kind, uint64_t seed) {
         d2h(host.data(), Ddh0, n_s * 4);
         expect(w, "dh0", op, c, host.data(), GLA_DTYPE_F32, dh0_ref.data(), n_s);
     }
+    if (kind) { // the chunk backward is bit-reproducible: a second call gives the same bytes
+        auto outputs = [&]() {
+            std::vector<char> all(2 * n_qk * es + n_v * es + n_g * 4 + (c.with_h0 ? n_s * 4 : 0));
+            char* at = all.data();
+            d2h(at, Dq, n_qk * es), at += n_qk * es;
+            d2h(at, Dk, n_qk * es), at += n_qk * es;
+            d2h(at, Dv, n_v * es), at += n_v * es;
+            if (gated) d2h(at, Ddg, n_g * 4), at += n_g * 4;
+            if (c.with_h0) d2h(at, Ddh0, n_s * 4);
+            return all;
+        };
+        const std::vector<char> first = outputs();
+        dpoison(Dq, n_qk * es), dpoison(Dk, n_qk * es), dpoison(Dv, n_v * es), dpoison(Ddg, n_g * 4);
+        dpoison(Ddh0, n_s * 4);
+        workspace(GLA_OP_CHUNK_BWD);
+        CHECK_OK(gla_chunk_bwd(g_ctx, &d, dq_, dk_, dv_, gp, h0d, c.cu, ddo, dhtp, Dq, Dk, Dv, dgp, dh0p, ws, wsb));
+        dfree(ws);
+        CHECK(outputs() == first, "%s backward not reproducible (B %lld T %lld H %lld K %lld V %lld dtype %d gate %d "
+              "varlen %lld)", op, (long long)c.b, (long long)c.t, (long long)c.h, (long long)c.k, (long long)c.v,
+              c.dtype, c.gate, (long long)c.num_seqs);
+    }
     w.cases++;
     for (void* p : {dq_, dk_, dv_, ddo, Dq, Dk, Dv, Do}) dfree(p);
     for (float* p : {Dg, Dh0, Ddht, Dht, Ddg, Ddh0}) dfree(p);
@@ -239,6 +261,22 @@ static void run_grid(bool quick) {
             for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
             seed++;
         }
+    // Keys over 128 (bf16: the key-split backward) with the second key slice partial: two sequences of an awkward
+    // length with 300 value columns (full grid), and varlen with an empty sequence; channel gates in [-50, -20]
+    // (every diagonal block on the exact path) or [-2.5, 0].
+    for (int32_t gate = 0; gate <= GLA_GATE_HEAD; gate++) {
+        const double* gr = gate_ranges[gate == GLA_GATE_CHANNEL ? 4 : 2];
+        const double lo = gate == GLA_GATE_NONE ? 0.0 : gr[0], hi = gate == GLA_GATE_NONE ? 0.0 : gr[1];
+        if (!quick) {
+            Case c = {2, 150, 1, 200, 300, GLA_DTYPE_BF16, gate, lo, hi, gate != GLA_GATE_NONE, 1, nullptr, 0, 0};
+            for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
+            seed++;
+        }
+        Case c = {1, cu_a[4], 2, 200, 72, GLA_DTYPE_BF16, gate, lo, hi, 1, gate != GLA_GATE_HEAD, cu_a, 4,
+                  gate == GLA_GATE_CHANNEL};
+        for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
+        seed++;
+    }
 }
 
 // A decode loop (state in place, T steps) gives the recurrent outputs and final state.

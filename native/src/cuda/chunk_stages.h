@@ -87,6 +87,8 @@ struct BwdParams {
                            // dg (the local pass of chunk_bwd_dg.cu) and writes it to dgc; or nullptr
     Seqs seqs;
     int H, K, V;
+    int key_slice;         // keys per block (chunk_bwd_dqkv_key_slice): K, or 128 for two blocks of a cluster that
+                           // split the keys (dq, dk, dg are per key; dv sums over keys: the blocks add their parts)
     float scale;
     int head_gate;
 };
@@ -130,8 +132,10 @@ struct RecParams {
 cudaError_t launch_chunk_states(const StateParams& p, int dtype, bool gated, bool reverse, cudaStream_t stream);
 cudaError_t launch_chunk_fwd_o(const FwdOParams& p, int dtype, bool gated, bool materialize, cudaStream_t stream);
 cudaError_t launch_chunk_bwd_dqkv(const BwdParams& p, int dtype, bool gated, cudaStream_t stream);
-// Whether chunk_bwd_dqkv takes BwdParams.anchors (finishes dg itself) for this dtype and key dim.
-bool chunk_bwd_dqkv_fuses_dg(int dtype, int64_t K);
+// BwdParams.key_slice for this dtype and key dim on the current device.
+int chunk_bwd_dqkv_key_slice(int dtype, int64_t K);
+// Whether chunk_bwd_dqkv takes BwdParams.anchors (finishes dg itself) for this dtype and key slice.
+bool chunk_bwd_dqkv_fuses_dg(int dtype, int key_slice);
 cudaError_t launch_chunk_bwd_dg(const DgParams& p, cudaStream_t stream);
 // Only the anchor pass of launch_chunk_bwd_dg (p.states non-null), for a chunk_bwd_dqkv that finishes dg.
 cudaError_t launch_chunk_bwd_dg_anchors(const DgParams& p, cudaStream_t stream);

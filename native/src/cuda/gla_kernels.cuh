@@ -311,15 +311,17 @@ __device__ __forceinline__ void factor_flags(const float* __restrict__ sums, int
 }
 
 // The raw log gates of one chunk and head in global memory: the exact paths of strongly gated sub-chunks
-// sum them directly (exp(g[s+1] + ... + g[t])) for every pair s < t, whatever the sub-chunk's anchors.
+// sum them directly (exp(g[s+1] + ... + g[t])) for every pair s < t, whatever the sub-chunk's anchors. Channel c
+// is key k0 + c (a block that owns the key slice from k0).
 struct GateRows {
     const float* g;
     int64_t start;
     int nrows, H, h, K;
     bool head;
+    int k0 = 0;
     __device__ __forceinline__ float at(int u, int c) const {
-        if (u >= nrows || c >= K) return 0.f;
-        return head ? g[(start + u) * H + h] : g[((start + u) * H + h) * K + c];
+        if (u >= nrows || k0 + c >= K) return 0.f;
+        return head ? g[(start + u) * H + h] : g[((start + u) * H + h) * K + k0 + c];
     }
 };
 
@@ -560,6 +562,35 @@ __device__ __forceinline__ void store_pair(bf16* p, float a, float b) {
     *reinterpret_cast<__nv_bfloat162*>(p) = __floats2bfloat162_rn(a, b);
 }
 __device__ __forceinline__ void store_pair(float* p, float a, float b) { *reinterpret_cast<float2*>(p) = make_float2(a, b); }
+
+// ---------------------------------------------------------------------------------------------------------
+// Thread-block clusters (sm_90): a barrier over every thread of the cluster, split into arrive (release: this
+// thread's earlier shared-memory writes, remote ones included, become visible) and wait (acquire), and stores into
+// a peer block's shared memory. Compiled to nothing for older targets: a kernel that uses them is launched only
+// where its binary is sm_90 or newer (cudaFuncAttributes::binaryVersion).
+__device__ __forceinline__ void cluster_arrive() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("barrier.cluster.arrive.release.aligned;\n" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void cluster_wait() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("barrier.cluster.wait.acquire.aligned;\n" ::: "memory");
+#endif
+}
+// The shared-memory address of p in the block of cluster rank `rank` (for st_cluster).
+__device__ __forceinline__ uint32_t cluster_map(const void* p, int rank) {
+    uint32_t out = 0;
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("mapa.shared::cluster.u32 %0, %1, %2;\n" : "=r"(out) : "r"(smem_addr(p)), "r"(rank));
+#endif
+    return out;
+}
+__device__ __forceinline__ void st_cluster(uint32_t addr, float a, float b) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("st.shared::cluster.v2.f32 [%0], {%1, %2};\n" ::"r"(addr), "f"(a), "f"(b) : "memory");
+#endif
+}
 
 } // namespace gla
 

@@ -423,7 +423,8 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     LAUNCH(launch_chunk_states(st, p.dtype, p.gated, true, stream), "chunk_fwd_state kernel (reverse)");
 
     // Channel gates: dg's anchors first, so that chunk_bwd_dqkv finishes dg in place of the local pass.
-    const bool fuse_dg = p.gated && !head_gate && chunk_bwd_dqkv_fuses_dg(p.dtype, p.K);
+    const int key_slice = chunk_bwd_dqkv_key_slice(p.dtype, p.K);
+    const bool fuse_dg = p.gated && !head_gate && chunk_bwd_dqkv_fuses_dg(p.dtype, key_slice);
     float* dh0_anchor = a->h0 ? dh0 : nullptr;
     if (fuse_dg) {
         DgParams d = dg_params(p, seqs, l.dg, a->dg, &l.chunk, dh0_anchor);
@@ -438,6 +439,7 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     b.anchors = fuse_dg ? l.dg.anchors : nullptr;
     b.seqs = seqs;
     b.H = H, b.K = K, b.V = V;
+    b.key_slice = key_slice;
     b.scale = dims->scale;
     b.head_gate = head_gate;
     LAUNCH(launch_chunk_bwd_dqkv(b, p.dtype, p.gated, stream), "chunk_bwd_dqkv kernel");
