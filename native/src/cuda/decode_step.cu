@@ -8,6 +8,9 @@
 namespace gla {
 
 cudaError_t launch_decode_step(const RecParams& p, int dtype, cudaStream_t stream) {
+    if (p.gproj.in) // gla_decode_step_gate_proj
+        return dtype == 1 ? launch_recurrent_mode<bf16, kRecO, true>(p, stream)
+                          : launch_recurrent_mode<float, kRecO, true>(p, stream);
     return dtype == 1 ? launch_recurrent_mode<bf16, kRecO>(p, stream) : launch_recurrent_mode<float, kRecO>(p, stream);
 }
 

@@ -32,8 +32,11 @@ __device__ inline float gate_proj(const gla_gate_proj& gp, int64_t t, int64_t c)
     return fmaxf((fminf(z, 0.0f) - log1pf(expf(-fabsf(z)))) / gp.normalizer, gp.clamp_min);
 }
 
-template <class T, int MODE, int R>
+// GPROJ (O only): the channel gates made from p.gproj (gla_decode_step_gate_proj) instead of read from p.g; a
+// separate instantiation, so that the plain sweeps keep their code.
+template <class T, int MODE, int R, bool GPROJ>
 __global__ void __launch_bounds__(kThreads) recurrent_sweep_kernel(RecParams p) {
+    static_assert(!GPROJ || MODE == kRecO, "gate projection: forward sweep only");
     constexpr bool OWN_V = MODE == kRecO || MODE == kRecDv; // owned dim is V (else K)
     constexpr bool REV = MODE == kRecDk || MODE == kRecDv;
     constexpr bool DECAY_RED = MODE == kRecO || MODE == kRecDv; // gate indexed by the reduced dim (keys)
@@ -48,7 +51,7 @@ __global__ void __launch_bounds__(kThreads) recurrent_sweep_kernel(RecParams p) 
     const int H = p.H, K = p.K, V = p.V;
     const int OWN_N = OWN_V ? V : K, RED_N = OWN_V ? K : V;
     const int64_t KV = (int64_t)K * V;
-    const bool gated = p.g != nullptr || (MODE == kRecO && p.gproj.in != nullptr);
+    const bool gated = GPROJ || p.g != nullptr;
     const T* q = static_cast<const T*>(p.q);
     const T* k = static_cast<const T*>(p.k);
     const T* v = static_cast<const T*>(p.v);
@@ -62,7 +65,7 @@ __global__ void __launch_bounds__(kThreads) recurrent_sweep_kernel(RecParams p) 
             if (idx >= RED_N) return 0.f;
             if (which == 2) {
                 if (!DECAY_RED || !gated) return 0.f;
-                if (MODE == kRecO && p.gproj.in) return gate_proj(p.gproj, t, (int64_t)h * K + idx);
+                if constexpr (GPROJ) return gate_proj(p.gproj, t, (int64_t)h * K + idx);
                 return p.head_gate ? p.g[t * H + h] : p.g[(t * H + h) * K + idx];
             }
             const int64_t kb = (t * H + h) * K + idx, vb = (t * H + h) * V + idx;
@@ -202,20 +205,20 @@ inline int recurrent_regs(int64_t red) {
     return red <= 32 ? 4 : red <= 64 ? 8 : red <= 128 ? 16 : red <= 256 ? 32 : red <= 512 ? 64 : 0;
 }
 
-template <class T, int MODE>
+template <class T, int MODE, bool GPROJ = false>
 cudaError_t launch_recurrent_mode(const RecParams& p, cudaStream_t stream) {
     constexpr bool OWN_V = MODE == kRecO || MODE == kRecDv;
     const int own_n = OWN_V ? p.V : p.K, red_n = OWN_V ? p.K : p.V;
     const dim3 grid((own_n + 31) / 32, p.H, p.seqs.N);
     if (p.seqs.N == 0) return cudaSuccess;
     switch (recurrent_regs(red_n)) {
-    case 4: recurrent_sweep_kernel<T, MODE, 4><<<grid, kThreads, 0, stream>>>(p); break;
-    case 8: recurrent_sweep_kernel<T, MODE, 8><<<grid, kThreads, 0, stream>>>(p); break;
-    case 16: recurrent_sweep_kernel<T, MODE, 16><<<grid, kThreads, 0, stream>>>(p); break;
-    case 32: recurrent_sweep_kernel<T, MODE, 32><<<grid, kThreads, 0, stream>>>(p); break;
+    case 4: recurrent_sweep_kernel<T, MODE, 4, GPROJ><<<grid, kThreads, 0, stream>>>(p); break;
+    case 8: recurrent_sweep_kernel<T, MODE, 8, GPROJ><<<grid, kThreads, 0, stream>>>(p); break;
+    case 16: recurrent_sweep_kernel<T, MODE, 16, GPROJ><<<grid, kThreads, 0, stream>>>(p); break;
+    case 32: recurrent_sweep_kernel<T, MODE, 32, GPROJ><<<grid, kThreads, 0, stream>>>(p); break;
     case 64:
         if constexpr (!OWN_V) {
-            recurrent_sweep_kernel<T, MODE, 64><<<grid, kThreads, 0, stream>>>(p);
+            recurrent_sweep_kernel<T, MODE, 64, GPROJ><<<grid, kThreads, 0, stream>>>(p);
             break;
         }
         [[fallthrough]];
