@@ -389,9 +389,10 @@ final class BenchCommand {
                 + "${DEFAULT-VALUE})")
         int newTokens;
 
-        @Option(names = "--warmup-seconds", defaultValue = "2", description = "untimed decoding steps first, at "
+        @Option(names = "--warmup-seconds", defaultValue = "10", description = "untimed decoding steps first, at "
                 + "least 3 and for at least this long: the first ones size buffers and record the graph, the later "
-                + "ones let the JIT compile the host's part of a step (default: ${DEFAULT-VALUE})")
+                + "ones let the JIT compile the host's part of a step (on the H200 a batch-1 step was still ~6% "
+                + "slower after 3 s; default: ${DEFAULT-VALUE})")
         double warmupSeconds;
 
         @Option(names = "--context", arity = "0..*", paramLabel = "T", description = "also decode on to these "
