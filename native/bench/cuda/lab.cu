@@ -16,6 +16,10 @@
  *                               gate, residual add) and the cuBLAS products alone: µs per call and weight GB/s of a
  *                               stream of 48 calls (median of 7), at 1 row (or `rows`); then a whole decoding
  *                               step (24 layers + head, the GLA step included) recorded as one graph and replayed
+ *   gla_cuda_lab norms [rows width [out.json]]   the norms as a bf16 training step calls them (default 16384 x 2048,
+ *                               the 1.3B model's): RMSNorm of the fp32 residual into bf16, its backward accumulating
+ *                               into the fp32 residual gradient, the gated norm of bf16 o and gate and its backward
+ *                               into bf16; median of 20 calls against the bytes at 4.25 TB/s (for ncu, too)
  * Metric (GUIDE §5): relative RMS error, <= 1e-5 with fp32 inputs and <= 5e-3 with bf16 inputs (every output,
  * fp32 ones included), no NaN/inf.
  */
@@ -739,6 +743,35 @@ static void bench_decode_linear(int64_t rows) {
     bench_step_graph(rows);
 }
 
+// The norms of a bf16 training step at rows x width, timed against their bytes (the inputs are larger than L2).
+static void bench_norms(int64_t rows, int64_t width) {
+    const int64_t n = rows * width;
+    float *x = (float*)dalloc(n * 4), *dy = (float*)dalloc(n * 4), *dx = (float*)dalloc(n * 4);
+    void *y = dalloc(n * 2), *o = dalloc(n * 2), *gate = dalloc(n * 2), *dxb = dalloc(n * 2), *dzb = dalloc(n * 2);
+    float *w = (float*)dalloc(width * 4), *dw = (float*)dalloc(width * 4), *rstd = (float*)dalloc(rows * 4);
+    dinit(x, n, 0, 1), dinit(dy, n, 0, 2), dinit(dx, n, 0, 3), dinit(o, n, 1, 4), dinit(gate, n, 1, 5);
+    dinit(w, width, 0, 6), dinit(dw, width, 0, 7);
+    std::vector<Set> one(1);
+    char shape[64];
+    snprintf(shape, sizeof shape, "%lld x %lld", (long long)rows, (long long)width);
+    auto report = [&](const char* mode, double bytes, auto call) {
+        row("gla4j.norms", shape, mode, time_it(one, [&](Set&) { CHECK_OK(call()); }), bytes / kBandwidth * 1e3);
+    };
+    const double nd = (double)n;
+    report("rms_fwd", nd * (4 + 2), [&] { return gla_rms_norm_fwd(g_ctx, rows, width, x, w, 1e-6f, y, GLA_DTYPE_BF16, rstd); });
+    report("rms_bwd", nd * (4 + 4 + 4 + 4), [&] {
+        return gla_rms_norm_bwd(g_ctx, rows, width, dy, x, w, rstd, dx, 1, dw);
+    });
+    report("gated_fwd", nd * (2 + 2 + 2), [&] {
+        return gla_gated_rms_norm_fwd(g_ctx, rows, width, o, gate, GLA_DTYPE_BF16, w, 1e-6f, y, GLA_DTYPE_BF16, rstd);
+    });
+    report("gated_bwd", nd * (4 + 2 + 2 + 2 + 2), [&] {
+        return gla_gated_rms_norm_bwd(g_ctx, rows, width, dy, o, gate, GLA_DTYPE_BF16, w, rstd, dxb, dzb,
+                                      GLA_DTYPE_BF16, dw);
+    });
+    for (void* p : {(void*)x, (void*)dy, (void*)dx, y, o, gate, dxb, dzb, (void*)w, (void*)dw, (void*)rstd}) dfree(p);
+}
+
 // One call of each chunk op at one shape (bf16, channel gates), for a profiler (ncu) to look at.
 static void profile(int64_t B, int64_t T, int64_t H, int64_t K, int64_t V) {
     const int64_t nqk = B * T * H * K, nv = B * T * H * V;
@@ -796,6 +829,16 @@ int main(int argc, char** argv) {
             fprintf(g_json, "\n]}\n");
             fclose(g_json);
         }
+    } else if (mode == "norms") {
+        if (argc > 4) {
+            g_json = fopen(argv[4], "w");
+            if (g_json) fprintf(g_json, "{\"device\": \"%s\", \"rows\": [\n", info.name);
+        }
+        bench_norms(argc > 3 ? atoll(argv[2]) : 16384, argc > 3 ? atoll(argv[3]) : 2048);
+        if (g_json) {
+            fprintf(g_json, "\n]}\n");
+            fclose(g_json);
+        }
     } else if (mode == "decode_linear") {
         if (argc > 3) {
             g_json = fopen(argv[3], "w");
@@ -807,7 +850,8 @@ int main(int argc, char** argv) {
             fclose(g_json);
         }
     } else {
-        CHECK(0, "usage: gla_cuda_lab check|quick|profile [B T H K V]|bench [out.json]|decode_linear [rows [out.json]] (got '%s')",
+        CHECK(0, "usage: gla_cuda_lab check|quick|profile [B T H K V]|bench [out.json]|decode_linear [rows [out.json]]|"
+              "norms [rows width [out.json]] (got '%s')",
               mode.c_str());
     }
     CHECK_OK(gla_context_destroy(g_ctx));
