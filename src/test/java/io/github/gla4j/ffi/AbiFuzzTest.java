@@ -6,7 +6,8 @@
  * broken field, see Break), byte 2 a variant of that mode, then the problem (dtype, gate, dims, ...) and a seed for the
  * tensor contents. Valid calls get buffers sized for their dims (plus 64 bytes of slack so that a misaligned pointer
  * stays inside the allocation); dims larger than the buffers are only passed where validation must reject them first
- * (64-bit overflow, seq_len != 1 in a decode step, cu_seqlens past T, batch > 1 with cu_seqlens). A valid call must
+ * (64-bit overflow, seq_len != 1 in a decode step, cu_seqlens past T, batch > 1 with cu_seqlens); the decoding step
+ * with a gate projection breaks the projection's fields instead (GateBreak). A valid call must
  * return GLA_OK with every output finite; a broken one must be rejected (GLA_ERROR_INVALID_ARGUMENT where gla.h says
  * so). The seed corpus in src/test/resources/io/github/gla4j/ffi/AbiFuzzTestInputs/entryPoints covers every entry
  * point and every Break; a plain `mvn test` replays it.
@@ -46,7 +47,13 @@ class AbiFuzzTest {
         VERSION, GET_LAST_ERROR, STATUS_NAME, CPU_FEATURES, BACKEND_AVAILABLE, DEVICE_COUNT, DEVICE_INFO_GET,
         CONTEXT_CREATE, CONTEXT_DESTROY, CONTEXT_BACKEND, CONTEXT_SET_STREAM, CONTEXT_SET_THREADS, SYNCHRONIZE,
         MALLOC, FREE, MEMSET, MEMCPY, HOST_ALLOC, HOST_FREE, WORKSPACE_SIZE,
-        CHUNK_FWD, CHUNK_BWD, RECURRENT_FWD, RECURRENT_BWD, DECODE_STEP
+        CHUNK_FWD, CHUNK_BWD, RECURRENT_FWD, RECURRENT_BWD, DECODE_STEP, DECODE_STEP_GATE_PROJ
+    }
+
+    /** The one field of a gla_gate_proj call broken (its step's own fields are DECODE_STEP's, same checks). */
+    enum GateBreak {
+        NULL_GATE, RANK_LOW, RANK_HIGH, WEIGHT_DTYPE, NORMALIZER, CLAMP_MIN, NULL_IN, NULL_WEIGHT, WEIGHT_MISALIGNED,
+        BIAS_MISALIGNED, IN_MISALIGNED, NOT_CHANNEL
     }
 
     /** What a call must return. */
@@ -103,6 +110,7 @@ class AbiFuzzTest {
                 case MEMSET -> memset(arena, in, mode, variant);
                 case MEMCPY -> memcpy(arena, in, mode, variant);
                 case WORKSPACE_SIZE -> workspaceSize(arena, in, mode, variant);
+                case DECODE_STEP_GATE_PROJ -> gateProjStep(arena, in, mode, variant);
                 default -> op(arena, in, entry, mode, variant);
             }
         }
@@ -806,6 +814,64 @@ class AbiFuzzTest {
                 + " scale " + c.scale + (c.cu == null ? "" : " cu " + Arrays.toString(c.cu)) + " ws " + c.wsBytes;
         check(fn, status, expect, what);
         if (b == Break.NONE) {
+            for (String name : c.outputs) {
+                assertFinite(fn, name, get(c, name), c, what);
+            }
+        }
+    }
+
+    /**
+     * gla_decode_step_gate_proj: a valid decoding step with channel gates made from a gate projection of rank 1..64,
+     * fp32 or bf16 weights, with or without a bias; modes >= VALID_MODES break one of the projection's fields.
+     */
+    private static void gateProjStep(Arena arena, FuzzInput in, int mode, int variant) {
+        Call c = validCall(arena, in, Entry.DECODE_STEP);
+        c.gate = GlaH.GLA_GATE_CHANNEL();
+        int rank = 1 + in.pick(GlaH.GLA_GATE_PROJ_MAX_RANK()), weightType = in.pick(2);
+        boolean withBias = in.bool();
+        float normalizer = in.bool() ? 16f : 0.5f + in.pick(64), clampMin = in.bool() ? Float.NEGATIVE_INFINITY : -in.pick(8);
+        SplittableRandom r = in.random();
+        long channels = c.heads * c.keyDim;
+        int f32 = GlaH.GLA_DTYPE_F32();
+        MemorySegment gin = values(arena, c.batch * rank, f32, r), weight = values(arena, channels * rank, weightType, r);
+        MemorySegment bias = withBias ? values(arena, channels, f32, r) : NULL;
+        MemorySegment gate = gla_gate_proj.allocate(arena);
+        Expect expect = Expect.OK;
+        GateBreak b = null;
+        if (mode >= VALID_MODES) {
+            expect = Expect.INVALID;
+            b = GateBreak.values()[(mode - VALID_MODES) % GateBreak.values().length];
+            switch (b) {
+                case NULL_GATE -> gate = NULL;
+                case RANK_LOW -> rank = variant % 2 == 0 ? 0 : -1 - in.pick(100);
+                case RANK_HIGH -> rank = GlaH.GLA_GATE_PROJ_MAX_RANK() + 1 + in.pick(1000);
+                case WEIGHT_DTYPE -> weightType = badEnum(in, variant, 2);
+                case NORMALIZER -> normalizer = new float[]{0f, -1f, Float.NaN, Float.POSITIVE_INFINITY}[variant % 4];
+                case CLAMP_MIN -> clampMin = variant % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
+                case NULL_IN -> gin = NULL;
+                case NULL_WEIGHT -> weight = NULL;
+                case WEIGHT_MISALIGNED -> weight = weight.asSlice(1);
+                case BIAS_MISALIGNED -> bias = values(arena, channels, f32, r).asSlice(1);
+                case IN_MISALIGNED -> gin = gin.asSlice(1);
+                case NOT_CHANNEL -> c.gate = variant % 2 == 0 ? GlaH.GLA_GATE_NONE() : GlaH.GLA_GATE_HEAD();
+            }
+        }
+        if (!gate.equals(NULL)) {
+            gla_gate_proj.in(gate, gin);
+            gla_gate_proj.weight(gate, weight);
+            gla_gate_proj.bias(gate, bias);
+            gla_gate_proj.rank(gate, rank);
+            gla_gate_proj.weight_dtype(gate, weightType);
+            gla_gate_proj.normalizer(gate, normalizer);
+            gla_gate_proj.clamp_min(gate, clampMin);
+        }
+        String fn = "gla_decode_step_gate_proj";
+        String what = (b == null ? "valid" : b.toString()) + " B" + c.batch + " H" + c.heads + " K" + c.keyDim + " V"
+                + c.valueDim + " dtype " + c.dtype + " rank " + rank + " weight dtype " + weightType + " bias "
+                + withBias + " normalizer " + normalizer + " clamp " + clampMin;
+        check(fn, GlaH.gla_decode_step_gate_proj(c.ctx, c.dims(arena), c.q, c.k, c.v, gate, c.state, c.o), expect,
+                what);
+        if (b == null) {
             for (String name : c.outputs) {
                 assertFinite(fn, name, get(c, name), c, what);
             }
