@@ -676,27 +676,7 @@ GLA_API gla_status gla_decode_step_gate_proj(gla_context* context, const gla_dim
     if (dims->gate != GLA_GATE_CHANNEL)
         return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: dims->gate must be GLA_GATE_CHANNEL (%d), got %" PRId32, fn,
                          GLA_GATE_CHANNEL, dims->gate);
-    if ((s = check_not_null(fn, "gate", gate)) != GLA_OK) return s;
-    if ((s = check_dim(fn, "gate->rank", gate->rank, 1, GLA_GATE_PROJ_MAX_RANK)) != GLA_OK) return s;
-    if (gate->weight_dtype != GLA_DTYPE_F32 && gate->weight_dtype != GLA_DTYPE_BF16)
-        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->weight_dtype must be a gla_dtype, got %" PRId32, fn,
-                         gate->weight_dtype);
-    if (!(isfinite(gate->normalizer) && gate->normalizer > 0))
-        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->normalizer must be finite and > 0, got %g", fn,
-                         (double)gate->normalizer);
-    if (!(isfinite(gate->clamp_min) || gate->clamp_min == -INFINITY))
-        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->clamp_min must be finite or -INFINITY (no clamp), "
-                         "got %g", fn, (double)gate->clamp_min);
-    /* element alignment: the rows of rank entries start anywhere */
-    if ((uintptr_t)gate->in % 4 != 0 || gate->in == NULL)
-        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->in (%p) must be non-NULL and 4-byte aligned", fn,
-                         (const void*)gate->in);
-    if (gate->weight == NULL || (uintptr_t)gate->weight % (uintptr_t)dtype_bytes(gate->weight_dtype) != 0)
-        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->weight (%p) must be non-NULL and aligned to its "
-                         "%d-byte elements", fn, gate->weight, (int)dtype_bytes(gate->weight_dtype));
-    if ((uintptr_t)gate->bias % 4 != 0)
-        return gla_error(GLA_ERROR_INVALID_ARGUMENT, "%s: gate->bias (%p) must be NULL or 4-byte aligned", fn,
-                         (const void*)gate->bias);
+    if ((s = gla_check_gate_proj(fn, gate)) != GLA_OK) return s;
     gla_decode_args a = {q, k, v, NULL, state, o, gate};
     return gla_context_ops(context)->decode_step(context, dims, &a);
 }

@@ -256,6 +256,8 @@ const gla_backend_ops* gla_context_ops(const gla_context* context);
 /* The table of a gla_backend value; NULL (error set, naming fn) when unknown or not built. */
 const gla_backend_ops* gla_backend_table(const char* fn, int32_t backend);
 gla_status gla_check_not_recording(const char* fn, const gla_context* context, const char* why);
+/* gla_layers.c: the rules of a gla_gate_proj (gla.h), for gla_decode_step_gate_proj. */
+gla_status gla_check_gate_proj(const char* fn, const gla_gate_proj* gate);
 
 /* Name of a public op, for messages: "gla_chunk_fwd" for GLA_OP_CHUNK_FWD, ... */
 const char* gla_op_function_name(int32_t op);

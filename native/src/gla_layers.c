@@ -265,13 +265,28 @@ GLA_API gla_status gla_swiglu_bwd(gla_context* context, int64_t count, const flo
     return gla_context_ops(context)->swiglu_bwd(context, count, dy, a, b, ab_dtype, da, db, dab_dtype);
 }
 
-/* normalizer finite > 0; clamp_min finite or -INFINITY (no clamp). */
-static gla_status check_gate_scalars(const char* fn, float normalizer, float clamp_min) {
-    CHECK(check_positive(fn, "normalizer", normalizer));
+/* The log-sigmoid gate's scalars, wherever they are passed (named as the caller names them): the normalizer finite
+ * > 0, clamp_min finite or -INFINITY (no clamp). */
+static gla_status check_gate_scalars(const char* fn, const char* normalizer_name, float normalizer,
+                                     const char* clamp_name, float clamp_min) {
+    CHECK(check_positive(fn, normalizer_name, normalizer));
     if (!(isfinite(clamp_min) || clamp_min == -INFINITY))
-        return gla_error(INVALID, "%s: clamp_min must be finite or -INFINITY (no clamp), got %g", fn,
+        return gla_error(INVALID, "%s: %s must be finite or -INFINITY (no clamp), got %g", fn, clamp_name,
                          (double)clamp_min);
     return GLA_OK;
+}
+
+gla_status gla_check_gate_proj(const char* fn, const gla_gate_proj* gate) {
+    if (gate == NULL) return gla_error(INVALID, "%s: gate must not be NULL", fn);
+    if (gate->rank < 1 || gate->rank > GLA_GATE_PROJ_MAX_RANK)
+        return gla_error(INVALID, "%s: gate->rank must be in [1, %d], got %" PRId32, fn, GLA_GATE_PROJ_MAX_RANK,
+                         gate->rank);
+    CHECK(check_dtype(fn, "gate->weight_dtype", gate->weight_dtype));
+    CHECK(check_gate_scalars(fn, "gate->normalizer", gate->normalizer, "gate->clamp_min", gate->clamp_min));
+    /* element alignment: rows of rank entries start anywhere */
+    CHECK(check_array(fn, "gate->in", gate->in, 4, 1));
+    CHECK(check_array(fn, "gate->weight", gate->weight, dtype_bytes(gate->weight_dtype), 1));
+    return check_array(fn, "gate->bias", gate->bias, 4, 0);
 }
 
 GLA_API gla_status gla_log_sigmoid_gate_fwd(gla_context* context, int64_t count, const void* z, int32_t z_dtype,
@@ -281,7 +296,7 @@ GLA_API gla_status gla_log_sigmoid_gate_fwd(gla_context* context, int64_t count,
     CHECK(check_elementwise(fn, context, count));
     CHECK(check_dtype(fn, "z_dtype", z_dtype));
     CHECK(check_array(fn, "z", z, dtype_bytes(z_dtype), count > 0));
-    CHECK(check_gate_scalars(fn, normalizer, clamp_min));
+    CHECK(check_gate_scalars(fn, "normalizer", normalizer, "clamp_min", clamp_min));
     CHECK(check_array(fn, "g", g, 4, count > 0));
     if (count == 0) return GLA_OK;
     return gla_context_ops(context)->log_sigmoid_gate_fwd(context, count, z, z_dtype, normalizer, clamp_min, g);
@@ -296,7 +311,7 @@ GLA_API gla_status gla_log_sigmoid_gate_bwd(gla_context* context, int64_t count,
     CHECK(check_array(fn, "dg", dg, 4, count > 0));
     CHECK(check_dtype(fn, "z_dtype", z_dtype));
     CHECK(check_array(fn, "z", z, dtype_bytes(z_dtype), count > 0));
-    CHECK(check_gate_scalars(fn, normalizer, clamp_min));
+    CHECK(check_gate_scalars(fn, "normalizer", normalizer, "clamp_min", clamp_min));
     CHECK(check_dtype(fn, "dz_dtype", dz_dtype));
     CHECK(check_array(fn, "dz", dz, dtype_bytes(dz_dtype), count > 0));
     if (count == 0) return GLA_OK;
@@ -567,12 +582,9 @@ GLA_API gla_status gla_decode_linear(gla_context* context, const gla_linear_dims
                              d->norm_width, d->in);
         CHECK(check_positive(fn, "dims.eps", d->eps));
     }
-    if (d->epilogue == GLA_EPILOGUE_LOG_SIGMOID_GATE) {
-        CHECK(check_positive(fn, "dims.gate_normalizer", d->gate_normalizer));
-        if (!(isfinite(d->gate_clamp_min) || d->gate_clamp_min == -INFINITY))
-            return gla_error(INVALID, "%s: dims.gate_clamp_min must be finite or -INFINITY (no clamp), got %g", fn,
-                             (double)d->gate_clamp_min);
-    }
+    if (d->epilogue == GLA_EPILOGUE_LOG_SIGMOID_GATE)
+        CHECK(check_gate_scalars(fn, "dims.gate_normalizer", d->gate_normalizer, "dims.gate_clamp_min",
+                                 d->gate_clamp_min));
     if (count < 0 || count > GLA_DECODE_LINEAR_MAX_OUTPUTS)
         return gla_error(INVALID, "%s: count must be in [0, %d], got %" PRId32, fn, GLA_DECODE_LINEAR_MAX_OUTPUTS,
                          count);
