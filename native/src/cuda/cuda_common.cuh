@@ -82,6 +82,17 @@ __device__ inline void gla_cuda_store(void* p, int32_t dtype, int64_t i, float v
     else static_cast<float*>(p)[i] = v;
 }
 
+/* logsigmoid(z) / normalizer with logsigmoid(z) = min(z, 0) − log1p(e^−|z|), exact for large |z| of either sign, and
+ * the GLA layer's log gate max(clamp_min, that), as the cpu backend computes them: the gate op, the decoding
+ * products' gate epilogue and the decoding step's gate projection share them. */
+__device__ inline float gla_log_sigmoid_scaled(float z, float normalizer) {
+    return (fminf(z, 0.0f) - log1pf(expf(-fabsf(z)))) / normalizer;
+}
+
+__device__ inline float gla_log_sigmoid_gate(float z, float normalizer, float clamp_min) {
+    return fmaxf(gla_log_sigmoid_scaled(z, normalizer), clamp_min);
+}
+
 /* Returns the error of the last launch (with its status and message) from an op function. */
 #define GLA_CUDA_CHECK(fn, call, what)                                                                             \
     do {                                                                                                          \

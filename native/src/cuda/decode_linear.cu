@@ -240,7 +240,7 @@ __global__ void __launch_bounds__(kThreads) decode_linear_kernel(const __grid_co
         const gla_linear_output& out = p.out[o];
         if (out.bias) v += out.bias[n];
         if (p.epilogue == GLA_EPILOGUE_LOG_SIGMOID_GATE)
-            v = fmaxf((fminf(v, 0.0f) - log1pf(expf(-fabsf(v)))) / p.gate_normalizer, p.gate_clamp_min);
+            v = gla_log_sigmoid_gate(v, p.gate_normalizer, p.gate_clamp_min);
         const int64_t at = (int64_t)lane * out.out + n;
         if (out.residual) v += out.residual[at];
         out.y[at] = v;

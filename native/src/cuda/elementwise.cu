@@ -117,10 +117,6 @@ struct SwigluBwd {
     }
 };
 
-__device__ inline float log_sigmoid_scaled(float z, float normalizer) {
-    return (fminf(z, 0.0f) - log1pf(expf(-fabsf(z)))) / normalizer;
-}
-
 struct GateFwd {
     Typed z;
     float normalizer, clamp_min;
@@ -128,7 +124,7 @@ struct GateFwd {
     template <int N> __device__ void apply(int64_t i) const {
         const Vec<N> vz = load<N>(z, i);
         Vec<N> o;
-        for (int k = 0; k < N; k++) o.v[k] = fmaxf(log_sigmoid_scaled(vz.v[k], normalizer), clamp_min);
+        for (int k = 0; k < N; k++) o.v[k] = gla_log_sigmoid_gate(vz.v[k], normalizer, clamp_min);
         store<N>(g + i, o);
     }
 };
@@ -142,8 +138,8 @@ struct GateBwd {
         const Vec<N> vg = load<N>(dg + i), vz = load<N>(z, i);
         Vec<N> o;
         for (int k = 0; k < N; k++)
-            o.v[k] = log_sigmoid_scaled(vz.v[k], normalizer) < clamp_min ? 0.0f
-                                                                          : vg.v[k] / normalizer * sigmoidf_(-vz.v[k]);
+            o.v[k] = gla_log_sigmoid_scaled(vz.v[k], normalizer) < clamp_min ? 0.0f
+                                                                              : vg.v[k] / normalizer * sigmoidf_(-vz.v[k]);
         store<N>(dz, i, o);
     }
 };

@@ -14,11 +14,12 @@
 #define GLA_RECURRENT_SWEEP_CUH
 
 #include "chunk_stages.h"
+#include "cuda_common.cuh"
 
 namespace gla {
 
 // Channel gate c (of H*K) of token t from the gate projection (gla_gate_proj): the rank-term dot product in
-// order, then decode_linear's gate epilogue.
+// order, then the gate (gla_log_sigmoid_gate) as decode_linear's epilogue makes it.
 __device__ inline float gate_proj(const gla_gate_proj& gp, int64_t t, int64_t c) {
     const float* in = gp.in + t * gp.rank;
     float z = gp.bias ? gp.bias[c] : 0.f;
@@ -29,7 +30,7 @@ __device__ inline float gate_proj(const gla_gate_proj& gp, int64_t t, int64_t c)
         const float* w = static_cast<const float*>(gp.weight) + c * gp.rank;
         for (int r = 0; r < gp.rank; r++) z += in[r] * w[r];
     }
-    return fmaxf((fminf(z, 0.0f) - log1pf(expf(-fabsf(z)))) / gp.normalizer, gp.clamp_min);
+    return gla_log_sigmoid_gate(z, gp.normalizer, gp.clamp_min);
 }
 
 // GPROJ (O only): the channel gates made from p.gproj (gla_decode_step_gate_proj) instead of read from p.g; a
