@@ -109,10 +109,10 @@ public final class NativeKernels implements GlaKernels {
             throw new IllegalArgumentException(op + ": a gate projection makes channel gates; options must say "
                     + "Gate.CHANNEL");
         }
+        // the step's tensors as an ungated step's (there is no g), then the call with the gates it makes
         Problem ungated = Validation.decode(op, device(), options.withGate(Gate.NONE), q, k, v, null, state, o);
         gate.check(op, ungated.batch(), ungated.heads() * ungated.keyDim());
-        Problem p = new Problem(ungated.batch(), ungated.seqLen(), ungated.heads(), ungated.keyDim(),
-                ungated.valueDim(), 0, ungated.scale(), ungated.dtype(), Gate.CHANNEL, ungated.algorithm(), null);
+        Problem p = ungated.withGate(Gate.CHANNEL);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment g = gla_gate_proj.allocate(arena);
             gla_gate_proj.in(g, ptr(gate.in()));

@@ -22,6 +22,11 @@ public record Problem(long batch, long seqLen, long heads, long keyDim, long val
         return cuSeqlens != null ? numSeqs : batch;
     }
 
+    /** The same call with another gate kind (a decoding step whose gates a gate projection makes). */
+    Problem withGate(Gate other) {
+        return new Problem(batch, seqLen, heads, keyDim, valueDim, numSeqs, scale, dtype, other, algorithm, cuSeqlens);
+    }
+
     /** The gla_dims struct of this call, in memory of the given arena. */
     MemorySegment toDims(Arena arena) {
         MemorySegment d = gla_dims.allocate(arena);
