@@ -1,7 +1,7 @@
 /*
  * DecodeProbe.java — where a batch-1 340M decoding step's time goes, timed from Java on the H200 (decode-probe*.log):
  * Decoder.step with and without argmax, its recorded graph launched and waited for alone (reached by reflection),
- * the graph launched back to back, an idle synchronize, argmax over a row of logits. A measurement program kept
+ * the graph launched back to back (the field was named deviceStep when the logs were made), an idle synchronize, argmax over a row of logits. A measurement program kept
  * with its results, not part of the library. Built against target/classes and run with the GPU bundle's runtime:
  *   javac -d classes -cp target/classes DecodeProbe.java
  *   gpu-bundle/runtime/bin/java --enable-native-access=ALL-UNNAMED -Dgla4j.library.path=gpu-bundle/native/libgla4j.so \
@@ -42,7 +42,7 @@ public class DecodeProbe {
                 t = System.nanoTime();
                 for (int i = 0; i < n; i++) d.step(next);
                 double noArgmax = (System.nanoTime() - t) / 1e3 / n;
-                Field f = Decoder.class.getDeclaredField("deviceStep"); f.setAccessible(true);
+                Field f = Decoder.class.getDeclaredField("nativeStep"); f.setAccessible(true);
                 Object ds = f.get(d);
                 Field gf = ds.getClass().getDeclaredField("graph"); gf.setAccessible(true);
                 Graph g = (Graph) gf.get(ds);

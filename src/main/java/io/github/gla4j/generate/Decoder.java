@@ -62,7 +62,7 @@ public final class Decoder implements AutoCloseable {
     /** Activations of the last shape used, kept for the next call of that shape (decoding reuses one). */
     private Activations acts;
     /** Decoding on the native layer ops: page-locked memory and graph for the activations and states of the last step. */
-    private DeviceStep deviceStep;
+    private NativeStep nativeStep;
 
     public Decoder(GlaModel model) {
         this(model, DEFAULT_PREFILL_CHUNK);
@@ -173,11 +173,11 @@ public final class Decoder implements AutoCloseable {
         checkIds("Decoder.step", tokens);
         Activations a = activations(tokens.length, 1);
         if (model.ops() instanceof NativeOps) {
-            if (deviceStep == null || deviceStep.acts != a || deviceStep.state != state) {
-                closeDeviceStep();
-                deviceStep = new DeviceStep(a, state);
+            if (nativeStep == null || nativeStep.acts != a || nativeStep.state != state) {
+                closeNativeStep();
+                nativeStep = new NativeStep(a, state);
             }
-            return deviceStep.run(tokens);
+            return nativeStep.run(tokens);
         }
         model.embed(a, tokens);
         model.stepEmbedded(a, decodeOp(state));
@@ -215,7 +215,7 @@ public final class Decoder implements AutoCloseable {
      * records as one graph. The first step runs directly (it sizes the scratch buffers), the second records and
      * every later one replays; on the cpu backend every step runs directly.
      */
-    private final class DeviceStep implements AutoCloseable {
+    private final class NativeStep implements AutoCloseable {
         final Activations acts;
         final RecurrentState state;
         private final Arena arena = Arena.ofShared();
@@ -224,7 +224,7 @@ public final class Decoder implements AutoCloseable {
         private HostTensor logits;
         private Graph graph;
 
-        DeviceStep(Activations acts, RecurrentState state) {
+        NativeStep(Activations acts, RecurrentState state) {
             this.acts = acts;
             this.state = state;
             ids = context().allocatePinned(arena, (long) acts.batch() * Integer.BYTES);
@@ -267,10 +267,10 @@ public final class Decoder implements AutoCloseable {
         return ((NativeOps) model.ops()).context();
     }
 
-    private void closeDeviceStep() {
-        if (deviceStep != null) {
-            deviceStep.close();
-            deviceStep = null;
+    private void closeNativeStep() {
+        if (nativeStep != null) {
+            nativeStep.close();
+            nativeStep = null;
         }
     }
 
@@ -379,7 +379,7 @@ public final class Decoder implements AutoCloseable {
 
     @Override
     public void close() {
-        closeDeviceStep();
+        closeNativeStep();
         closeStates();
         if (acts != null) {
             acts.close();
