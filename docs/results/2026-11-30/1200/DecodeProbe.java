@@ -1,8 +1,9 @@
 /*
  * DecodeProbe.java — where a batch-1 340M decoding step's time goes, timed from Java on the H200 (decode-probe*.log):
- * Decoder.step with and without argmax, its recorded graph launched and waited for alone (reached by reflection),
- * the graph launched back to back (the field was named deviceStep when the logs were made), an idle synchronize, argmax over a row of logits. A measurement program kept
- * with its results, not part of the library. Built against target/classes and run with the GPU bundle's runtime:
+ * Decoder.step with and without argmax, its recorded graph launched and waited for alone (reached by reflection
+ * through the Decoder's private field, named deviceStep when the logs were made), the graph launched back to back,
+ * an idle synchronize, argmax over a row of logits. A measurement program kept with its results, not part of the
+ * library. Built against target/classes and run with the GPU bundle's runtime:
  *   javac -d classes -cp target/classes DecodeProbe.java
  *   gpu-bundle/runtime/bin/java --enable-native-access=ALL-UNNAMED -Dgla4j.library.path=gpu-bundle/native/libgla4j.so \
  *     -cp "classes:gpu-bundle/classes:gpu-bundle/lib/*" DecodeProbe 340M
