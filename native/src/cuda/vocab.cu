@@ -32,33 +32,29 @@ constexpr int kRowThreads = 512;
 gla_status upload(const char* fn, gla_context* context, const void* host, size_t bytes, void** dev) {
     gla_cuda_state* st = gla_cuda_state_of(context);
     const cudaStream_t stream = gla_cuda_stream(context);
+    const void* src = host;
     if (context->recording) {
         gla_status s = gla_cuda_check_recordable_host(fn, context, host, "ids");
         if (s != GLA_OK) return s;
-        GLA_CUDA_CHECK(fn, cudaMallocAsync(dev, bytes, stream), "cudaMallocAsync (indices)");
-        const cudaError_t e = cudaMemcpyAsync(*dev, host, bytes, cudaMemcpyHostToDevice, stream);
-        if (e != cudaSuccess) {
-            (void)cudaFreeAsync(*dev, stream);
-            *dev = nullptr;
+    } else {
+        if (st->staging_done == nullptr)
+            GLA_CUDA_CHECK(fn, cudaEventCreateWithFlags(&st->staging_done, cudaEventDisableTiming), "cudaEventCreate");
+        else
+            GLA_CUDA_CHECK(fn, cudaEventSynchronize(st->staging_done), "cudaEventSynchronize (staging buffer)");
+        if (bytes > st->staging_bytes) {
+            if (st->staging) GLA_CUDA_CHECK(fn, cudaFreeHost(st->staging), "cudaFreeHost (staging buffer)");
+            st->staging = nullptr;
+            st->staging_bytes = 0;
+            const size_t want = bytes < (size_t(1) << 16) ? size_t(1) << 16 : bytes;
+            GLA_CUDA_CHECK(fn, cudaMallocHost(&st->staging, want), "cudaMallocHost (staging buffer)");
+            st->staging_bytes = want;
         }
-        return gla_cuda_error(fn, e, "cudaMemcpyAsync (indices)");
+        memcpy(st->staging, host, bytes);
+        src = st->staging;
     }
-    if (st->staging_done == nullptr)
-        GLA_CUDA_CHECK(fn, cudaEventCreateWithFlags(&st->staging_done, cudaEventDisableTiming), "cudaEventCreate");
-    else
-        GLA_CUDA_CHECK(fn, cudaEventSynchronize(st->staging_done), "cudaEventSynchronize (staging buffer)");
-    if (bytes > st->staging_bytes) {
-        if (st->staging) GLA_CUDA_CHECK(fn, cudaFreeHost(st->staging), "cudaFreeHost (staging buffer)");
-        st->staging = nullptr;
-        st->staging_bytes = 0;
-        const size_t want = bytes < (size_t(1) << 16) ? size_t(1) << 16 : bytes;
-        GLA_CUDA_CHECK(fn, cudaMallocHost(&st->staging, want), "cudaMallocHost (staging buffer)");
-        st->staging_bytes = want;
-    }
-    memcpy(st->staging, host, bytes);
     GLA_CUDA_CHECK(fn, cudaMallocAsync(dev, bytes, stream), "cudaMallocAsync (indices)");
-    cudaError_t e = cudaMemcpyAsync(*dev, st->staging, bytes, cudaMemcpyHostToDevice, stream);
-    if (e == cudaSuccess) e = cudaEventRecord(st->staging_done, stream);
+    cudaError_t e = cudaMemcpyAsync(*dev, src, bytes, cudaMemcpyHostToDevice, stream);
+    if (e == cudaSuccess && !context->recording) e = cudaEventRecord(st->staging_done, stream);
     if (e != cudaSuccess) {
         (void)cudaFreeAsync(*dev, stream);
         *dev = nullptr;
