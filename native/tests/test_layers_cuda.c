@@ -143,14 +143,16 @@ static void test_gemm(void) {
 /* ---- norms, elementwise, rows ---- */
 
 static void test_norms(void) {
-    /* widths: odd ones (one element per lane), multiples of 4 (vector loads), the models' 256 and 2048, and 4000
-     * (wider than the backward's shared weight-gradient sums: the separate column sums) */
-    static const int64_t rows_list[] = {1, 3, 37, 3000}, widths[] = {1, 5, 17, 256, 1000, 2048, 4000};
-    for (int ri = 0; ri < 4; ri++)
-        for (int wi = 0; wi < 7; wi++)
+    /* widths: odd ones (unaligned: read from memory in each pass), each team size's full and partial rows (256 and
+     * 512, 1000, the models' 2048, 4000 with four groups a lane) and 5000 (too wide for registers: the separate
+     * column sums); 3000 and 20001 rows: several rows a team (each lane's running weight-gradient sums, the team
+     * sums' alternating halves) */
+    static const int64_t rows_list[] = {1, 3, 37, 3000, 20001}, widths[] = {1, 5, 17, 256, 512, 1000, 2048, 4000, 5000};
+    for (int ri = 0; ri < 5; ri++)
+        for (int wi = 0; wi < 9; wi++)
             for (int gated = 0; gated < 2; gated++) {
                 const int64_t rows = rows_list[ri], w = widths[wi], n = rows * w;
-                if (n > 1000000) continue;
+                if (n > 16000000) continue;
                 float *x = test_randn(&rng, n, 1.0), *z = test_randn(&rng, n, 2.0), *wt = test_randn(&rng, w, 1.0), *dy = test_randn(&rng, n, 1.0);
                 float *y = test_malloc((size_t)n * 4), *rstd = test_malloc((size_t)rows * 4), *dx = test_randn(&rng, n, 1.0);
                 float *dz = test_malloc((size_t)n * 4), *dw = test_randn(&rng, w, 1.0);

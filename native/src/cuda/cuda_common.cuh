@@ -69,6 +69,16 @@ static inline unsigned gla_cuda_grid(int64_t n, int threads) {
     return (unsigned)b;
 }
 
+/* The context's device's multiprocessors (132 if the driver will not say: the grids sized by it stay valid). */
+static inline int gla_cuda_multiprocessors(const gla_context* context) {
+    int sms = 0;
+    if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, context->device) != cudaSuccess) {
+        (void)cudaGetLastError();
+        sms = 132;
+    }
+    return sms;
+}
+
 /* Element i of a layer-op tensor of either dtype (gla.h: F32 or BF16) as fp32, and its store (bf16: round to
  * nearest even). The dtype is uniform over a launch, so the branch costs nothing measurable in these memory-bound
  * kernels. */

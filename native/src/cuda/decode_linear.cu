@@ -259,15 +259,6 @@ template <class W, bool VEC> cudaError_t launch(const Params& p, int mt, unsigne
     return cudaGetLastError();
 }
 
-int multiprocessors(const gla_context* context) {
-    int sms = 0;
-    if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, context->device) != cudaSuccess) {
-        (void)cudaGetLastError();
-        sms = 132;
-    }
-    return sms;
-}
-
 } // namespace
 
 static_assert(GLA_DECODE_LINEAR_MAX_ROWS == 16, "decode_linear_kernel is instantiated for MT up to 16");
@@ -308,7 +299,7 @@ gla_status gla_cuda_decode_linear(gla_context* context, const gla_decode_linear_
     // Twice the warps per feature while they all stay resident (one warp per feature leaves warps idle: fewer
     // loads in flight) and each lane keeps at least two loads of a row.
     const int64_t chunks = (d.in + (vec ? vec_elems : 1) - 1) / (vec ? vec_elems : 1);
-    const int sms = multiprocessors(context);
+    const int sms = gla_cuda_multiprocessors(context);
     const int64_t resident = (int64_t)sms * kBlocksPerSm * kWarps;
     p.split = 1;
     while (p.split < kWarps && total * p.split * 2 <= resident && chunks >= 2 * 32 * 2 * p.split) p.split *= 2;

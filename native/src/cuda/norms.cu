@@ -2,14 +2,20 @@
  * norms.cu — RMSNorm and the gated RMSNorm (forward, backward) and the row reductions bias_grad and sum_squares
  * on the GPU.
  *
- * Norms: one warp per row (rows of 256..2048 in the models: the row's sum by warp shuffles, no block barriers),
- * 16-byte loads of 4 elements per lane when the width is a multiple of 4 and every pointer aligned, one element
- * per lane otherwise; rows of up to 2048 such elements stay in registers between the sum and the outputs (LaneRow),
- * wider or unaligned ones are read again. The backward
- * sums the weight gradient dn·x̂ over rows in the same launch: a block owns a fixed range of rows, its warps take
- * every kWarps-th row and add into their own row of shared memory, then the block adds its warps' rows in warp
- * order into partials[block]; column_finish adds the blocks in block order, in double, to dweight. Deterministic,
- * no atomics. Rows wider than the shared memory allows take column_partials instead (a second read of the inputs).
+ * Norms: a team of TPR threads per row (32..256, the least whose lanes hold the row in two groups of 4 columns;
+ * a block of 256 threads holds 256 / TPR teams). A lane owns the same columns in every row, so the weight, and in the
+ * backward its running sums of the weight gradient dn·x̂, stay in its registers, and every input of a row (x, dy,
+ * z, dx when accumulating) is requested at once, before the row's one sum (warp shuffles, then the team's warps in
+ * order through shared memory). The grid is what the GPU holds at once, each block taking rows in a fixed stride;
+ * the backward's blocks then add their teams' sums in team order into partials[block] and column_finish adds the
+ * blocks in block order, in double, to dweight: deterministic on a given GPU (the grid follows its multiprocessors),
+ * no atomics. Rows wider than 4096 or not aligned for
+ * 16-byte (fp32) or 8-byte (bf16) vector loads are read from memory in each pass, their weight gradient by
+ * column_partials (a second read of the inputs).
+ * H200, 16384 x 2048 (fp32 x, dy and dx accumulated): the backward took 0.303 ms with a warp per row, the row in
+ * registers and the weight-gradient sums in shared memory — one block of 8 warps per SM (200 registers a thread,
+ * 64 KiB of shared memory), stalled on its loads 60% of the time; 0.140 ms with teams (90% of its bytes' time).
+ * At the 1.3B model's shapes, one step: the norms' time 39 -> 26 ms (`gla bench train --profile`).
  * bias_grad: column_partials (fixed blocks of rows per column) then column_finish. sum_squares: fixed chunks of
  * kSumChunk elements summed in double per block, then the chunk sums in order by one thread; the result is copied
  * to the host after the stream is synchronized.
@@ -21,13 +27,12 @@
 
 namespace {
 
-constexpr int kWarps = 8, kRowThreads = 32 * kWarps;         // norms: a warp per row
+constexpr int kRowThreads = 256, kRowWarps = kRowThreads / 32; // norms: a block of teams, a team per row
 constexpr int kColThreads = 256;
 constexpr int64_t kSumChunk = 65536;
 constexpr int kSumThreads = 256;
-constexpr int64_t kMinBlockRows = 64, kMaxRowBlocks = 256;    // the row blocks of the column sums
+constexpr int64_t kMinBlockRows = 64, kMaxRowBlocks = 256;    // the row blocks of column_partials
 constexpr int kFinishWarps = 32;                              // column_finish: warps per 32 columns
-constexpr size_t kMaxNormSmem = 96 * 1024;                    // the backward's per-warp weight-gradient rows
 static_assert(kSumThreads % 32 == 0, "whole warps");
 
 __device__ inline float sigmoidf_(float x) { return 1.0f / (1.0f + expf(-x)); }
@@ -91,24 +96,24 @@ template <class T, bool VEC> __device__ inline void store4(T* row, int64_t j, in
     }
 }
 
-/* A lane's part of a row: the 4-element groups at 4·lane + 128·g. With N > 0 (rows of at most 128·N elements, a
- * multiple of 4, vector loads) the groups are loaded once into registers; with N == 0 every get reads memory. */
-template <class T, int N, bool VEC> struct LaneRow {
-    float v[N > 0 ? N : 1][4];
+/* Lane t of a row's team of TPR threads takes the 4-column groups j = 4t + 4·TPR·g: g < G (rows of at most
+ * 4·TPR·G columns, a multiple of 4, vector loads), or, with G == 0, as many as the width needs. */
+#define FOR_TEAM_GROUPS(TPR, G, g, j, width)                                                                       \
+    _Pragma("unroll") for (int g = 0;                                                                               \
+                           G > 0 ? g < G : 4 * (int64_t)(threadIdx.x % TPR) + 4 * (int64_t)TPR * g < (width); g++) \
+        if (const int64_t j = 4 * (int64_t)(threadIdx.x % TPR) + 4 * (int64_t)TPR * g; j < (width))
+
+/* A lane's part of a row: with G > 0 its groups loaded once into registers (fill), else read at every get. */
+template <class T, int TPR, int G, bool VEC> struct LaneRow {
+    float v[G > 0 ? G : 1][4];
     const T* row;
     int64_t width;
     __device__ void fill(const T* r, int64_t w) {
         row = r, width = w;
-        if constexpr (N > 0) {
-#pragma unroll
-            for (int g = 0; g < N; g++) {
-                const int64_t j = 4 * (threadIdx.x % 32) + 128 * g;
-                if (j < w) load4<T, true>(row, j, w, v[g]);
-            }
-        }
+        if constexpr (G > 0) FOR_TEAM_GROUPS(TPR, G, g, j, w) load4<T, true>(row, j, w, v[g]);
     }
     __device__ void get(int g, int64_t j, float out[4]) const {
-        if constexpr (N > 0) {
+        if constexpr (G > 0) {
 #pragma unroll
             for (int e = 0; e < 4; e++) out[e] = v[g][e];
         } else {
@@ -117,36 +122,63 @@ template <class T, int N, bool VEC> struct LaneRow {
     }
 };
 
-/* The loop over a lane's groups g with first element j: unrolled over N groups, or while j < width (N == 0). */
-#define FOR_LANE_GROUPS(N, g, j, width)                                                                             \
-    _Pragma("unroll") for (int g = 0; N > 0 ? g < N : 4 * (int64_t)(threadIdx.x % 32) + 128 * (int64_t)g < (width); \
-                           g++)                                                                                     \
-        if (const int64_t j = 4 * (int64_t)(threadIdx.x % 32) + 128 * (int64_t)g; j < (width))
+/* The sum of v over each team, in a fixed order (shuffles, then the team's warps in order), in every lane of the
+ * team. Every thread of the block calls it once a pass: with teams wider than a warp it holds a barrier, and
+ * `red` keeps two rounds of warp sums (a thread one pass ahead writes the other half, never one still read). */
+template <int TPR> __device__ float team_sum(float v, float* red, unsigned pass) {
+    v = warp_sum(v);
+    if constexpr (TPR == 32) {
+        return v;
+    } else {
+        float* sums = red + (pass & 1) * kRowWarps;
+        if (threadIdx.x % 32 == 0) sums[threadIdx.x / 32] = v;
+        __syncthreads();
+        const float* team = sums + threadIdx.x / TPR * (TPR / 32);
+        float s = 0.0f;
+#pragma unroll
+        for (int k = 0; k < TPR / 32; k++) s += team[k];
+        return s;
+    }
+}
 
-template <class TX, class TY, int N, bool VEC>
+/* The rows of block b: b·teams + team, then every gridDim·teams rows; `pass` counts them, alike in every lane of
+ * the block (rows past the end are not live but still take part in team_sum). */
+#define FOR_BLOCK_ROWS(TPR, r, live, pass, rows)                                                                 \
+    for (int64_t r##0 = (int64_t)blockIdx.x * (kRowThreads / TPR), pass = 0; r##0 < (rows);                      \
+         r##0 += (int64_t)gridDim.x * (kRowThreads / TPR), pass++)                                               \
+        if (const int64_t r = r##0 + threadIdx.x / TPR; true)                                                     \
+            if (const bool live = r < (rows); true)
+
+template <class TX, class TY, int TPR, int G, bool VEC>
 __global__ void __launch_bounds__(kRowThreads) norm_fwd_kernel(gla_norm_args a) {
+    __shared__ float red[2 * kRowWarps];
     const int64_t w = a.width;
-    for (int64_t r = (int64_t)blockIdx.x * kWarps + threadIdx.x / 32; r < a.rows; r += (int64_t)gridDim.x * kWarps) {
-        LaneRow<TX, N, VEC> x;
-        x.fill(static_cast<const TX*>(a.x) + r * w, w);
-        const TX* z = a.z ? static_cast<const TX*>(a.z) + r * w : nullptr;
+    LaneRow<float, TPR, G, VEC> wt;
+    wt.fill(a.weight, w);
+    FOR_BLOCK_ROWS(TPR, r, live, pass, a.rows) {
+        LaneRow<TX, TPR, G, VEC> x, z;
         float ss = 0.0f;
-        FOR_LANE_GROUPS(N, g, j, w) {
-            float v[4];
-            x.get(g, j, v);
-            ss += v[0] * v[0] + v[1] * v[1] + v[2] * v[2] + v[3] * v[3];
+        if (live) {
+            x.fill(static_cast<const TX*>(a.x) + r * w, w);
+            if (a.z) z.fill(static_cast<const TX*>(a.z) + r * w, w);
+            FOR_TEAM_GROUPS(TPR, G, g, j, w) {
+                float v[4];
+                x.get(g, j, v);
+                ss += v[0] * v[0] + v[1] * v[1] + v[2] * v[2] + v[3] * v[3];
+            }
         }
-        const float rstd = rsqrtf(warp_sum(ss) / (float)w + a.eps);
-        if (threadIdx.x % 32 == 0) a.rstd[r] = rstd;
-        FOR_LANE_GROUPS(N, g, j, w) {
-            float v[4], wt[4], zv[4];
+        const float rstd = rsqrtf(team_sum<TPR>(ss, red, (unsigned)pass) / (float)w + a.eps);
+        if (!live) continue;
+        if (threadIdx.x % TPR == 0) a.rstd[r] = rstd;
+        FOR_TEAM_GROUPS(TPR, G, g, j, w) {
+            float v[4], ws[4], zv[4];
             x.get(g, j, v);
-            load4<float, VEC>(a.weight, j, w, wt);
-            if (z) load4<TX, VEC>(z, j, w, zv);
+            wt.get(g, j, ws);
+            if (a.z) z.get(g, j, zv);
 #pragma unroll
             for (int e = 0; e < 4; e++) {
-                v[e] = v[e] * rstd * wt[e];
-                if (z) v[e] *= swishf_(zv[e]);
+                v[e] = v[e] * rstd * ws[e];
+                if (a.z) v[e] *= swishf_(zv[e]);
             }
             store4<TY, VEC>(static_cast<TY*>(a.y) + r * w, j, w, v);
         }
@@ -154,71 +186,76 @@ __global__ void __launch_bounds__(kRowThreads) norm_fwd_kernel(gla_norm_args a) 
 }
 
 /* dx = rstd·(dn·w − x̂·mean(dn·w·x̂)) with dn = dy (plain) or dy·swish(z) (gated); gated: dz = dy·x̂·w·swish'(z).
- * With partials: the rows of block b are block_rows from b·block_rows, and partials[b, j] = Σ_rows dn·x̂. */
-template <class TX, class TD, int N, bool VEC>
-__global__ void __launch_bounds__(kRowThreads) norm_bwd_kernel(gla_norm_args a, int64_t block_rows, float* partials) {
-    extern __shared__ float acc[]; // [kWarps][width]: each warp's weight-gradient sums (with partials)
+ * With partials (G > 0 only): partials[block, j] = Σ dn·x̂ over the block's rows (each lane's rows in order, then
+ * the teams in order; shared memory holds the teams' sums, [teams][width] floats). */
+template <class TX, class TD, int TPR, int G, bool VEC>
+__global__ void __launch_bounds__(kRowThreads) norm_bwd_kernel(gla_norm_args a, float* partials) {
+    extern __shared__ __align__(16) float team_dw[];
+    __shared__ float red[2 * kRowWarps];
+    constexpr int kTeams = kRowThreads / TPR;
     const int64_t w = a.width;
-    const int warp = threadIdx.x / 32;
-    float* mine = acc + (int64_t)warp * w;
-    const int64_t blocks = (a.rows + block_rows - 1) / block_rows;
-    for (int64_t b = blockIdx.x; b < blocks; b += gridDim.x) {
-        if (partials) {
-            for (int64_t j = threadIdx.x % 32; j < w; j += 32) mine[j] = 0.0f;
-            __syncwarp(); // lanes add into columns other lanes zeroed
-        }
-        const int64_t r1 = (b + 1) * block_rows < a.rows ? (b + 1) * block_rows : a.rows;
-        for (int64_t r = b * block_rows + warp; r < r1; r += kWarps) {
-            LaneRow<TX, N, VEC> x;
-            LaneRow<float, N, VEC> dy;
+    LaneRow<float, TPR, G, VEC> wt;
+    wt.fill(a.weight, w);
+    float dw[G > 0 ? G : 1][4] = {};
+    FOR_BLOCK_ROWS(TPR, r, live, pass, a.rows) {
+        LaneRow<TX, TPR, G, VEC> x, z;
+        LaneRow<float, TPR, G, VEC> dy;
+        LaneRow<TD, TPR, G, VEC> dx_in;
+        TD* dx = static_cast<TD*>(a.dx) + r * w;
+        float rstd = 0.0f, dot = 0.0f;
+        if (live) {
+            rstd = a.rstd[r];
             x.fill(static_cast<const TX*>(a.x) + r * w, w);
             dy.fill(a.dy + r * w, w);
-            const TX* z = a.z ? static_cast<const TX*>(a.z) + r * w : nullptr;
-            const float rstd = a.rstd[r];
-            float dot = 0.0f;
-            FOR_LANE_GROUPS(N, g, j, w) {
-                float v[4], d[4], wt[4], zv[4];
+            if (a.z) z.fill(static_cast<const TX*>(a.z) + r * w, w);
+            if (a.accumulate_dx) dx_in.fill(dx, w);
+            FOR_TEAM_GROUPS(TPR, G, g, j, w) {
+                float v[4], d[4], ws[4], zv[4];
                 x.get(g, j, v);
                 dy.get(g, j, d);
-                load4<float, VEC>(a.weight, j, w, wt);
-                if (z) load4<TX, VEC>(z, j, w, zv);
+                wt.get(g, j, ws);
+                if (a.z) z.get(g, j, zv);
 #pragma unroll
-                for (int e = 0; e < 4; e++) dot += (z ? d[e] * swishf_(zv[e]) : d[e]) * wt[e] * (v[e] * rstd);
-            }
-            const float mean = warp_sum(dot) / (float)w;
-            TD* dx = static_cast<TD*>(a.dx) + r * w;
-            FOR_LANE_GROUPS(N, g, j, w) {
-                float v[4], d[4], wt[4], zv[4], out[4], dz[4];
-                x.get(g, j, v);
-                dy.get(g, j, d);
-                load4<float, VEC>(a.weight, j, w, wt);
-                if (z) load4<TX, VEC>(z, j, w, zv);
-                if (a.accumulate_dx) load4<TD, VEC>(dx, j, w, out);
-#pragma unroll
-                for (int e = 0; e < 4; e++) {
-                    const float xhat = v[e] * rstd;
-                    float dn = d[e];
-                    if (z) {
-                        const float s = sigmoidf_(zv[e]);
-                        dn = d[e] * (zv[e] * s);
-                        dz[e] = d[e] * xhat * wt[e] * (s + zv[e] * s * (1.0f - s));
-                    }
-                    const float grad = rstd * (dn * wt[e] - xhat * mean);
-                    out[e] = a.accumulate_dx ? out[e] + grad : grad;
-                    if (partials && j + e < w) mine[j + e] += dn * xhat;
-                }
-                store4<TD, VEC>(dx, j, w, out);
-                if (z) store4<TD, VEC>(static_cast<TD*>(a.dz) + r * w, j, w, dz);
+                for (int e = 0; e < 4; e++) dot += (a.z ? d[e] * swishf_(zv[e]) : d[e]) * ws[e] * (v[e] * rstd);
             }
         }
-        if (partials) {
-            __syncthreads(); // every warp's sums of this block are in shared memory
-            for (int64_t j = threadIdx.x; j < w; j += blockDim.x) {
-                float sum = 0.0f;
-                for (int k = 0; k < kWarps; k++) sum += acc[k * w + j];
-                partials[b * w + j] = sum;
+        const float mean = team_sum<TPR>(dot, red, (unsigned)pass) / (float)w;
+        if (!live) continue;
+        FOR_TEAM_GROUPS(TPR, G, g, j, w) {
+            float v[4], d[4], ws[4], zv[4], out[4], dz[4];
+            x.get(g, j, v);
+            dy.get(g, j, d);
+            wt.get(g, j, ws);
+            if (a.z) z.get(g, j, zv);
+            if (a.accumulate_dx) dx_in.get(g, j, out);
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                const float xhat = v[e] * rstd;
+                float dn = d[e];
+                if (a.z) {
+                    const float s = sigmoidf_(zv[e]);
+                    dn = d[e] * (zv[e] * s);
+                    dz[e] = d[e] * xhat * ws[e] * (s + zv[e] * s * (1.0f - s));
+                }
+                const float grad = rstd * (dn * ws[e] - xhat * mean);
+                out[e] = a.accumulate_dx ? out[e] + grad : grad;
+                if constexpr (G > 0) dw[g][e] += dn * xhat;
             }
-            __syncthreads(); // before the next block's rows overwrite the sums
+            store4<TD, VEC>(dx, j, w, out);
+            if (a.z) store4<TD, VEC>(static_cast<TD*>(a.dz) + r * w, j, w, dz);
+        }
+    }
+    if constexpr (G > 0) {
+        if (!partials) return;
+        float* sums = kTeams == 1 ? partials + (int64_t)blockIdx.x * w : team_dw + (int64_t)(threadIdx.x / TPR) * w;
+        FOR_TEAM_GROUPS(TPR, G, g, j, w) store4<float, true>(sums, j, w, dw[g]);
+        if constexpr (kTeams > 1) {
+            __syncthreads(); // every team's sums are in shared memory
+            for (int64_t j = threadIdx.x; j < w; j += kRowThreads) {
+                float s = 0.0f;
+                for (int k = 0; k < kTeams; k++) s += team_dw[k * w + j];
+                partials[(int64_t)blockIdx.x * w + j] = s;
+            }
         }
     }
 }
@@ -316,52 +353,73 @@ bool vec_ok(const void* p, int32_t dtype) {
     return p == nullptr || (uintptr_t)p % (dtype == GLA_DTYPE_BF16 ? 8 : 16) == 0;
 }
 
-/* Groups of 4 per lane for a row held in registers (LaneRow): the least power of two N with 128·N >= width,
- * up to 16 (rows of 2048); 0 when the row is wider or the loads cannot be vectors. */
-int row_groups(int64_t width, bool vec) {
-    if (!vec) return 0;
-    for (int n = 1; n <= 16; n *= 2)
-        if (width <= 128 * n) return n;
-    return 0;
+/* A team of TPR threads a row, each with G groups of 4 columns in registers (see the file comment). */
+struct RowTeams {
+    int tpr, groups;
+};
+
+RowTeams row_teams(int64_t width, bool vec) {
+    if (vec)
+        for (int tpr = 32; tpr <= kRowThreads; tpr *= 2)
+            if (width <= 8 * tpr) return {tpr, 2};
+    if (vec && width <= 16 * kRowThreads) return {kRowThreads, 4};
+    return {kRowThreads, 0};
 }
 
-/* Launches KERNEL<TX, TY, N, VEC> for the N of row_groups. */
-#define LAUNCH_ROWS(KERNEL, TX, TY, n, vec, grid, smem, stream, ...)                                                \
-    [&]() -> cudaError_t {                                                                                          \
-        auto k = n == 1    ? KERNEL<TX, TY, 1, true>                                                                \
-                 : n == 2  ? KERNEL<TX, TY, 2, true>                                                                \
-                 : n == 4  ? KERNEL<TX, TY, 4, true>                                                                \
-                 : n == 8  ? KERNEL<TX, TY, 8, true>                                                                \
-                 : n == 16 ? KERNEL<TX, TY, 16, true>                                                               \
-                 : vec     ? KERNEL<TX, TY, 0, true>                                                                \
-                           : KERNEL<TX, TY, 0, false>;                                                              \
-        if ((smem) > 48 * 1024) {                                                                                   \
-            const cudaError_t e = cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)(smem)); \
-            if (e != cudaSuccess) return e;                                                                         \
-        }                                                                                                           \
-        k<<<grid, kRowThreads, smem, stream>>>(__VA_ARGS__);                                                        \
-        return cudaGetLastError();                                                                                  \
-    }()
+/* KERNEL<TX, TY, TPR, G, VEC> for the teams of row_teams. */
+#define ROW_KERNEL(KERNEL, TX, TY, teams, vec)                                                                      \
+    (teams.groups == 0   ? (vec ? KERNEL<TX, TY, kRowThreads, 0, true> : KERNEL<TX, TY, kRowThreads, 0, false>)     \
+     : teams.groups == 4 ? KERNEL<TX, TY, kRowThreads, 4, true>                                                    \
+     : teams.tpr == 32   ? KERNEL<TX, TY, 32, 2, true>                                                             \
+     : teams.tpr == 64   ? KERNEL<TX, TY, 64, 2, true>                                                             \
+     : teams.tpr == 128  ? KERNEL<TX, TY, 128, 2, true>                                                            \
+                         : KERNEL<TX, TY, kRowThreads, 2, true>)
+
+/* The grid of a row kernel: as many blocks as the GPU holds at once, at most one per team of rows. */
+cudaError_t row_grid(const gla_context* context, const void* kernel, RowTeams teams, int64_t rows, size_t smem,
+                     unsigned* grid) {
+    int per_sm = 0;
+    const cudaError_t e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kRowThreads, smem);
+    if (e != cudaSuccess) return e;
+    const int64_t team_rows = (rows + kRowThreads / teams.tpr - 1) / (kRowThreads / teams.tpr);
+    const int64_t resident = (int64_t)(per_sm > 0 ? per_sm : 1) * gla_cuda_multiprocessors(context);
+    *grid = (unsigned)(team_rows < resident ? team_rows : resident);
+    return cudaSuccess;
+}
+
+bool norm_vec(const gla_norm_args& a, bool backward) {
+    bool vec = a.width % 4 == 0 && vec_ok(a.x, a.xz_dtype) && vec_ok(a.z, a.xz_dtype) && vec_ok(a.weight, GLA_DTYPE_F32);
+    if (backward) return vec && vec_ok(a.dy, GLA_DTYPE_F32) && vec_ok(a.dx, a.dxz_dtype) && vec_ok(a.dz, a.dxz_dtype);
+    return vec && vec_ok(a.y, a.y_dtype);
+}
 
 template <class TX, class TY>
-cudaError_t launch_norm_fwd(const gla_norm_args& a, cudaStream_t stream) {
-    const bool vec = a.width % 4 == 0 && vec_ok(a.x, a.xz_dtype) && vec_ok(a.z, a.xz_dtype) &&
-                     vec_ok(a.weight, GLA_DTYPE_F32) && vec_ok(a.y, a.y_dtype);
-    const int n = row_groups(a.width, vec);
-    return LAUNCH_ROWS(norm_fwd_kernel, TX, TY, n, vec, gla_cuda_grid(a.rows, kWarps), 0, stream, a);
+cudaError_t launch_norm_fwd(const gla_context* context, const gla_norm_args& a, cudaStream_t stream) {
+    const bool vec = norm_vec(a, false);
+    const RowTeams teams = row_teams(a.width, vec);
+    const auto kernel = ROW_KERNEL(norm_fwd_kernel, TX, TY, teams, vec);
+    unsigned grid = 0;
+    const cudaError_t e = row_grid(context, (const void*)kernel, teams, a.rows, 0, &grid);
+    if (e != cudaSuccess) return e;
+    kernel<<<grid, kRowThreads, 0, stream>>>(a);
+    return cudaGetLastError();
 }
 
+/* The backward. With the rows in registers it also sums the weight gradient, by block, into *partials
+ * ([*blocks][width], allocated on the stream); else *partials stays null. */
 template <class TX, class TD>
-cudaError_t launch_norm_bwd(const gla_norm_args& a, int64_t block_rows, float* partials, cudaStream_t stream) {
-    const bool vec = a.width % 4 == 0 && vec_ok(a.x, a.xz_dtype) && vec_ok(a.z, a.xz_dtype) &&
-                     vec_ok(a.weight, GLA_DTYPE_F32) && vec_ok(a.dy, GLA_DTYPE_F32) && vec_ok(a.dx, a.dxz_dtype) &&
-                     vec_ok(a.dz, a.dxz_dtype);
-    const int n = row_groups(a.width, vec);
-    const size_t smem = partials ? sizeof(float) * kWarps * a.width : 0;
-    const int64_t blocks = partials ? (a.rows + block_rows - 1) / block_rows : (a.rows + kWarps - 1) / kWarps;
-    const unsigned grid = (unsigned)(blocks < 65535 * 32 ? blocks : 65535 * 32);
-    return LAUNCH_ROWS(norm_bwd_kernel, TX, TD, n, vec, grid, smem, stream, a, partials ? block_rows : kWarps,
-                       partials);
+cudaError_t launch_norm_bwd(const gla_context* context, const gla_norm_args& a, float** partials, unsigned* blocks,
+                            cudaStream_t stream) {
+    const bool vec = norm_vec(a, true);
+    const RowTeams teams = row_teams(a.width, vec);
+    const auto kernel = ROW_KERNEL(norm_bwd_kernel, TX, TD, teams, vec);
+    const size_t smem = teams.groups > 0 && teams.tpr < kRowThreads ? sizeof(float) * (kRowThreads / teams.tpr) * a.width : 0;
+    cudaError_t e = row_grid(context, (const void*)kernel, teams, a.rows, smem, blocks);
+    if (e == cudaSuccess && teams.groups > 0)
+        e = cudaMallocAsync(partials, (size_t)*blocks * (size_t)a.width * sizeof(float), stream);
+    if (e != cudaSuccess) return e;
+    kernel<<<*blocks, kRowThreads, smem, stream>>>(a, *partials);
+    return cudaGetLastError();
 }
 
 __global__ void sum_squares_chunks(const float* x, int64_t count, double* partials) {
@@ -390,10 +448,10 @@ gla_status gla_cuda_norm_fwd(gla_context* context, const gla_norm_args* a) {
     if (s != GLA_OK) return s;
     const cudaStream_t stream = gla_cuda_stream(context);
     const bool xb = a->xz_dtype == GLA_DTYPE_BF16, yb = a->y_dtype == GLA_DTYPE_BF16;
-    const cudaError_t e = xb ? (yb ? launch_norm_fwd<__nv_bfloat16, __nv_bfloat16>(*a, stream)
-                                   : launch_norm_fwd<__nv_bfloat16, float>(*a, stream))
-                             : (yb ? launch_norm_fwd<float, __nv_bfloat16>(*a, stream)
-                                   : launch_norm_fwd<float, float>(*a, stream));
+    const cudaError_t e = xb ? (yb ? launch_norm_fwd<__nv_bfloat16, __nv_bfloat16>(context, *a, stream)
+                                   : launch_norm_fwd<__nv_bfloat16, float>(context, *a, stream))
+                             : (yb ? launch_norm_fwd<float, __nv_bfloat16>(context, *a, stream)
+                                   : launch_norm_fwd<float, float>(context, *a, stream));
     return gla_cuda_error(fn, e, "norm_fwd kernel");
 }
 
@@ -402,23 +460,19 @@ gla_status gla_cuda_norm_bwd(gla_context* context, const gla_norm_args* a) {
     gla_status s = gla_cuda_set_device(fn, context);
     if (s != GLA_OK) return s;
     const cudaStream_t stream = gla_cuda_stream(context);
-    // The weight gradient in the same launch when each warp's row of sums fits in shared memory.
-    const bool fused = sizeof(float) * kWarps * a->width <= kMaxNormSmem;
-    const int64_t block_rows = row_block_rows(a->rows), blocks = (a->rows + block_rows - 1) / block_rows;
     float* partials = nullptr;
-    if (fused)
-        GLA_CUDA_CHECK(fn, cudaMallocAsync(&partials, (size_t)(blocks * a->width) * sizeof(float), stream),
-                       "cudaMallocAsync (column partial sums)");
+    unsigned blocks = 0;
     const bool xb = a->xz_dtype == GLA_DTYPE_BF16, db = a->dxz_dtype == GLA_DTYPE_BF16;
-    const cudaError_t e = xb ? (db ? launch_norm_bwd<__nv_bfloat16, __nv_bfloat16>(*a, block_rows, partials, stream)
-                                   : launch_norm_bwd<__nv_bfloat16, float>(*a, block_rows, partials, stream))
-                             : (db ? launch_norm_bwd<float, __nv_bfloat16>(*a, block_rows, partials, stream)
-                                   : launch_norm_bwd<float, float>(*a, block_rows, partials, stream));
+    const cudaError_t e =
+        xb ? (db ? launch_norm_bwd<__nv_bfloat16, __nv_bfloat16>(context, *a, &partials, &blocks, stream)
+                 : launch_norm_bwd<__nv_bfloat16, float>(context, *a, &partials, &blocks, stream))
+           : (db ? launch_norm_bwd<float, __nv_bfloat16>(context, *a, &partials, &blocks, stream)
+                 : launch_norm_bwd<float, float>(context, *a, &partials, &blocks, stream));
     if (e != cudaSuccess) {
         if (partials) (void)cudaFreeAsync(partials, stream);
         return gla_cuda_error(fn, e, "norm_bwd kernel");
     }
-    if (fused) return finish_columns(fn, partials, blocks, a->width, a->dweight, stream);
+    if (partials) return finish_columns(fn, partials, blocks, a->width, a->dweight, stream);
     return column_sums(fn, NormWeightTerm{*a}, a->rows, a->width, a->dweight, stream);
 }
 

@@ -81,15 +81,6 @@ Tables carve_tables(Carve& c, const Problem& p) {
 
 enum class Path { Recurrent, ChunkNonMat, ChunkMat };
 
-int sm_count(const gla_context* ctx) {
-    int sms = 0;
-    if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, ctx->device) != cudaSuccess) {
-        (void)cudaGetLastError();
-        sms = 132;
-    }
-    return sms;
-}
-
 // Keys per block of the state pass: 64 when blocks of whole states would be fewer than the SMs (long sequences
 // with few heads: each block walks every chunk of its sequence, so blocks are the parallelism), else at most 128
 // (a 256-key state holds a block to one per SM; H200, B8 T2048 H4 K256 V512 bf16: slices of 128 take the gated
@@ -97,7 +88,7 @@ int sm_count(const gla_context* ctx) {
 int state_key_slice(const gla_context* ctx, const Problem& p) {
     const int bv = state_bv(key_tile(p.K));
     const int64_t blocks = p.N * p.H * ((p.V + bv - 1) / bv);
-    if (p.K > 64 && blocks < (int64_t)sm_count(ctx)) return 64;
+    if (p.K > 64 && blocks < (int64_t)gla_cuda_multiprocessors(ctx)) return 64;
     return p.K > 128 ? 128 : (int)p.K;
 }
 
@@ -110,7 +101,7 @@ Path fwd_path(const gla_context* ctx, const Problem& p, int32_t algorithm) {
     if (p.K > 128 && p.gated) return Path::ChunkMat;
     const int bv = nm_bv(key_tile(p.K), p.gated);
     const int64_t blocks = p.N * p.H * ((p.V + bv - 1) / bv);
-    return 2 * blocks >= (int64_t)sm_count(ctx) ? Path::ChunkNonMat : Path::ChunkMat;
+    return 2 * blocks >= (int64_t)gla_cuda_multiprocessors(ctx) ? Path::ChunkNonMat : Path::ChunkMat;
 }
 
 // The dg pipeline's scratch (chunk and recurrent backward).
