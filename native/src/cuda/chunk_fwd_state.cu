@@ -5,9 +5,13 @@
  *   forward:  the state entering the chunk,                      then  h <- e^{G_L} h + (k e^{G_L-G})^T v
  *   reverse:  the gradient of the state leaving the chunk,       then  dh <- e^{G_L} dh + scale (q e^{G})^T do
  * (chunks in reverse order), as the op dtype; the last value is the final state (ht, or dh0 in reverse).
- * Tensor cores (bf16 or 3xTF32) with fp32 accumulation; x is rescaled once per chunk in shared memory
- * (chunk_common.cuh); the next chunk's rows are copied by cp.async while one computes, the one after it is
- * requested from L2. On the H200 (B16 T2048 H16 K=V=128 bf16, gated) 0.52 ms, was 0.88 with synchronous loads.
+ * Tensor cores (bf16 or 3xTF32) with fp32 accumulation; the next chunk's rows are copied by cp.async while one
+ * computes, the one after it is requested from L2. Gated, a pass before (chunk_state_gates_kernel) rescales x once
+ * per chunk (chunk_common.cuh's gate factors) and keeps the chunk's factor vectors: every value tile's block would
+ * otherwise read the fp32 gates and redo that work, which held the 1.3B layer shape (B8 T2048 H4 K256 V512, eight
+ * value tiles) at 76% of the L2 bandwidth (ncu, 0.48 ms). H200, lab bench: that shape's forward 1.12 -> 1.02 ms and
+ * backward 2.14 -> 1.97, B2 T16384 H16 K=V=128 1.67 -> 1.61 and 3.57 -> 3.35; but K=V=128 up to 4K tokens (two value
+ * tiles: little to share) the backward 2.80 -> 2.94, the rescaled rows' write and read costing more than they save.
  * The rows of a state (key channels) evolve independently — each has its own decay and its own k (q) column — so
  * when sequences and heads are too few to fill the GPU the keys are split over blocks (StateParams.key_slice).
  * Validated by the kernel lab (native/bench/cuda) through the ops that use it.
@@ -17,20 +21,71 @@
 
 namespace gla {
 
-// x and y double-buffered (the next chunk's rows arrive by cp.async while this chunk's update runs; its gate
-// goes into G_s once the rows are rescaled, when G_s is free).
+// The gate work of one chunk and 64 key channels, done once for every block of the state pass that reads them
+// (one per value tile and key slice): x rescaled as transform_rows does (forward: kb = k e^{E_j - G}; reverse:
+// qt = q e^{G - r_i}) into xt, the chunk's factor vectors F_0..F_3 (forward Z_j, reverse U_j) and D into
+// gate_vecs[chunk][h][5][K]. One block per (chunk, head, 64 channels).
+constexpr int kGateBK = 64;
+
+template <class T> struct GateSmem {
+    using C = ChunkTiles<T, kGateBK>;
+    static constexpr size_t off_g = C::bytes_qk;
+    static constexpr size_t off_vec = off_g + C::bytes_g;
+    static constexpr size_t off_misc = off_vec + C::bytes_vec;
+    static constexpr size_t bytes = off_misc + C::bytes_misc;
+};
+
+template <class T, bool REV> __global__ void __launch_bounds__(kThreads) chunk_state_gates_kernel(StateParams p) {
+    using L = GateSmem<T>;
+    using C = ChunkTiles<T, kGateBK>;
+    extern __shared__ __align__(16) unsigned char smem[];
+    T* x_s = reinterpret_cast<T*>(smem);
+    float* G_s = reinterpret_cast<float*>(smem + L::off_g);
+    const Vecs<kGateBK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
+    const ChunkMisc<T, kGateBK> mi(smem + L::off_misc);
+    const int c = blockIdx.x, h = blockIdx.y, k0 = blockIdx.z * kGateBK, H = p.H, K = p.K;
+    const int Kb = min(kGateBK, K - k0);
+    int n;
+    int64_t start, end;
+    p.seqs.chunk(c, n, start, end);
+    const int nrows = (int)(end - start);
+    const int64_t rk = (int64_t)H * K, row0 = (start * H + h) * K + k0;
+    const T* xb = static_cast<const T*>(p.x) + row0;
+    load_tile_async<T, kChunk, kGateBK>(x_s, C::LQ, xb, rk, nrows, Kb, vec_ok<T>(xb, rk));
+    load_gate_async<kGateBK>(G_s, C::LG, p.g, start, nrows, H, h, K, p.head_gate, k0, Kb);
+    cp_async_commit();
+    cp_async_wait<0>();
+    __syncthreads();
+    mi.gate_sums(G_s);
+    __syncthreads();
+    chunk_prepare<T, kGateBK, true>(mi, vec, p.xscale);
+    transform_rows<T, kGateBK, REV>(x_s, mi.gate(G_s));
+    __syncthreads();
+    T* xt = static_cast<T*>(p.xt) + row0;
+    for (int i = threadIdx.x; i < nrows * kGateBK; i += kThreads) {
+        const int r = i / kGateBK, col = i % kGateBK;
+        if (col < Kb) xt[r * rk + col] = x_s[r * C::LQ + col];
+    }
+    float* out = p.gate_vecs + ((int64_t)c * H + h) * kStateGateVecs * K + k0;
+    for (int i = threadIdx.x; i < kStateGateVecs * kGateBK; i += kThreads) {
+        const int f = i / kGateBK, col = i % kGateBK;
+        if (col < Kb) out[f * K + col] = f < 4 ? (REV ? vec.U(f) : vec.Z(f))[col] : vec.D()[col];
+    }
+}
+
+// x and y double-buffered (the next chunk's rows arrive by cp.async while this chunk's update runs), and, gated,
+// the chunk's factor vectors (from chunk_state_gates_kernel) beside them.
 template <class T, int BK, int BV> struct StateSmem {
     using C = ChunkTiles<T, BK>;
     static constexpr int LV = pitch<T>(BV);
     static constexpr size_t bytes_y = sizeof(T) * kChunk * LV;
     static constexpr size_t off_x1 = C::bytes_qk;
-    static constexpr size_t off_g = off_x1 + C::bytes_qk;
-    static constexpr size_t off_y0 = off_g + C::bytes_g;
+    static constexpr size_t off_y0 = off_x1 + C::bytes_qk;
     static constexpr size_t off_y1 = off_y0 + bytes_y;
-    static constexpr size_t off_vec = off_y1 + bytes_y;
-    static constexpr size_t off_misc = off_vec + C::bytes_vec;
+    static constexpr size_t off_vec = off_y1 + bytes_y; // two Vecs
+    static constexpr size_t off_misc = off_vec + 2 * C::bytes_vec;
     static constexpr size_t bytes = off_misc + C::bytes_misc;
-    static_assert(bytes_y % 16 == 0 && C::bytes_qk % 16 == 0 && C::bytes_g % 16 == 0, "16-byte aligned tiles");
+    static_assert(bytes_y % 16 == 0 && C::bytes_qk % 16 == 0 && C::bytes_vec % 16 == 0, "16-byte aligned tiles");
 };
 
 template <class T, int BK, int BV, bool GATED, bool REV>
@@ -41,27 +96,30 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
     extern __shared__ __align__(16) unsigned char smem[];
     auto x_b = [&](int idx) { return reinterpret_cast<T*>(smem + (idx & 1) * L::off_x1); };
     auto y_b = [&](int idx) { return reinterpret_cast<T*>(smem + L::off_y0 + (idx & 1) * L::bytes_y); };
-    float* G_s = reinterpret_cast<float*>(smem + L::off_g);
-    const Vecs<BK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
-    const ChunkMisc<T, BK> mi(smem + L::off_misc);
+    auto vec_b = [&](int idx) {
+        return Vecs<BK>{reinterpret_cast<float*>(smem + L::off_vec + (GATED ? idx & 1 : 0) * C::bytes_vec)};
+    };
 
     const int H = p.H, K = p.K, V = p.V, value_tiles = (V + BV - 1) / BV;
     const int v0 = blockIdx.x % value_tiles * BV, k0 = blockIdx.x / value_tiles * p.key_slice, h = blockIdx.y,
               n = blockIdx.z;
     const int Kb = min(p.key_slice, K - k0); // this block's keys: k0 .. k0 + Kb - 1
     const int64_t KV = (int64_t)K * V, rk = (int64_t)H * K, rv = (int64_t)H * V, row0 = (int64_t)k0 * V;
-    const T* x = static_cast<const T*>(p.x);
+    // gated: the rows rescaled by chunk_state_gates_kernel
+    const T* x = static_cast<const T*>(GATED ? p.xt : p.x);
     const T* y = static_cast<const T*>(p.y);
     T* states = static_cast<T*>(p.states);
 
     ST st;
     st.load(p.init ? p.init + ((int64_t)n * H + h) * KV + row0 + v0 : nullptr, V, Kb, V - v0);
+    if constexpr (!GATED) chunk_prepare<T, BK, false>(ChunkMisc<T, BK>(smem + L::off_misc), vec_b(0), p.xscale);
     int64_t bos, eos;
     p.seqs.seq(n, bos, eos);
     const int c0 = p.seqs.first_chunk(n);
     const int nch = (int)((eos - bos + kChunk - 1) / kChunk);
-    auto chunk_start = [&](int idx) { return bos + (int64_t)(REV ? nch - 1 - idx : idx) * kChunk; };
-    auto issue = [&](int idx) { // rows of chunk idx into buffer idx % 2 and the gate into G_s
+    auto chunk_of = [&](int idx) { return REV ? nch - 1 - idx : idx; };
+    auto chunk_start = [&](int idx) { return bos + (int64_t)chunk_of(idx) * kChunk; };
+    auto issue = [&](int idx) { // chunk idx's rows (and factor vectors) into buffer idx % 2
         if (idx < nch) {
             const int64_t start = chunk_start(idx);
             const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
@@ -69,16 +127,21 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
             const T* yb = y + (start * H + h) * V + v0;
             load_tile_async<T, kChunk, BK>(x_b(idx), C::LQ, xb, rk, nrows, Kb, vec_ok<T>(xb, rk));
             load_tile_async<T, kChunk, BV>(y_b(idx), L::LV, yb, rv, nrows, V - v0, vec_ok<T>(yb, rv));
-            if constexpr (GATED) load_gate_async<BK>(G_s, C::LG, p.g, start, nrows, H, h, K, p.head_gate, k0, Kb);
+            if constexpr (GATED) {
+                const Vecs<BK> vec = vec_b(idx);
+                const float* f = p.gate_vecs + ((int64_t)(c0 + chunk_of(idx)) * H + h) * kStateGateVecs * K + k0;
+                const bool fv = vec_ok<float>(f, K);
+                load_tile_async<float, 4, BK>(REV ? vec.U(0) : vec.Z(0), BK, f, K, 4, Kb, fv);
+                load_tile_async<float, 1, BK>(vec.D(), BK, f + 4 * (int64_t)K, K, 1, Kb, fv);
+            }
         }
         cp_async_commit();
     };
     const bool pair = V % 2 == 0 && (uintptr_t)states % (2 * sizeof(T)) == 0;
     issue(0);
     for (int idx = 0; idx < nch; idx++) {
-        const int64_t start = chunk_start(idx);
         { // the state entering this chunk (forward) or the gradient leaving it (reverse), as pairs of columns
-            T* dst = states + ((int64_t)(c0 + (REV ? nch - 1 - idx : idx)) * H + h) * KV + row0 + v0;
+            T* dst = states + ((int64_t)(c0 + chunk_of(idx)) * H + h) * KV + row0 + v0;
 #pragma unroll
             for (int m = 0; m < ST::MT; m++)
 #pragma unroll
@@ -96,22 +159,11 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
                     }
         }
         cp_async_wait<0>();
-        __syncthreads(); // this chunk's rows and gate are visible; every warp is done with the previous chunk
-        if (idx + 2 < nch) {
-            const int64_t next = chunk_start(idx + 2);
-            prefetch_rows<T>(x, nullptr, y, p.g, next, eos, H, h, K, V, v0, BV, p.head_gate, k0, Kb);
-        }
-        if constexpr (GATED) {
-            mi.gate_sums(G_s);
-            __syncthreads();
-        }
-        chunk_prepare<T, BK, GATED>(mi, vec, p.xscale);
-        if constexpr (GATED) {
-            transform_rows<T, BK, REV>(x_b(idx), mi.gate(G_s));
-            __syncthreads(); // G_s is free from here
-        }
+        __syncthreads(); // this chunk's rows are visible; every warp is done with the previous chunk's buffers
+        if (idx + 2 < nch)
+            prefetch_rows<T>(x, nullptr, y, nullptr, chunk_start(idx + 2), eos, H, h, K, V, v0, BV, false, k0, Kb);
         issue(idx + 1);
-        st.template update<REV>(x_b(idx), vec, y_b(idx), true);
+        st.template update<REV>(x_b(idx), vec_b(idx), y_b(idx), true);
     }
     if (p.final_state) st.store(p.final_state + ((int64_t)n * H + h) * KV + row0 + v0, V, Kb, V - v0);
 }
@@ -126,6 +178,14 @@ static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
     if (err != cudaSuccess) return err;
     if (p.seqs.N == 0) return cudaSuccess;
     const int key_slices = (p.K + p.key_slice - 1) / p.key_slice;
+    if constexpr (GATED) {
+        if (p.seqs.NC == 0) return cudaSuccess;
+        using G = GateSmem<T>;
+        auto gates = chunk_state_gates_kernel<T, REV>;
+        static_assert(G::bytes <= 48 * 1024, "the gate pass's shared memory needs no opt-in");
+        gates<<<dim3(p.seqs.NC, p.H, (p.K + kGateBK - 1) / kGateBK), kThreads, G::bytes, stream>>>(p);
+        if ((err = cudaGetLastError()) != cudaSuccess) return err;
+    }
     kernel<<<dim3((p.V + BV - 1) / BV * key_slices, p.H, p.seqs.N), kThreads, L::bytes, stream>>>(p);
     return cudaGetLastError();
 }

@@ -125,7 +125,16 @@ DgScratch carve_dg(Carve& c, const Problem& p, bool recurrent) {
 struct ChunkBufs {
     void* states = nullptr;
     void* dstates = nullptr;
+    void* xt = nullptr;          // gated: the state pass's rescaled rows and gate vectors (StateParams)
+    float* gate_vecs = nullptr;
 };
+
+// The gate pass's scratch of a gated state pass (the backward's two passes take turns with it).
+void carve_state_gates(Carve& c, const Problem& p, ChunkBufs& b) {
+    if (!p.gated) return;
+    b.xt = c.take<char>(p.tokens * p.H * p.K * (int64_t)p.es);
+    b.gate_vecs = c.take<float>(p.nc_max * p.H * kStateGateVecs * p.K);
+}
 
 // Lays out the workspace of one op (measuring when base is nullptr).
 struct Layout {
@@ -144,6 +153,7 @@ Layout layout(const gla_context* ctx, int32_t op, const Problem& p, int32_t algo
         l.tables = carve_tables(c, p);
         if (fwd_path(ctx, p, algorithm) == Path::ChunkMat) {
             l.chunk.states = c.take<char>(states * (int64_t)p.es);
+            carve_state_gates(c, p, l.chunk);
         }
         break;
     case GLA_OP_CHUNK_BWD:
@@ -151,6 +161,7 @@ Layout layout(const gla_context* ctx, int32_t op, const Problem& p, int32_t algo
         if (chunk_supported(p.K, p.dtype)) {
             l.chunk.states = c.take<char>(states * (int64_t)p.es);
             l.chunk.dstates = c.take<char>(states * (int64_t)p.es);
+            carve_state_gates(c, p, l.chunk);
         }
         l.dg = carve_dg(c, p, !chunk_supported(p.K, p.dtype));
         break;
@@ -373,6 +384,7 @@ gla_status gla_cuda_chunk_fwd(gla_context* context, const gla_dims* dims, const 
     st.key_slice = state_key_slice(context, p);
     st.xscale = 1.f;
     st.head_gate = f.head_gate;
+    st.xt = l.chunk.xt, st.gate_vecs = l.chunk.gate_vecs;
     LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
     f.states = l.chunk.states;
     LAUNCH(launch_chunk_fwd_o(f, p.dtype, p.gated, true, stream), "chunk_fwd_o kernel (materializing)");
@@ -405,6 +417,7 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     st.key_slice = state_key_slice(context, p);
     st.xscale = 1.f;
     st.head_gate = head_gate;
+    st.xt = l.chunk.xt, st.gate_vecs = l.chunk.gate_vecs;
     LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
 
     // Gradients of the states leaving each chunk, and dh0 (which also anchors dg's first chunk).
