@@ -281,6 +281,16 @@ static void run_grid(bool quick) {
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }
+    // One long sequence with few heads: the state pass in value tiles of 32 columns (ops.cu, state_tiling).
+    if (!quick)
+        for (int32_t gate = 0; gate <= GLA_GATE_HEAD; gate++)
+            for (int32_t dtype = 0; dtype <= GLA_DTYPE_BF16; dtype++) {
+                const double* gr = gate_ranges[(gate + dtype) % 5];
+                const double lo = gate == GLA_GATE_NONE ? 0.0 : gr[0], hi = gate == GLA_GATE_NONE ? 0.0 : gr[1];
+                Case c = {1, 4100, 2, 128, 96, dtype, gate, lo, hi, dtype, 1, nullptr, 0, 0};
+                for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
+                seed++;
+            }
 }
 
 // A decode loop (state in place, T steps) gives the recurrent outputs and final state.
