@@ -135,11 +135,13 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_mat_k
 }
 
 // The materializing kernel for bf16: q, k, the gate and the value tiles (v and the state, BV columns, through a
-// ring of NS stages) are requested by cp.async at once, and A is computed while the value tiles arrive (1 block
-// per SM; gated, B16 T2048 H16 K=V=128: 0.91 ms, was 1.02). 256-key tiles leave room for one stage of the ring
-// beside them: the others take the place of k and the gate once A is made (kLate), so the first value tile
-// arrives during A and the rest while the tiles before them are multiplied.
-template <class T, int BK, int BV, int NS> struct FwdMat2Smem {
+// ring of NS stages) are requested by cp.async at once, and A is computed while the value tiles arrive (gated, B16
+// T2048 H16 K=V=128, one block per SM: 0.91 ms, was 1.02). When the whole ring does not fit beside the tiles in a
+// block's share of shared memory (MINB blocks per SM: two for keys up to 128 in value tiles of 32, whose walk is
+// latency-bound with one; one for 256 keys), one stage goes beside them and the others take the place of k and
+// the gate once A is made (kLate): the first value tile arrives during A, the rest while the ones before them are
+// multiplied.
+template <class T, int BK, int BV, int NS, int MINB> struct FwdMat2Smem {
     using C = ChunkTiles<T, BK>;
     static constexpr int LV = pitch<T>(BV);
     static constexpr size_t bytes_stage = sizeof(T) * (kChunk + BK) * LV;
@@ -149,15 +151,18 @@ template <class T, int BK, int BV, int NS> struct FwdMat2Smem {
     static constexpr size_t off_vec = off_a + C::bytes_a;
     static constexpr size_t off_misc = off_vec + C::bytes_vec;
     static constexpr size_t off_ring = (off_misc + C::bytes_misc + 127) / 128 * 128;
-    static constexpr bool kLate = off_ring + NS * bytes_stage > 227 * 1024;
+    // a block's share of the SM's 228 KiB (1 KiB of it reserved per block)
+    static constexpr size_t budget = MINB == 1 ? 227 * 1024 : 228 * 1024 / MINB - 1024;
+    static constexpr bool kLate = off_ring + NS * bytes_stage > budget;
     static constexpr size_t bytes = off_ring + (kLate ? 1 : NS) * bytes_stage;
+    static_assert(bytes <= budget, "shared memory");
     static_assert(bytes_stage % 16 == 0 && C::bytes_qk % 16 == 0, "16-byte aligned tiles");
     static_assert(!kLate || (NS - 1) * bytes_stage <= C::bytes_qk + C::bytes_g, "late stages fit in k and the gate");
 };
 
-template <class T, int BK, int BV, int NS, bool GATED>
-__global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_mat2_kernel(FwdOParams p) {
-    using L = FwdMat2Smem<T, BK, BV, NS>;
+template <class T, int BK, int BV, int NS, int MINB, bool GATED>
+__global__ void __launch_bounds__(kThreads, MINB) chunk_fwd_o_mat2_kernel(FwdOParams p) {
+    using L = FwdMat2Smem<T, BK, BV, NS, MINB>;
     using C = ChunkTiles<T, BK>;
     extern __shared__ __align__(16) unsigned char smem[];
     T* q_s = reinterpret_cast<T*>(smem);
@@ -231,10 +236,9 @@ static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStrea
     constexpr int BV = fwd_bv(BK);
     if (materialize) {
         if constexpr (sizeof(T) == 2) {
-            constexpr int NS = 3;
-            using L2 = FwdMat2Smem<T, BK, BV, NS>;
-            static_assert(L2::bytes <= 227 * 1024, "shared memory");
-            auto kernel = chunk_fwd_o_mat2_kernel<T, BK, BV, NS, GATED>;
+            constexpr int NS = 3, MINB = BK <= 128 ? 2 : 1, BV2 = BK <= 128 ? 32 : BV;
+            using L2 = FwdMat2Smem<T, BK, BV2, NS, MINB>;
+            auto kernel = chunk_fwd_o_mat2_kernel<T, BK, BV2, NS, MINB, GATED>;
             cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L2::bytes);
             if (err != cudaSuccess) return err;
             if (p.seqs.NC == 0) return cudaSuccess;
