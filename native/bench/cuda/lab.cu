@@ -102,9 +102,22 @@ static Worst worst_chunk, worst_rec, worst_dec;
 
 // The tolerance follows the inputs' dtype: with bf16 inputs the tensor-core operands are bf16 (GUIDE §2
 // precision policy), so fp32 outputs (ht, dg, dh0) carry bf16-level error too.
+// With fp32 inputs the tensor cores run 3xTF32 (operands kept to about 2^-22) into fp32 accumulators, and a state
+// sums every token before it: the error grows with the square root of the sequence, so TOL_F32 holds up to 256
+// tokens and scales beyond (an ungated 4100-token sequence: 2.9e-5 on the H200, alike on both forward paths).
+static double tolerance(const Case& c) {
+    if (c.dtype == GLA_DTYPE_BF16) return TOL_BF16;
+    int64_t longest = c.t;
+    if (c.cu) {
+        longest = 0;
+        for (int64_t s = 0; s < c.num_seqs; s++) longest = std::max(longest, c.cu[s + 1] - c.cu[s]);
+    }
+    return TOL_F32 * std::max(1.0, sqrt((double)longest / 256.0));
+}
+
 static void expect(Worst& w, const char* what, const char* op, const Case& c, const void* host, int32_t dtype,
                    const double* ref, int64_t n) {
-    const double e = rel_rms(host, dtype, ref, (size_t)n), tol = c.dtype == GLA_DTYPE_BF16 ? TOL_BF16 : TOL_F32;
+    const double e = rel_rms(host, dtype, ref, (size_t)n), tol = tolerance(c);
     double& wr = w.e[c.dtype == GLA_DTYPE_BF16];
     if (!(e <= wr)) wr = e;
     CHECK(e <= tol, "%s %s: rel RMS %.3g > %.1g (B %lld T %lld H %lld K %lld V %lld dtype %d gate %d g [%g, %g] h0 %d "
