@@ -102,9 +102,22 @@ static Worst worst_chunk, worst_rec, worst_dec;
 
 // The tolerance follows the inputs' dtype: with bf16 inputs the tensor-core operands are bf16 (GUIDE §2
 // precision policy), so fp32 outputs (ht, dg, dh0) carry bf16-level error too.
+// With fp32 inputs the tensor cores run 3xTF32 (operands kept to about 2^-22) into fp32 accumulators, and a state
+// sums every token before it: the error grows with the square root of the sequence, so TOL_F32 holds up to 256
+// tokens and scales beyond (an ungated 4100-token sequence: 2.9e-5 on the H200, alike on both forward paths).
+static double tolerance(const Case& c) {
+    if (c.dtype == GLA_DTYPE_BF16) return TOL_BF16;
+    int64_t longest = c.t;
+    if (c.cu) {
+        longest = 0;
+        for (int64_t s = 0; s < c.num_seqs; s++) longest = std::max(longest, c.cu[s + 1] - c.cu[s]);
+    }
+    return TOL_F32 * std::max(1.0, sqrt((double)longest / 256.0));
+}
+
 static void expect(Worst& w, const char* what, const char* op, const Case& c, const void* host, int32_t dtype,
                    const double* ref, int64_t n) {
-    const double e = rel_rms(host, dtype, ref, (size_t)n), tol = c.dtype == GLA_DTYPE_BF16 ? TOL_BF16 : TOL_F32;
+    const double e = rel_rms(host, dtype, ref, (size_t)n), tol = tolerance(c);
     double& wr = w.e[c.dtype == GLA_DTYPE_BF16];
     if (!(e <= wr)) wr = e;
     CHECK(e <= tol, "%s %s: rel RMS %.3g > %.1g (B %lld T %lld H %lld K %lld V %lld dtype %d gate %d g [%g, %g] h0 %d "
@@ -281,6 +294,16 @@ static void run_grid(bool quick) {
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }
+    // One long sequence with few heads: the state pass in value tiles of 32 columns (ops.cu, state_tiling).
+    if (!quick)
+        for (int32_t gate = 0; gate <= GLA_GATE_HEAD; gate++)
+            for (int32_t dtype = 0; dtype <= GLA_DTYPE_BF16; dtype++) {
+                const double* gr = gate_ranges[(gate + dtype) % 5];
+                const double lo = gate == GLA_GATE_NONE ? 0.0 : gr[0], hi = gate == GLA_GATE_NONE ? 0.0 : gr[1];
+                Case c = {1, 4100, 2, 128, 96, dtype, gate, lo, hi, dtype, 1, nullptr, 0, 0};
+                for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
+                seed++;
+            }
 }
 
 // A decode loop (state in place, T steps) gives the recurrent outputs and final state.
@@ -772,8 +795,8 @@ static void bench_norms(int64_t rows, int64_t width) {
     for (void* p : {(void*)x, (void*)dy, (void*)dx, y, o, gate, dxb, dzb, (void*)w, (void*)dw, (void*)rstd}) dfree(p);
 }
 
-// One call of each chunk op at one shape (bf16, channel gates), for a profiler (ncu) to look at.
-static void profile(int64_t B, int64_t T, int64_t H, int64_t K, int64_t V) {
+// One call of each chunk op at one shape (bf16; channel gates, or none), for a profiler (ncu) to look at.
+static void profile(int64_t B, int64_t T, int64_t H, int64_t K, int64_t V, int32_t gate) {
     const int64_t nqk = B * T * H * K, nv = B * T * H * V;
     std::vector<Set> sets(1);
     Set& s = sets[0];
@@ -781,15 +804,17 @@ static void profile(int64_t B, int64_t T, int64_t H, int64_t K, int64_t V) {
     s.g = (float*)dalloc(nqk * 4), s.o = dalloc(nv * 2), s.dq = dalloc(nqk * 2), s.dk = dalloc(nqk * 2);
     s.dv = dalloc(nv * 2), s.dg = (float*)dalloc(nqk * 4);
     dinit(s.q, nqk, 1, 1), dinit(s.k, nqk, 1, 2), dinit(s.v, nv, 1, 3), dinit(s.dout, nv, 1, 4), dinit(s.g, nqk, 0, 5, 1);
-    gla_dims d = test_dims(B, T, H, K, V, 0, GLA_DTYPE_BF16, GLA_GATE_CHANNEL);
+    gla_dims d = test_dims(B, T, H, K, V, 0, GLA_DTYPE_BF16, gate);
+    float* g = gate == GLA_GATE_CHANNEL ? s.g : nullptr;
+    float* dg = gate == GLA_GATE_CHANNEL ? s.dg : nullptr;
     int64_t wb = 0;
     CHECK_OK(gla_workspace_size(g_ctx, GLA_OP_CHUNK_BWD, &d, &wb));
     void* ws = dalloc(wb);
     d.algorithm = GLA_ALGORITHM_NON_MATERIALIZE;
-    CHECK_OK(gla_chunk_fwd(g_ctx, &d, s.q, s.k, s.v, s.g, nullptr, nullptr, s.o, nullptr, ws, wb));
+    CHECK_OK(gla_chunk_fwd(g_ctx, &d, s.q, s.k, s.v, g, nullptr, nullptr, s.o, nullptr, ws, wb));
     d.algorithm = GLA_ALGORITHM_MATERIALIZE;
-    CHECK_OK(gla_chunk_fwd(g_ctx, &d, s.q, s.k, s.v, s.g, nullptr, nullptr, s.o, nullptr, ws, wb));
-    CHECK_OK(gla_chunk_bwd(g_ctx, &d, s.q, s.k, s.v, s.g, nullptr, nullptr, s.dout, nullptr, s.dq, s.dk, s.dv, s.dg,
+    CHECK_OK(gla_chunk_fwd(g_ctx, &d, s.q, s.k, s.v, g, nullptr, nullptr, s.o, nullptr, ws, wb));
+    CHECK_OK(gla_chunk_bwd(g_ctx, &d, s.q, s.k, s.v, g, nullptr, nullptr, s.dout, nullptr, s.dq, s.dk, s.dv, dg,
                            nullptr, ws, wb));
     CHECK_OK(gla_synchronize(g_ctx));
     dfree(ws);
@@ -812,8 +837,9 @@ int main(int argc, char** argv) {
                (long long)worst_rec.cases, worst_rec.e[0], worst_rec.e[1], (long long)worst_dec.cases, worst_dec.e[0],
                worst_dec.e[1]);
     } else if (mode == "profile") {
-        if (argc == 7) profile(atoll(argv[2]), atoll(argv[3]), atoll(argv[4]), atoll(argv[5]), atoll(argv[6]));
-        else profile(16, 2048, 16, 128, 128);
+        const int32_t gate = argc == 8 && std::string(argv[7]) == "none" ? GLA_GATE_NONE : GLA_GATE_CHANNEL;
+        if (argc >= 7) profile(atoll(argv[2]), atoll(argv[3]), atoll(argv[4]), atoll(argv[5]), atoll(argv[6]), gate);
+        else profile(16, 2048, 16, 128, 128, GLA_GATE_CHANNEL);
     } else if (mode == "bench") {
         if (argc > 2) {
             g_json = fopen(argv[2], "w");
@@ -850,7 +876,7 @@ int main(int argc, char** argv) {
             fclose(g_json);
         }
     } else {
-        CHECK(0, "usage: gla_cuda_lab check|quick|profile [B T H K V]|bench [out.json]|decode_linear [rows [out.json]]|"
+        CHECK(0, "usage: gla_cuda_lab check|quick|profile [B T H K V [channel|none]]|bench [out.json]|decode_linear [rows [out.json]]|"
               "norms [rows width [out.json]] (got '%s')",
               mode.c_str());
     }

@@ -97,6 +97,8 @@ __global__ void __launch_bounds__(kThreads, BK * BV <= 128 * 64 ? 2 : 1) chunk_f
     if (p.ht) st.store(p.ht + ((int64_t)n * H + h) * KV + v0, V, K, V - v0);
 }
 
+// The materializing kernel for fp32 tiles (bf16 ones take chunk_fwd_o_mat2_kernel): the value tiles loaded one
+// after the other.
 template <class T, int BK, int BV, bool GATED>
 __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_mat_kernel(FwdOParams p) {
     using L = FwdSmem<T, BK, BV>;
@@ -132,10 +134,14 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_mat_k
     }
 }
 
-// The materializing kernel for bf16 and K <= 128 (the tiles fit): q, k, the gate and the value tiles (v and the
-// state, BV columns, through a ring of NS stages) are requested by cp.async at once, and A is computed while the
-// value tiles arrive (1 block per SM; gated, B16 T2048 H16 K=V=128: 0.91 ms, was 1.02).
-template <class T, int BK, int BV, int NS> struct FwdMat2Smem {
+// The materializing kernel for bf16: q, k, the gate and the value tiles (v and the state, BV columns, through a
+// ring of NS stages) are requested by cp.async at once, and A is computed while the value tiles arrive (gated, B16
+// T2048 H16 K=V=128, one block per SM: 0.91 ms, was 1.02). When the whole ring does not fit beside the tiles in a
+// block's share of shared memory (MINB blocks per SM: two for keys up to 128 in value tiles of 32, whose walk is
+// latency-bound with one; one for 256 keys), one stage goes beside them and the others take the place of k and
+// the gate once A is made (kLate): the first value tile arrives during A, the rest while the ones before them are
+// multiplied.
+template <class T, int BK, int BV, int NS, int MINB> struct FwdMat2Smem {
     using C = ChunkTiles<T, BK>;
     static constexpr int LV = pitch<T>(BV);
     static constexpr size_t bytes_stage = sizeof(T) * (kChunk + BK) * LV;
@@ -145,13 +151,18 @@ template <class T, int BK, int BV, int NS> struct FwdMat2Smem {
     static constexpr size_t off_vec = off_a + C::bytes_a;
     static constexpr size_t off_misc = off_vec + C::bytes_vec;
     static constexpr size_t off_ring = (off_misc + C::bytes_misc + 127) / 128 * 128;
-    static constexpr size_t bytes = off_ring + NS * bytes_stage;
-    static_assert(bytes_stage % 16 == 0, "16-byte aligned tiles");
+    // a block's share of the SM's 228 KiB (1 KiB of it reserved per block)
+    static constexpr size_t budget = MINB == 1 ? 227 * 1024 : 228 * 1024 / MINB - 1024;
+    static constexpr bool kLate = off_ring + NS * bytes_stage > budget;
+    static constexpr size_t bytes = off_ring + (kLate ? 1 : NS) * bytes_stage;
+    static_assert(bytes <= budget, "shared memory");
+    static_assert(bytes_stage % 16 == 0 && C::bytes_qk % 16 == 0, "16-byte aligned tiles");
+    static_assert(!kLate || (NS - 1) * bytes_stage <= C::bytes_qk + C::bytes_g, "late stages fit in k and the gate");
 };
 
-template <class T, int BK, int BV, int NS, bool GATED>
-__global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_mat2_kernel(FwdOParams p) {
-    using L = FwdMat2Smem<T, BK, BV, NS>;
+template <class T, int BK, int BV, int NS, int MINB, bool GATED>
+__global__ void __launch_bounds__(kThreads, MINB) chunk_fwd_o_mat2_kernel(FwdOParams p) {
+    using L = FwdMat2Smem<T, BK, BV, NS, MINB>;
     using C = ChunkTiles<T, BK>;
     extern __shared__ __align__(16) unsigned char smem[];
     T* q_s = reinterpret_cast<T*>(smem);
@@ -175,7 +186,14 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_mat2_kernel(FwdOParam
     const T* qb = static_cast<const T*>(p.q) + (start * H + h) * K;
     const T* kb = static_cast<const T*>(p.k) + (start * H + h) * K;
     const int nv = (V + BV - 1) / BV;
-    auto stage = [&](int j) { return reinterpret_cast<T*>(ring + (j % NS) * L::bytes_stage); };
+    auto stage = [&](int j) {
+        if constexpr (L::kLate) { // stage 0 of the ring beside the tiles, the others over k_s and G_s
+            return j % NS == 0 ? reinterpret_cast<T*>(ring)
+                               : reinterpret_cast<T*>(smem + L::off_k + (j % NS - 1) * L::bytes_stage);
+        } else {
+            return reinterpret_cast<T*>(ring + (j % NS) * L::bytes_stage);
+        }
+    };
     auto issue = [&](int j) {
         if (j < nv) {
             const int v0 = j * BV;
@@ -191,8 +209,10 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_mat2_kernel(FwdOParam
     load_tile_async<T, kChunk, BK>(k_s, C::LQ, kb, rk, nrows, K, vec_ld);
     if constexpr (GATED) load_gate_async<BK>(G_s, C::LG, p.g, start, nrows, H, h, K, p.head_gate);
     cp_async_commit();
-    for (int j = 0; j < NS - 1; j++) issue(j);
-    cp_async_wait<NS - 1>();
+    // late: only the first stage now (the wait lets it stay in flight while A is made), the others after A
+    constexpr int kEarly = L::kLate ? 1 : NS - 1;
+    for (int j = 0; j < kEarly; j++) issue(j);
+    cp_async_wait<kEarly>();
     __syncthreads();
     if constexpr (GATED) {
         mi.gate_sums(G_s);
@@ -200,7 +220,8 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_mat2_kernel(FwdOParam
     }
     chunk_prepare<T, BK, GATED>(mi, vec, p.scale);
     const GateRows gr{p.g, start, nrows, H, h, K, p.head_gate != 0};
-    compute_A<T, BK, GATED>(q_s, k_s, mi.gate(G_s), mi.flags, vec, A_s, p.scale, gr);
+    compute_A<T, BK, GATED>(q_s, k_s, mi.gate(G_s), mi.flags, vec, A_s, p.scale, gr); // ends synchronized
+    for (int j = kEarly; j < NS - 1; j++) issue(j); // late: k_s and G_s are free now
     for (int j = 0; j < nv; j++) {
         cp_async_wait<NS - 2>();
         __syncthreads();
@@ -213,28 +234,26 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_mat2_kernel(FwdOParam
 template <class T, int BK, bool GATED>
 static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStream_t stream) {
     constexpr int BV = fwd_bv(BK);
-    if constexpr (sizeof(T) == 2 && BK <= 128) {
-        if (materialize) {
-            constexpr int NS = 3;
-            using L2 = FwdMat2Smem<T, BK, BV, NS>;
-            static_assert(L2::bytes <= 227 * 1024, "shared memory");
-            auto kernel = chunk_fwd_o_mat2_kernel<T, BK, BV, NS, GATED>;
+    if (materialize) {
+        if constexpr (sizeof(T) == 2) {
+            constexpr int NS = 3, MINB = BK <= 128 ? 2 : 1, BV2 = BK <= 128 ? 32 : BV;
+            using L2 = FwdMat2Smem<T, BK, BV2, NS, MINB>;
+            auto kernel = chunk_fwd_o_mat2_kernel<T, BK, BV2, NS, MINB, GATED>;
             cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L2::bytes);
             if (err != cudaSuccess) return err;
             if (p.seqs.NC == 0) return cudaSuccess;
             kernel<<<dim3(p.seqs.NC, p.H, 1), kThreads, L2::bytes, stream>>>(p);
             return cudaGetLastError();
+        } else {
+            using L = FwdSmem<T, BK, BV>;
+            static_assert(L::bytes <= 227 * 1024, "shared memory");
+            auto kernel = chunk_fwd_o_mat_kernel<T, BK, BV, GATED>;
+            cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
+            if (err != cudaSuccess) return err;
+            if (p.seqs.NC == 0) return cudaSuccess;
+            kernel<<<dim3(p.seqs.NC, p.H, 1), kThreads, L::bytes, stream>>>(p);
+            return cudaGetLastError();
         }
-    }
-    if (materialize) {
-        using L = FwdSmem<T, BK, BV>;
-        static_assert(L::bytes <= 227 * 1024, "shared memory");
-        auto kernel = chunk_fwd_o_mat_kernel<T, BK, BV, GATED>;
-        cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
-        if (err != cudaSuccess) return err;
-        if (p.seqs.NC == 0) return cudaSuccess;
-        kernel<<<dim3(p.seqs.NC, p.H, 1), kThreads, L::bytes, stream>>>(p);
-        return cudaGetLastError();
     }
     constexpr int NBV = nm_bv(BK, GATED);
     using L = FwdSmem<T, BK, NBV>;

@@ -13,7 +13,8 @@
  * backward 2.14 -> 1.97, B2 T16384 H16 K=V=128 1.67 -> 1.61 and 3.57 -> 3.35; but K=V=128 up to 4K tokens (two value
  * tiles: little to share) the backward 2.80 -> 2.94, the rescaled rows' write and read costing more than they save.
  * The rows of a state (key channels) evolve independently — each has its own decay and its own k (q) column — so
- * when sequences and heads are too few to fill the GPU the keys are split over blocks (StateParams.key_slice).
+ * when sequences and heads are too few to fill the GPU the keys are split over blocks (StateParams.key_slice), and
+ * when they are fewer still the value columns too (StateParams.value_tile 32).
  * Validated by the kernel lab (native/bench/cuda) through the ops that use it.
  */
 #include "chunk_common.cuh"
@@ -168,9 +169,8 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
     if (p.final_state) st.store(p.final_state + ((int64_t)n * H + h) * KV + row0 + v0, V, Kb, V - v0);
 }
 
-template <class T, int BK, bool GATED, bool REV>
+template <class T, int BK, int BV, bool GATED, bool REV>
 static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
-    constexpr int BV = state_bv(BK);
     using L = StateSmem<T, BK, BV>;
     static_assert(L::bytes <= 227 * 1024, "shared memory");
     auto kernel = chunk_state_kernel<T, BK, BV, GATED, REV>;
@@ -190,13 +190,22 @@ static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
     return cudaGetLastError();
 }
 
+template <class T, int BK, bool GATED, bool REV>
+static cudaError_t launch_state_bv(const StateParams& p, cudaStream_t stream) {
+    switch (p.value_tile) {
+    case 32: return launch_state<T, BK, 32, GATED, REV>(p, stream);
+    case 64: return launch_state<T, BK, 64, GATED, REV>(p, stream);
+    default: return cudaErrorInvalidValue;
+    }
+}
+
 template <class T, bool GATED, bool REV>
 static cudaError_t launch_state_bk(const StateParams& p, cudaStream_t stream) {
     switch (key_tile(p.key_slice)) {
-    case 64: return launch_state<T, 64, GATED, REV>(p, stream);
-    case 128: return launch_state<T, 128, GATED, REV>(p, stream);
+    case 64: return launch_state_bv<T, 64, GATED, REV>(p, stream);
+    case 128: return launch_state_bv<T, 128, GATED, REV>(p, stream);
     case 256:
-        if constexpr (sizeof(T) == 2) return launch_state<T, 256, GATED, REV>(p, stream);
+        if constexpr (sizeof(T) == 2) return launch_state_bv<T, 256, GATED, REV>(p, stream);
         [[fallthrough]];
     default: return cudaErrorInvalidValue;
     }

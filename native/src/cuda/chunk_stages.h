@@ -31,7 +31,6 @@ constexpr int fwd_bv(int BK) { return BK <= 128 ? 64 : 64; }
 // are computed once per chunk (H200, B16 T2048 H16 K128 V128 bf16: 1.00 -> 0.78 ms); ungated, where A is cheap,
 // tiles of 64 keep two blocks per SM (0.38 ms, against 0.39 with 128; 0.55 against 0.74 at B4 T8192).
 constexpr int nm_bv(int BK, bool gated) { return gated && BK == 128 ? 128 : 64; }
-constexpr int state_bv(int BK) { return BK <= 128 ? 64 : 64; }
 constexpr int bwd_bv(int BK) { return BK <= 128 ? 32 : 32; }
 
 // Whether the chunk kernels take this key dim and dtype (fp32 tiles of 256 keys do not fit in shared memory).
@@ -55,6 +54,7 @@ struct StateParams {
     int H, K, V;
     int key_slice;      // keys per block (K, or fewer to split the keys over blocks: the rows of a state evolve
                         // independently, so a block may own a slice of them)
+    int value_tile;     // value columns per block: 64, or 32 (more blocks for few, long sequences)
     float xscale;       // reverse: scale
     int head_gate;
     void* xt;           // gated: scratch [.., H, K] (op dtype), x rescaled by the gate pass

@@ -81,15 +81,18 @@ Tables carve_tables(Carve& c, const Problem& p) {
 
 enum class Path { Recurrent, ChunkNonMat, ChunkMat };
 
-// Keys per block of the state pass: 64 when blocks of whole states would be fewer than the SMs (long sequences
-// with few heads: each block walks every chunk of its sequence, so blocks are the parallelism), else at most 128
-// (a 256-key state holds a block to one per SM; H200, B8 T2048 H4 K256 V512 bf16: slices of 128 take the gated
-// backward from 3.48 to 3.18 ms and the materializing forward from 1.28 to 1.13), else all of them.
-int state_key_slice(const gla_context* ctx, const Problem& p) {
-    const int bv = state_bv(key_tile(p.K));
-    const int64_t blocks = p.N * p.H * ((p.V + bv - 1) / bv);
-    if (p.K > 64 && blocks < (int64_t)gla_cuda_multiprocessors(ctx)) return 64;
-    return p.K > 128 ? 128 : (int)p.K;
+// The blocks of the state pass: keys per block 64 when blocks of whole states would be fewer than the SMs (long
+// sequences with few heads: each block walks every chunk of its sequence, so blocks are the parallelism), else at
+// most 128 (a 256-key state holds a block to one per SM; H200, B8 T2048 H4 K256 V512 bf16: slices of 128 take the
+// gated backward from 3.48 to 3.18 ms and the materializing forward from 1.28 to 1.13), else all of them; value
+// columns per block 64, or 32 when even then the blocks are fewer than the SMs and the sequences long (4096 tokens
+// or more on average: each block's walk over them is a latency-bound chain, so twice the chains run at once; gated,
+// the blocks of a chunk share the gate pass's work, so narrower tiles cost little).
+void state_tiling(const gla_context* ctx, const Problem& p, StateParams& st) {
+    const int64_t sms = gla_cuda_multiprocessors(ctx), tiles64 = p.N * p.H * ((p.V + 63) / 64);
+    st.key_slice = p.K > 64 && tiles64 < sms ? 64 : p.K > 128 ? 128 : (int)p.K;
+    const bool long_seqs = p.tokens >= 4096 * p.N;
+    st.value_tile = long_seqs && tiles64 * ((p.K + st.key_slice - 1) / st.key_slice) < sms ? 32 : 64;
 }
 
 Path fwd_path(const gla_context* ctx, const Problem& p, int32_t algorithm) {
@@ -381,7 +384,7 @@ gla_status gla_cuda_chunk_fwd(gla_context* context, const gla_dims* dims, const 
     st.states = l.chunk.states, st.final_state = a->ht;
     st.seqs = seqs;
     st.H = f.H, st.K = f.K, st.V = f.V;
-    st.key_slice = state_key_slice(context, p);
+    state_tiling(context, p, st);
     st.xscale = 1.f;
     st.head_gate = f.head_gate;
     st.xt = l.chunk.xt, st.gate_vecs = l.chunk.gate_vecs;
@@ -414,7 +417,7 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     st.states = l.chunk.states, st.final_state = nullptr;
     st.seqs = seqs;
     st.H = H, st.K = K, st.V = V;
-    st.key_slice = state_key_slice(context, p);
+    state_tiling(context, p, st);
     st.xscale = 1.f;
     st.head_gate = head_gate;
     st.xt = l.chunk.xt, st.gate_vecs = l.chunk.gate_vecs;
