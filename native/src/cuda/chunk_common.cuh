@@ -260,6 +260,11 @@ __device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* 
             M::mma(acc[2 * np + 1], a, b[1]);
         }
     }
+    if constexpr (sizeof(T) == 2)
+        if (ostride % 8 == 0 && (uintptr_t)o % 16 == 0 && v0 + col0 + BV / 2 <= V) {
+            store_tiles16<NT>(o + v0 + col0, ostride, acc, 16 * i, 0, nrows);
+            return;
+        }
     const bool pair = V % 2 == 0 && ostride % 2 == 0 && (uintptr_t)o % (2 * sizeof(T)) == 0;
 #pragma unroll
     for (int n = 0; n < NT; n++)
@@ -330,6 +335,13 @@ template <class T, int BK, int BV, bool GATED> struct StateTile {
                     const int r = row(m) + c_row(e), c = col(n) + c_col(e);
                     if (r < K && c < ncols) dst[r * ld + c] = from_f<U>(s[m][n].x[e]);
                 }
+    }
+    // The state as bf16 rows < K in whole 16-byte segments (store_tiles16). Needs 16-byte aligned rows (dst,
+    // ld % 8 == 0) and all BV columns inside the matrix.
+    __device__ __forceinline__ void store_rows16(T* dst, int64_t ld, int K) const {
+        if constexpr (sizeof(T) == 2)
+#pragma unroll
+            for (int m = 0; m < MT; m++) store_tiles16<NT>(dst, ld, s[m], row(m), col(0), K);
     }
     // The state as T into a shared BK x BV tile (the B operand of the next chunk's q h).
     __device__ __forceinline__ void store_shared(T* H_s) const {

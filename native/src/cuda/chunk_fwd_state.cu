@@ -139,25 +139,30 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
         cp_async_commit();
     };
     const bool pair = V % 2 == 0 && (uintptr_t)states % (2 * sizeof(T)) == 0;
+    const bool rows16 = sizeof(T) == 2 && V % 8 == 0 && (uintptr_t)states % 16 == 0 && v0 + BV <= V;
     issue(0);
     for (int idx = 0; idx < nch; idx++) {
-        { // the state entering this chunk (forward) or the gradient leaving it (reverse), as pairs of columns
+        { // the state entering this chunk (forward) or the gradient leaving it (reverse)
             T* dst = states + ((int64_t)(c0 + chunk_of(idx)) * H + h) * KV + row0 + v0;
+            if (rows16) {
+                st.store_rows16(dst, V, Kb);
+            } else {
 #pragma unroll
-            for (int m = 0; m < ST::MT; m++)
+                for (int m = 0; m < ST::MT; m++)
 #pragma unroll
-                for (int nt = 0; nt < ST::NT; nt++)
+                    for (int nt = 0; nt < ST::NT; nt++)
 #pragma unroll
-                    for (int hr = 0; hr < 2; hr++) {
-                        const int r = st.row(m) + c_row(2 * hr), c = st.col(nt) + c_col(0);
-                        if (r >= Kb || c >= V - v0) continue;
-                        if (pair) {
-                            store_pair(dst + r * (int64_t)V + c, st.s[m][nt].x[2 * hr], st.s[m][nt].x[2 * hr + 1]);
-                        } else {
-                            dst[r * (int64_t)V + c] = from_f<T>(st.s[m][nt].x[2 * hr]);
-                            if (c + 1 < V - v0) dst[r * (int64_t)V + c + 1] = from_f<T>(st.s[m][nt].x[2 * hr + 1]);
+                        for (int hr = 0; hr < 2; hr++) {
+                            const int r = st.row(m) + c_row(2 * hr), c = st.col(nt) + c_col(0);
+                            if (r >= Kb || c >= V - v0) continue;
+                            if (pair) {
+                                store_pair(dst + r * (int64_t)V + c, st.s[m][nt].x[2 * hr], st.s[m][nt].x[2 * hr + 1]);
+                            } else {
+                                dst[r * (int64_t)V + c] = from_f<T>(st.s[m][nt].x[2 * hr]);
+                                if (c + 1 < V - v0) dst[r * (int64_t)V + c + 1] = from_f<T>(st.s[m][nt].x[2 * hr + 1]);
+                            }
                         }
-                    }
+            }
         }
         cp_async_wait<0>();
         __syncthreads(); // this chunk's rows are visible; every warp is done with the previous chunk's buffers

@@ -562,6 +562,40 @@ __device__ __forceinline__ void store_pair(bf16* p, float a, float b) {
     *reinterpret_cast<__nv_bfloat162*>(p) = __floats2bfloat162_rn(a, b);
 }
 __device__ __forceinline__ void store_pair(float* p, float a, float b) { *reinterpret_cast<float2*>(p) = make_float2(a, b); }
+// A warp's NT accumulator tiles (rows row0 .. row0 + 15, columns col0 + 8n ..) as bf16 rows < nrows in whole
+// 16-byte segments. A fragment holds two adjacent columns per row, so plain stores fill half of each 32-byte sector
+// and the L2 takes two partial writes for every sector (ncu: the state pass at 70-75% of the L2 bandwidth and
+// 19-30% of DRAM's). The quad's four lanes trade their column pairs instead — a 4x4 transpose of 32-bit words in
+// two butterfly exchanges — so that each lane holds 8 columns of one row. dst + r * ld + col0 16-byte aligned.
+template <int NT>
+__device__ __forceinline__ void store_tiles16(bf16* dst, int64_t ld, const FragC* acc, int row0, int col0, int nrows) {
+    static_assert(NT % 2 == 0, "segments in fours: (row half, n tile) pairs");
+    const int t = lane_id() & 3;
+#pragma unroll
+    for (int q = 0; q < NT / 2; q++) { // segments 4q .. 4q + 3, segment = row half * NT + n tile
+        uint32_t w[4];
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            const int seg = 4 * q + j, hr = seg / NT, n = seg % NT;
+            w[j] = pack_bf16(acc[n].x[2 * hr], acc[n].x[2 * hr + 1]);
+        }
+#pragma unroll
+        for (int j = 0; j < 2; j++) { // lanes t and t ^ 2 swap the off-diagonal 2x2 blocks
+            const uint32_t got = __shfl_xor_sync(0xffffffffu, (t & 2) ? w[j] : w[j + 2], 2);
+            if (t & 2) w[j] = got;
+            else w[j + 2] = got;
+        }
+#pragma unroll
+        for (int j = 0; j < 4; j += 2) { // lanes t and t ^ 1 swap within each 2x2 block
+            const uint32_t got = __shfl_xor_sync(0xffffffffu, (t & 1) ? w[j] : w[j + 1], 1);
+            if (t & 1) w[j] = got;
+            else w[j + 1] = got;
+        }
+        const int seg = 4 * q + t, hr = seg / NT, n = seg % NT, r = row0 + c_row(2 * hr);
+        if (r < nrows) *reinterpret_cast<uint4*>(dst + r * ld + col0 + 8 * n) = make_uint4(w[0], w[1], w[2], w[3]);
+    }
+}
+
 
 // ---------------------------------------------------------------------------------------------------------
 // Thread-block clusters (sm_90): a barrier over every thread of the cluster, split into arrive (release: this
