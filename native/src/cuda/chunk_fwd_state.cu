@@ -63,9 +63,17 @@ template <class T, bool REV> __global__ void __launch_bounds__(kThreads) chunk_s
     transform_rows<T, kGateBK, REV>(x_s, mi.gate(G_s));
     __syncthreads();
     T* xt = static_cast<T*>(p.xt) + row0;
-    for (int i = threadIdx.x; i < nrows * kGateBK; i += kThreads) {
-        const int r = i / kGateBK, col = i % kGateBK;
-        if (col < Kb) xt[r * rk + col] = x_s[r * C::LQ + col];
+    constexpr int VEC = 16 / sizeof(T); // elements a 16-byte copy
+    if (Kb == kGateBK && vec_ok<T>(xt, rk)) {
+        for (int i = threadIdx.x; i < nrows * (kGateBK / VEC); i += kThreads) {
+            const int r = i / (kGateBK / VEC), col = i % (kGateBK / VEC) * VEC;
+            *reinterpret_cast<uint4*>(xt + r * rk + col) = *reinterpret_cast<const uint4*>(x_s + r * C::LQ + col);
+        }
+    } else {
+        for (int i = threadIdx.x; i < nrows * kGateBK; i += kThreads) {
+            const int r = i / kGateBK, col = i % kGateBK;
+            if (col < Kb) xt[r * rk + col] = x_s[r * C::LQ + col];
+        }
     }
     float* out = p.gate_vecs + ((int64_t)c * H + h) * kStateGateVecs * K + k0;
     for (int i = threadIdx.x; i < kStateGateVecs * kGateBK; i += kThreads) {
