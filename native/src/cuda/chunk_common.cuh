@@ -260,7 +260,11 @@ __device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* 
             M::mma(acc[2 * np + 1], a, b[1]);
         }
     }
-    if constexpr (sizeof(T) == 2)
+    // bf16 tiles of 64 columns and more in 16-byte segments (store_tiles16); the materializing kernel's tiles of 32
+    // at two blocks per SM keep the pairs: there the shuffles cost more than the sectors save (H200, both ways at
+    // every shape, 14:37 UTC: non-materializing gated 0.78 -> 0.76 ms and 256-key materializing 0.594 -> 0.582
+    // with them; 128-key materializing 1.02 -> 1.05 gated and 0.57 -> 0.60 ungated)
+    if constexpr (sizeof(T) == 2 && BV >= 64)
         if (ostride % 8 == 0 && (uintptr_t)o % 16 == 0 && v0 + col0 + BV / 2 <= V) {
             store_tiles16<NT>(o + v0 + col0, ostride, acc, 16 * i, 0, nrows);
             return;
