@@ -596,7 +596,6 @@ __device__ __forceinline__ void store_tiles16(bf16* dst, int64_t ld, const FragC
     }
 }
 
-
 // ---------------------------------------------------------------------------------------------------------
 // Thread-block clusters (sm_90): a barrier over every thread of the cluster, split into arrive (release: this
 // thread's earlier shared-memory writes, remote ones included, become visible) and wait (acquire), and stores into

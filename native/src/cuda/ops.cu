@@ -99,9 +99,10 @@ Path fwd_path(const gla_context* ctx, const Problem& p, int32_t algorithm) {
     if (!chunk_supported(p.K, p.dtype)) return Path::Recurrent;
     if (algorithm == GLA_ALGORITHM_MATERIALIZE) return Path::ChunkMat;
     if (algorithm == GLA_ALGORITHM_NON_MATERIALIZE) return Path::ChunkNonMat;
-    // Gated, keys over 128: the state pass in key slices beats keeping 256-key states on chip (1.14 vs 1.20 ms at
-    // B8 T2048 H4 K256 V512 on the H200; ungated the other way round: 0.88 vs 0.44).
-    if (p.K > 128 && p.gated) return Path::ChunkMat;
+    // Keys over 128: the state pass in key slices and the pipelined output pass beat keeping 256-key states on
+    // chip (H200, B8 T2048 H4 K256 V512, 14:34-14:41 UTC in three calls: gated 0.58 vs 1.20-1.22 ms, ungated
+    // 0.420-0.425 vs 0.435-0.448).
+    if (p.K > 128) return Path::ChunkMat;
     const int bv = nm_bv(key_tile(p.K), p.gated);
     const int64_t blocks = p.N * p.H * ((p.V + bv - 1) / bv);
     return 2 * blocks >= (int64_t)gla_cuda_multiprocessors(ctx) ? Path::ChunkNonMat : Path::ChunkMat;
