@@ -880,12 +880,7 @@ static cudaError_t launch_bwd(const BwdParams& p, cudaStream_t stream) {
     } else {
         using L = BwdSmem<T, BK, BV>;
         static_assert(L::bytes <= 227 * 1024, "shared memory");
-        auto kernel = chunk_bwd_dqkv_kernel<T, BK, BV, GATED>;
-        cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
-        if (err != cudaSuccess) return err;
-        if (p.seqs.NC == 0) return cudaSuccess;
-        kernel<<<dim3(p.seqs.NC, p.H), kThreads, L::bytes, stream>>>(p);
-        return cudaGetLastError();
+        return launch_smem(chunk_bwd_dqkv_kernel<T, BK, BV, GATED>, dim3(p.seqs.NC, p.H), L::bytes, stream, p);
     }
 }
 

@@ -238,32 +238,19 @@ static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStrea
         if constexpr (sizeof(T) == 2) {
             constexpr int NS = 3, MINB = BK <= 128 ? 2 : 1, BV2 = BK <= 128 ? 32 : BV;
             using L2 = FwdMat2Smem<T, BK, BV2, NS, MINB>;
-            auto kernel = chunk_fwd_o_mat2_kernel<T, BK, BV2, NS, MINB, GATED>;
-            cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L2::bytes);
-            if (err != cudaSuccess) return err;
-            if (p.seqs.NC == 0) return cudaSuccess;
-            kernel<<<dim3(p.seqs.NC, p.H, 1), kThreads, L2::bytes, stream>>>(p);
-            return cudaGetLastError();
+            return launch_smem(chunk_fwd_o_mat2_kernel<T, BK, BV2, NS, MINB, GATED>, dim3(p.seqs.NC, p.H), L2::bytes,
+                               stream, p);
         } else {
             using L = FwdSmem<T, BK, BV>;
             static_assert(L::bytes <= 227 * 1024, "shared memory");
-            auto kernel = chunk_fwd_o_mat_kernel<T, BK, BV, GATED>;
-            cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
-            if (err != cudaSuccess) return err;
-            if (p.seqs.NC == 0) return cudaSuccess;
-            kernel<<<dim3(p.seqs.NC, p.H, 1), kThreads, L::bytes, stream>>>(p);
-            return cudaGetLastError();
+            return launch_smem(chunk_fwd_o_mat_kernel<T, BK, BV, GATED>, dim3(p.seqs.NC, p.H), L::bytes, stream, p);
         }
     }
     constexpr int NBV = nm_bv(BK, GATED);
     using L = FwdSmem<T, BK, NBV>;
     static_assert(L::bytes <= 227 * 1024, "shared memory");
-    auto kernel = chunk_fwd_o_nm_kernel<T, BK, NBV, GATED>;
-    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
-    if (err != cudaSuccess) return err;
-    if (p.seqs.N == 0) return cudaSuccess;
-    kernel<<<dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N), kThreads, L::bytes, stream>>>(p);
-    return cudaGetLastError();
+    return launch_smem(chunk_fwd_o_nm_kernel<T, BK, NBV, GATED>, dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N), L::bytes,
+                       stream, p);
 }
 
 template <class T, bool GATED>

@@ -186,21 +186,20 @@ template <class T, int BK, int BV, bool GATED, bool REV>
 static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
     using L = StateSmem<T, BK, BV>;
     static_assert(L::bytes <= 227 * 1024, "shared memory");
-    auto kernel = chunk_state_kernel<T, BK, BV, GATED, REV>;
-    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)L::bytes);
-    if (err != cudaSuccess) return err;
-    if (p.seqs.N == 0) return cudaSuccess;
     const int key_slices = (p.K + p.key_slice - 1) / p.key_slice;
+    // gated, no chunks: nothing to walk (and no gate pass output to read)
+    const dim3 grid((p.V + BV - 1) / BV * key_slices, p.H, GATED && p.seqs.NC == 0 ? 0 : p.seqs.N);
     if constexpr (GATED) {
-        if (p.seqs.NC == 0) return cudaSuccess;
-        using G = GateSmem<T>;
-        auto gates = chunk_state_gates_kernel<T, REV>;
-        static_assert(G::bytes <= 48 * 1024, "the gate pass's shared memory needs no opt-in");
-        gates<<<dim3(p.seqs.NC, p.H, (p.K + kGateBK - 1) / kGateBK), kThreads, G::bytes, stream>>>(p);
-        if ((err = cudaGetLastError()) != cudaSuccess) return err;
+        if (grid.z > 0) {
+            using G = GateSmem<T>;
+            static_assert(G::bytes <= 48 * 1024, "the gate pass's shared memory needs no opt-in");
+            chunk_state_gates_kernel<T, REV>
+                <<<dim3(p.seqs.NC, p.H, (p.K + kGateBK - 1) / kGateBK), kThreads, G::bytes, stream>>>(p);
+            const cudaError_t err = cudaGetLastError();
+            if (err != cudaSuccess) return err;
+        }
     }
-    kernel<<<dim3((p.V + BV - 1) / BV * key_slices, p.H, p.seqs.N), kThreads, L::bytes, stream>>>(p);
-    return cudaGetLastError();
+    return launch_smem(chunk_state_kernel<T, BK, BV, GATED, REV>, grid, L::bytes, stream, p);
 }
 
 template <class T, int BK, bool GATED, bool REV>
