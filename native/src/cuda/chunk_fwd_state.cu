@@ -187,10 +187,8 @@ static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
     using L = StateSmem<T, BK, BV>;
     static_assert(L::bytes <= 227 * 1024, "shared memory");
     const int key_slices = (p.K + p.key_slice - 1) / p.key_slice;
-    // gated, no chunks: nothing to walk (and no gate pass output to read)
-    const dim3 grid((p.V + BV - 1) / BV * key_slices, p.H, GATED && p.seqs.NC == 0 ? 0 : p.seqs.N);
     if constexpr (GATED) {
-        if (grid.z > 0) {
+        if (p.seqs.NC > 0) {
             using G = GateSmem<T>;
             static_assert(G::bytes <= 48 * 1024, "the gate pass's shared memory needs no opt-in");
             chunk_state_gates_kernel<T, REV>
@@ -199,7 +197,9 @@ static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
             if (err != cudaSuccess) return err;
         }
     }
-    return launch_smem(chunk_state_kernel<T, BK, BV, GATED, REV>, grid, L::bytes, stream, p);
+    // every sequence's block walks, so an empty one still writes its final state (the initial one)
+    return launch_smem(chunk_state_kernel<T, BK, BV, GATED, REV>, dim3((p.V + BV - 1) / BV * key_slices, p.H, p.seqs.N),
+                       L::bytes, stream, p);
 }
 
 template <class T, int BK, bool GATED, bool REV>
