@@ -140,14 +140,16 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_mat_k
 // block's share of shared memory (MINB blocks per SM: two for keys up to 128 in value tiles of 32, whose walk is
 // latency-bound with one; one for 256 keys), one stage goes beside them and the others take the place of k and
 // the gate once A is made (kLate): the first value tile arrives during A, the rest while the ones before them are
-// multiplied.
-template <class T, int BK, int BV, int NS, int MINB> struct FwdMat2Smem {
+// multiplied. Ungated heads of up to 128 keys need no gate tile, and without it the whole ring fits beside the tiles
+// at two blocks per SM (G_TILE false: every stage requested at once).
+template <class T, int BK, int BV, int NS, int MINB, bool G_TILE = true> struct FwdMat2Smem {
     using C = ChunkTiles<T, BK>;
     static constexpr int LV = pitch<T>(BV);
     static constexpr size_t bytes_stage = sizeof(T) * (kChunk + BK) * LV;
+    static constexpr size_t bytes_g = G_TILE ? C::bytes_g : 0;
     static constexpr size_t off_k = C::bytes_qk;
     static constexpr size_t off_g = off_k + C::bytes_qk;
-    static constexpr size_t off_a = off_g + C::bytes_g;
+    static constexpr size_t off_a = off_g + bytes_g;
     static constexpr size_t off_vec = off_a + C::bytes_a;
     static constexpr size_t off_misc = off_vec + C::bytes_vec;
     static constexpr size_t off_ring = (off_misc + C::bytes_misc + 127) / 128 * 128;
@@ -157,12 +159,15 @@ template <class T, int BK, int BV, int NS, int MINB> struct FwdMat2Smem {
     static constexpr size_t bytes = off_ring + (kLate ? 1 : NS) * bytes_stage;
     static_assert(bytes <= budget, "shared memory");
     static_assert(bytes_stage % 16 == 0 && C::bytes_qk % 16 == 0, "16-byte aligned tiles");
-    static_assert(!kLate || (NS - 1) * bytes_stage <= C::bytes_qk + C::bytes_g, "late stages fit in k and the gate");
+    static_assert(!kLate || (NS - 1) * bytes_stage <= C::bytes_qk + bytes_g, "late stages fit in k and the gate");
 };
+
+// The gate tile's place in the layout: gated, or 256-key heads (whose late stages need its room).
+template <int BK, bool GATED> constexpr bool mat2_gate_tile() { return GATED || BK > 128; }
 
 template <class T, int BK, int BV, int NS, int MINB, bool GATED>
 __global__ void __launch_bounds__(kThreads, MINB) chunk_fwd_o_mat2_kernel(FwdOParams p) {
-    using L = FwdMat2Smem<T, BK, BV, NS, MINB>;
+    using L = FwdMat2Smem<T, BK, BV, NS, MINB, mat2_gate_tile<BK, GATED>()>;
     using C = ChunkTiles<T, BK>;
     extern __shared__ __align__(16) unsigned char smem[];
     T* q_s = reinterpret_cast<T*>(smem);
@@ -237,7 +242,7 @@ static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStrea
     if (materialize) {
         if constexpr (sizeof(T) == 2) {
             constexpr int NS = 3, MINB = BK <= 128 ? 2 : 1, BV2 = BK <= 128 ? 32 : BV;
-            using L2 = FwdMat2Smem<T, BK, BV2, NS, MINB>;
+            using L2 = FwdMat2Smem<T, BK, BV2, NS, MINB, mat2_gate_tile<BK, GATED>()>;
             return launch_smem(chunk_fwd_o_mat2_kernel<T, BK, BV2, NS, MINB, GATED>, dim3(p.seqs.NC, p.H), L2::bytes,
                                stream, p);
         } else {
