@@ -35,12 +35,12 @@ __device__ __noinline__ float diag_exact_grad(const float* P_s, int LP, GateRows
     if (KEYS) {
         for (int u = r + 1; u < 16 * i + 16 && u < gr.nrows; u++) {
             ex += gr.at(u, ch);
-            sum += P_s[u * LP + r] * to_f(x[u * rk + ch]) * __expf(ex);
+            sum += P_s[u * LP + r] * to_f(x[u * rk + ch]) * fexp(ex);
         }
     } else {
         for (int u = r - 1; u >= 16 * i; u--) {
             ex += gr.at(u + 1, ch);
-            sum += P_s[r * LP + u] * to_f(x[u * rk + ch]) * __expf(ex);
+            sum += P_s[r * LP + u] * to_f(x[u * rk + ch]) * fexp(ex);
         }
     }
     return sum;
@@ -272,7 +272,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
                 const int cb = ch0 + 8 * m;
                 const auto b = MF::make_b([&](int kr, int nn) {
                     const int s = 16 * i + kr, ch = cb + nn;
-                    return raw(kg, k_s, s, ch) * __expf(-gate.gq(s, ch));
+                    return raw(kg, k_s, s, ch) * fexp(-gate.gq(s, ch));
                 });
                 MF::mma(dq_acc[m], a, b);
             }
@@ -282,7 +282,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 const int t = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
-                dq_acc[m].x[e] *= __expf(gate.gq(t, ch));
+                dq_acc[m].x[e] *= fexp(gate.gq(t, ch));
             }
         if (!mi.flags[i]) {
 #pragma unroll
@@ -325,7 +325,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
                 const int cb = ch0 + 8 * m;
                 const auto b = MF::make_b([&](int kr, int nn) {
                     const int t = 16 * i + kr, ch = cb + nn;
-                    return raw(qg, q_s, t, ch) * __expf(-gate.gk(t, ch));
+                    return raw(qg, q_s, t, ch) * fexp(-gate.gk(t, ch));
                 });
                 MF::mma(dk_acc[m], a, b);
             }
@@ -335,7 +335,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv_kernel(BwdParams p
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 const int s = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
-                dk_acc[m].x[e] *= __expf(gate.gk(s, ch));
+                dk_acc[m].x[e] *= fexp(gate.gk(s, ch));
             }
         if (!mi.flags[i]) {
 #pragma unroll
@@ -707,7 +707,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams 
                 const int cb = ch0 + 8 * m;
                 const auto b = MF::make_b([&](int kr, int nn) {
                     const int s = 16 * i + kr, ch = cb + nn;
-                    return raw(kr_s, s, ch) * __expf(-gate.gq(s, ch));
+                    return raw(kr_s, s, ch) * fexp(-gate.gq(s, ch));
                 });
                 MF::mma(dq_acc[m], a, b);
             }
@@ -717,7 +717,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams 
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 const int t = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
-                dq_acc[m].x[e] *= __expf(gate.gq(t, ch));
+                dq_acc[m].x[e] *= fexp(gate.gq(t, ch));
             }
         if (!mi.flags[i]) {
 #pragma unroll
@@ -760,7 +760,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams 
                 const int cb = ch0 + 8 * m;
                 const auto b = MF::make_b([&](int kr, int nn) {
                     const int t = 16 * i + kr, ch = cb + nn;
-                    return raw(qr_s, t, ch) * __expf(-gate.gk(t, ch));
+                    return raw(qr_s, t, ch) * fexp(-gate.gk(t, ch));
                 });
                 MF::mma(dk_acc[m], a, b);
             }
@@ -770,7 +770,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams 
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 const int s = 16 * i + c_row(e), ch = ch0 + 8 * m + c_col(e);
-                dk_acc[m].x[e] *= __expf(gate.gk(s, ch));
+                dk_acc[m].x[e] *= fexp(gate.gk(s, ch));
             }
         if (!mi.flags[i]) {
 #pragma unroll

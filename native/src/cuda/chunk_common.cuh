@@ -111,7 +111,7 @@ __device__ __forceinline__ void transform_rows(T* __restrict__ x_s, const typena
 #pragma unroll
         for (int e = 0; e < VEC; e++) {
             const float ex = QSIDE ? gate.gq(t, c0 + e) : gate.gk(t, c0 + e);
-            x.e[e] = from_f<T>(to_f(x.e[e]) * __expf(ex));
+            x.e[e] = from_f<T>(to_f(x.e[e]) * fexp(ex));
         }
         *reinterpret_cast<uint4*>(x_s + t * C::LQ + c0) = x.u;
     }
@@ -125,7 +125,7 @@ __device__ __noinline__ float diag_exact(const T* q_s, const T* k_s, int LQ, Gat
     for (int c = 0; c < BK; c++) {
         float ex = 0.f;
         for (int u = s + 1; u <= t; u++) ex += gr.at(u, c);
-        sum += to_f(q_s[t * LQ + c]) * to_f(k_s[s * LQ + c]) * __expf(ex);
+        sum += to_f(q_s[t * LQ + c]) * to_f(k_s[s * LQ + c]) * fexp(ex);
     }
     return sum;
 }
@@ -148,11 +148,11 @@ __device__ void compute_A_diag(const T* __restrict__ q_s, const T* __restrict__ 
             const int c0 = 16 * kk;
             auto a = MF::make_a([&](int r, int c) {
                 const int t = 16 * i + r;
-                return to_f(q_s[t * LQ + c0 + c]) * __expf(gate.gq(t, c0 + c));
+                return to_f(q_s[t * LQ + c0 + c]) * fexp(gate.gq(t, c0 + c));
             });
             auto b = MF::make_b([&](int kr, int n) {
                 const int s = 16 * i + 8 * half + n;
-                return to_f(k_s[s * LQ + c0 + kr]) * __expf(-gate.gq(s, c0 + kr));
+                return to_f(k_s[s * LQ + c0 + kr]) * fexp(-gate.gq(s, c0 + kr));
             });
             MF::mma(acc, a, b);
         }
@@ -221,9 +221,29 @@ __device__ __forceinline__ void compute_A(T* q_s, T* k_s, const typename ChunkTi
     __syncthreads();
 }
 
+// In place, once A is made: q_s rows of sub-chunk i times U_i (scale e^{r_i}), for the materializing forward,
+// whose output tiles would otherwise rescale the same A fragments once per value tile. The caller syncs.
+template <class T, int BK>
+__device__ __forceinline__ void scale_q_rows(T* __restrict__ q_s, Vecs<BK> vec) {
+    constexpr int LQ = ChunkTiles<T, BK>::LQ, VEC = 16 / sizeof(T), PER_ROW = BK / VEC;
+    for (int idx = threadIdx.x; idx < kChunk * PER_ROW; idx += kThreads) {
+        const int t = idx / PER_ROW, c0 = (idx % PER_ROW) * VEC;
+        const float* u = vec.U(t / kSub) + c0;
+        union {
+            uint4 u;
+            T e[VEC];
+        } x;
+        x.u = *reinterpret_cast<const uint4*>(q_s + t * LQ + c0);
+#pragma unroll
+        for (int e = 0; e < VEC; e++) x.e[e] = from_f<T>(to_f(x.e[e]) * u[e]);
+        *reinterpret_cast<uint4*>(q_s + t * LQ + c0) = x.u;
+    }
+}
+
 // One BV-column tile of the chunk output, warp (i, half) writing rows 16i.. and columns half*BV/2..:
 //   o = A v + (qt U_i) h,   h = H_s (BK x BV, the state entering the chunk, as T); ungated qt = q, U = scale.
-template <class T, int BK, int BV, bool GATED>
+// Q_SCALED: q_s holds qt U_i already (scale_q_rows).
+template <class T, int BK, int BV, bool GATED, bool Q_SCALED = false>
 __device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* __restrict__ A_s,
                              const T* __restrict__ v_s, const T* __restrict__ H_s, T* __restrict__ o,
                              int64_t ostride, int nrows, int v0, int V) {
@@ -248,10 +268,11 @@ __device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* 
         }
     }
     const float* u = vec.U(i);
-#pragma unroll 1
+    // unrolled when the fragments are pure loads: their addresses become constant offsets
+#pragma unroll(Q_SCALED ? BK / 16 : 1)
     for (int kk = 0; kk < BK / 16; kk++) {
         auto a = M::ld_a_row(qt_s + 16 * i * LQ + 16 * kk, LQ);
-        M::map_a(a, [&](int, int c, float x) { return x * u[16 * kk + c]; });
+        if constexpr (!Q_SCALED) M::map_a(a, [&](int, int c, float x) { return x * u[16 * kk + c]; });
 #pragma unroll
         for (int np = 0; np < NT / 2; np++) {
             typename M::B b[2];
@@ -270,6 +291,16 @@ __device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* 
             return;
         }
     const bool pair = V % 2 == 0 && ostride % 2 == 0 && (uintptr_t)o % (2 * sizeof(T)) == 0;
+    if (pair && nrows == kChunk && v0 + BV <= V) { // a whole tile: no bounds per store
+        T* o0 = o + (16 * i + c_row(0)) * ostride + v0 + col0 + c_col(0);
+        T* o1 = o0 + 8 * ostride;
+#pragma unroll
+        for (int n = 0; n < NT; n++) {
+            store_pair(o0 + 8 * n, acc[n].x[0], acc[n].x[1]);
+            store_pair(o1 + 8 * n, acc[n].x[2], acc[n].x[3]);
+        }
+        return;
+    }
 #pragma unroll
     for (int n = 0; n < NT; n++)
 #pragma unroll

@@ -227,12 +227,13 @@ __global__ void __launch_bounds__(kThreads, MINB) chunk_fwd_o_mat2_kernel(FwdOPa
     const GateRows gr{p.g, start, nrows, H, h, K, p.head_gate != 0};
     compute_A<T, BK, GATED>(q_s, k_s, mi.gate(G_s), mi.flags, vec, A_s, p.scale, gr); // ends synchronized
     for (int j = kEarly; j < NS - 1; j++) issue(j); // late: k_s and G_s are free now
+    scale_q_rows<T, BK>(q_s, vec);                   // ordered before the tiles by the loop's barrier
     for (int j = 0; j < nv; j++) {
         cp_async_wait<NS - 2>();
         __syncthreads();
         issue(j + NS - 1);
         const T* v_s = stage(j);
-        chunk_o_tile<T, BK, BV, GATED>(q_s, vec, A_s, v_s, v_s + kChunk * L::LV, o, rv, nrows, j * BV, V);
+        chunk_o_tile<T, BK, BV, GATED, true>(q_s, vec, A_s, v_s, v_s + kChunk * L::LV, o, rv, nrows, j * BV, V);
     }
 }
 

@@ -165,8 +165,22 @@ __device__ __forceinline__ void load_tile_async(T* __restrict__ s, int ld, const
         load_tile_scalar<T, ROWS, COLS>(s, ld, gm, gstride, nrows, ncols);
         return;
     }
+    constexpr int PER_ROW = COLS / VEC, STEP = kThreads / PER_ROW; // vectors per row, rows per pass
+    if (nrows >= ROWS && ncols >= COLS && kThreads % PER_ROW == 0) {
+        // a whole tile: each thread's copies STEP rows apart, no per-copy index arithmetic or bounds tests
+        const int r0 = threadIdx.x / PER_ROW, c = threadIdx.x % PER_ROW * VEC;
+        const T* src = gm + r0 * gstride + c;
+        T* dst = s + r0 * ld + c;
+#pragma unroll
+        for (int r = 0; r < ROWS; r += STEP) {
+            if (ROWS % STEP == 0 || r0 + r < ROWS) cp_async16(dst, src, 16);
+            src += STEP * gstride;
+            dst += STEP * ld;
+        }
+        return;
+    }
     constexpr int NV = ROWS * COLS / VEC;
-#pragma unroll 1  // the copies are asynchronous: unrolling only grows the code (the kernels are fetch-bound)
+#pragma unroll 1  // partial tiles: the copies are asynchronous, unrolling only grows the code
     for (int i = threadIdx.x; i < NV; i += kThreads) {
         const int r = i / (COLS / VEC), c = (i % (COLS / VEC)) * VEC;
         T* dst = s + r * ld + c;
@@ -337,8 +351,16 @@ struct GateRows {
     }
 };
 
+// e^x as one ex2.approx.ftz: __expf wraps the same instruction in a fix-up for results below 2^-126 (three more
+// instructions per call, a fifth of the hot loops of the intra-sub-chunk blocks) that no gate factor needs.
+__device__ __forceinline__ float fexp(float x) {
+    float y;
+    asm("ex2.approx.ftz.f32 %0, %1;\n" : "=f"(y) : "f"(x * 1.4426950408889634f));
+    return y;
+}
+
 template <bool GATED> __device__ __forceinline__ float gexp(float x) {
-    if constexpr (GATED) return __expf(x);
+    if constexpr (GATED) return fexp(x);
     else return 1.f;
 }
 
@@ -446,10 +468,11 @@ template <> struct Mma<bf16> {
     }
 };
 
-__device__ __forceinline__ uint32_t to_tf32(float x) {
-    uint32_t r;
-    asm("cvt.rna.tf32.f32 %0, %1;\n" : "=r"(r) : "f"(x));
-    return r;
+// x = big + small in tf32: big rounded to nearest (ties away, as cvt.rna), small the rest truncated. Integer ops:
+// sm_90 expands cvt.rna.tf32.f32 into an inf/nan test, an add and a select per value. For finite x.
+__device__ __forceinline__ void split_tf32(float x, uint32_t& big, uint32_t& small) {
+    big = (__float_as_uint(x) + 0x1000u) & 0xffffe000u;
+    small = __float_as_uint(x - __uint_as_float(big)) & 0xffffe000u;
 }
 
 template <> struct Mma<float> {
@@ -489,8 +512,7 @@ template <> struct Mma<float> {
         AS s;
 #pragma unroll
         for (int e = 0; e < 8; e++) {
-            s.big[e] = to_tf32(a.x[e]);
-            s.small[e] = to_tf32(a.x[e] - __uint_as_float(s.big[e]));
+            split_tf32(a.x[e], s.big[e], s.small[e]);
         }
         return s;
     }
@@ -500,8 +522,7 @@ template <> struct Mma<float> {
             uint32_t bb[2], bs[2];
 #pragma unroll
             for (int j = 0; j < 2; j++) {
-                bb[j] = to_tf32(b.x[2 * h + j]);
-                bs[j] = to_tf32(b.x[2 * h + j] - __uint_as_float(bb[j]));
+                split_tf32(b.x[2 * h + j], bb[j], bs[j]);
             }
             const uint32_t ab[4] = {a.big[4 * h], a.big[4 * h + 1], a.big[4 * h + 2], a.big[4 * h + 3]};
             const uint32_t as[4] = {a.small[4 * h], a.small[4 * h + 1], a.small[4 * h + 2], a.small[4 * h + 3]};
@@ -517,13 +538,11 @@ template <> struct Mma<float> {
             uint32_t ab[4], as[4], bb[2], bs[2];
 #pragma unroll
             for (int j = 0; j < 4; j++) {
-                ab[j] = to_tf32(a.x[4 * h + j]);
-                as[j] = to_tf32(a.x[4 * h + j] - __uint_as_float(ab[j]));
+                split_tf32(a.x[4 * h + j], ab[j], as[j]);
             }
 #pragma unroll
             for (int j = 0; j < 2; j++) {
-                bb[j] = to_tf32(b.x[2 * h + j]);
-                bs[j] = to_tf32(b.x[2 * h + j] - __uint_as_float(bb[j]));
+                split_tf32(b.x[2 * h + j], bb[j], bs[j]);
             }
             mma1(c, as, bb);
             mma1(c, ab, bs);

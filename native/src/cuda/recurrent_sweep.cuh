@@ -144,14 +144,14 @@ __global__ void __launch_bounds__(kThreads) recurrent_sweep_kernel(RecParams p) 
         }
         const bool decay = gated && (!REV || it > 0);
         const float o1 = B[3 * RMAX + lane] * xscale;
-        const float og = decay && !DECAY_RED ? __expf(Bd[3 * RMAX + 32 + lane]) : 1.f;
+        const float og = decay && !DECAY_RED ? fexp(Bd[3 * RMAX + 32 + lane]) : 1.f;
         // The step's own outer product reaches the output as o1 * (R0 . R1); it is kept apart (pd) because
         // in q dq - k dk these diagonal terms cancel exactly: the gate gradient is formed without them.
         float acc = 0.f, pd = 0.f;
 #pragma unroll
         for (int j = 0; j < R; j++) {
             const int red = w + 8 * j;
-            const float d = DECAY_RED ? (decay ? __expf(Bd[2 * RMAX + red]) : 1.f) : og;
+            const float d = DECAY_RED ? (decay ? fexp(Bd[2 * RMAX + red]) : 1.f) : og;
             const float sd = d * s[j];
             acc += B[red] * sd;
             pd += B[red] * B[RMAX + red];
@@ -182,14 +182,14 @@ __global__ void __launch_bounds__(kThreads) recurrent_sweep_kernel(RecParams p) 
                 float an = 0.f;
 #pragma unroll
                 for (int x = 0; x < kWarps; x++) an += part[2][x][lane];
-                const float eg = gated ? __expf(B[3 * RMAX + 32 + lane]) : 1.f;
+                const float eg = gated ? fexp(B[3 * RMAX + 32 + lane]) : 1.f;
                 p.anchors[ck / V + own] = eg * an;
             }
         }
     }
     if (p.final_state && own < OWN_N) {
         // Dk: dh0 = e^{g at the first token} dS; the last staged buffer holds that token's gate.
-        const float og = (MODE == kRecDk && gated && steps > 0) ? __expf(buf[cur][3 * RMAX + 32 + lane]) : 1.f;
+        const float og = (MODE == kRecDk && gated && steps > 0) ? fexp(buf[cur][3 * RMAX + 32 + lane]) : 1.f;
 #pragma unroll
         for (int j = 0; j < R; j++) {
             const int red = w + 8 * j;
