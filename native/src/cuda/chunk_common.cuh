@@ -130,43 +130,108 @@ __device__ __noinline__ float diag_exact(const T* q_s, const T* k_s, int LQ, Gat
     return sum;
 }
 
-// Diagonal 16x16 blocks of A from the raw q, k (before transform_rows): warp (i, half) writes the 8 columns
-// 8*half.. of block (i, i), scaled and masked to s <= t. Gated only (ungated chunks take compute_A_off).
+// Two adjacent elements of a shared tile as fp32, and back.
+__device__ __forceinline__ float2 ld_pair(const bf16* p) {
+    return __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(p));
+}
+__device__ __forceinline__ float2 ld_pair(const float* p) { return *reinterpret_cast<const float2*>(p); }
+
+// Warps 2i and 2i + 1 (sub-chunk i's pair) wait for each other: named barrier 1 + i (immediate ids, so that
+// ptxas counts five barriers, not all sixteen).
+__device__ __forceinline__ void pair_sync(int i) {
+    switch (i) {
+    case 0: asm volatile("bar.sync 1, 64;\n" ::); break;
+    case 1: asm volatile("bar.sync 2, 64;\n" ::); break;
+    case 2: asm volatile("bar.sync 3, 64;\n" ::); break;
+    default: asm volatile("bar.sync 4, 64;\n" ::); break;
+    }
+}
+
+// Diagonal 16x16 blocks of A from the raw q, k, and in the same pass the rescaled rows qt, kb in place of them
+// (transform_rows): warp (i, half) owns rows 16i.. and channels half*BK/2.. of both tiles, reads each element once
+// and writes it back rescaled, so the exponentials of the diagonal blocks are those of the rescaling (40% of the
+// output pass's instructions were the two separately). The tf32 fragments take channel 2t + m for the thread's
+// k index t + 4m: the same permutation on both sides leaves the sum as it is and makes each access a pair.
+// Factored sub-chunks (3xTF32): the two warps' partial blocks over their channel halves are summed through A's
+// row block i, which nothing else touches before the caller's barrier; the block is scaled and masked to s <= t.
+// Others: entries by exact per-element sums from the raw tiles (warp half: columns 8*half..), then the rescaling.
 template <class T, int BK>
-__device__ void compute_A_diag(const T* __restrict__ q_s, const T* __restrict__ k_s,
-                               const typename ChunkTiles<T, BK>::Gate& gate, const int* __restrict__ flags,
-                               T* __restrict__ A_s, float scale, const GateRows& gr) {
+__device__ void compute_A_diag(T* __restrict__ q_s, T* __restrict__ k_s, const typename ChunkTiles<T, BK>::Gate& gate,
+                               const int* __restrict__ flags, T* __restrict__ A_s, float scale, const GateRows& gr) {
     using C = ChunkTiles<T, BK>;
-    constexpr int LQ = C::LQ, LA = C::LA;
+    constexpr int LQ = C::LQ, LA = C::LA, HALF = BK / 2;
     using MF = Mma<float>;
-    const int w = warp_id(), i = w >> 1, half = w & 1;
-    FragC acc;
-    acc.zero();
+    const int w = warp_id(), i = w >> 1, half = w & 1, g = lane_id() >> 2, t = lane_id() & 3;
+    const int r0 = 16 * i, cbeg = half * HALF;
     if (flags[i]) {
+        FragC acc[2];
+        acc[0].zero();
+        acc[1].zero();
 #pragma unroll 1
-        for (int kk = 0; kk < BK / 16; kk++) {
-            const int c0 = 16 * kk;
-            auto a = MF::make_a([&](int r, int c) {
-                const int t = 16 * i + r;
-                return to_f(q_s[t * LQ + c0 + c]) * fexp(gate.gq(t, c0 + c));
-            });
-            auto b = MF::make_b([&](int kr, int n) {
-                const int s = 16 * i + 8 * half + n;
-                return to_f(k_s[s * LQ + c0 + kr]) * fexp(-gate.gq(s, c0 + kr));
-            });
-            MF::mma(acc, a, b);
+        for (int c0 = cbeg; c0 < cbeg + HALF; c0 += 16) {
+            typename MF::A a;
+            typename MF::B b[2];
+#pragma unroll
+            for (int h = 0; h < 2; h++) {
+                const int c = c0 + 8 * h + 2 * t;
+#pragma unroll
+                for (int rr = 0; rr < 2; rr++) { // q rows g, g + 8: A elements (row, k = t + 4m) at channel c + m
+                    const int row = r0 + g + 8 * rr;
+                    float2 x = ld_pair(q_s + row * LQ + c);
+                    x.x *= fexp(gate.gq(row, c));
+                    x.y *= fexp(gate.gq(row, c + 1));
+                    a.x[4 * h + rr] = x.x;
+                    a.x[4 * h + 2 + rr] = x.y;
+                    store_pair(q_s + row * LQ + c, x.x, x.y); // qt
+                }
+#pragma unroll
+                for (int nt = 0; nt < 2; nt++) { // k rows 8nt + g: B elements (k = t + 4m, col g) at channel c + m
+                    const int row = r0 + 8 * nt + g;
+                    const float2 x = ld_pair(k_s + row * LQ + c);
+                    b[nt].x[2 * h] = x.x * fexp(-gate.gq(row, c));
+                    b[nt].x[2 * h + 1] = x.y * fexp(-gate.gq(row, c + 1));
+                    store_pair(k_s + row * LQ + c, x.x * fexp(gate.gk(row, c)), x.y * fexp(gate.gk(row, c + 1))); // kb
+                }
+            }
+            const auto as = MF::split(a);
+            MF::mma(acc[0], as, b[0]);
+            MF::mma(acc[1], as, b[1]);
+        }
+        float4* red = reinterpret_cast<float4*>(A_s + r0 * LA) + 2 * lane_id();
+        static_assert(sizeof(T) * 16 * LA >= 32 * 32, "a warp's partial block fits in A's row block");
+        if (half) {
+            red[0] = make_float4(acc[0].x[0], acc[0].x[1], acc[0].x[2], acc[0].x[3]);
+            red[1] = make_float4(acc[1].x[0], acc[1].x[1], acc[1].x[2], acc[1].x[3]);
+        }
+        pair_sync(i);
+        if (half) return;
+        const float4 p0 = red[0], p1 = red[1];
+        __syncwarp(); // every lane's partial read before the block overwrites it
+        acc[0].x[0] += p0.x; acc[0].x[1] += p0.y; acc[0].x[2] += p0.z; acc[0].x[3] += p0.w;
+        acc[1].x[0] += p1.x; acc[1].x[1] += p1.y; acc[1].x[2] += p1.z; acc[1].x[3] += p1.w;
+#pragma unroll
+        for (int nt = 0; nt < 2; nt++) {
+#pragma unroll
+            for (int e = 0; e < 4; e++)
+                if (8 * nt + c_col(e) > c_row(e)) acc[nt].x[e] = 0.f;
+            store_c(A_s, LA, r0, r0 + 8 * nt, acc[nt], scale);
         }
     } else {
+        FragC acc;
 #pragma unroll
         for (int e = 0; e < 4; e++) {
-            const int t = 16 * i + c_row(e), s = 16 * i + 8 * half + c_col(e);
-            acc.x[e] = s <= t ? diag_exact(q_s, k_s, LQ, gr, t, s, BK) : 0.f;
+            const int tt = r0 + c_row(e), ss = r0 + 8 * half + c_col(e);
+            acc.x[e] = ss <= tt ? diag_exact(q_s, k_s, LQ, gr, tt, ss, BK) : 0.f;
+        }
+        store_c(A_s, LA, r0, r0 + 8 * half, acc, scale);
+        pair_sync(i); // both warps done with the raw rows
+        for (int idx = lane_id(); idx < 16 * HALF / 2; idx += 32) {
+            const int row = r0 + idx / (HALF / 2), c = cbeg + 2 * (idx % (HALF / 2));
+            const float2 x = ld_pair(q_s + row * LQ + c), y = ld_pair(k_s + row * LQ + c);
+            store_pair(q_s + row * LQ + c, x.x * fexp(gate.gq(row, c)), x.y * fexp(gate.gq(row, c + 1)));
+            store_pair(k_s + row * LQ + c, y.x * fexp(gate.gk(row, c)), y.y * fexp(gate.gk(row, c + 1)));
         }
     }
-#pragma unroll
-    for (int e = 0; e < 4; e++)
-        if (8 * half + c_col(e) > c_row(e)) acc.x[e] = 0.f;
-    store_c(A_s, LA, 16 * i, 16 * i + 8 * half, acc, scale);
 }
 
 // Blocks (i, j) of A below the block diagonal from qt, kb (after transform_rows), warp (i, half) taking
@@ -212,9 +277,6 @@ __device__ __forceinline__ void compute_A(T* q_s, T* k_s, const typename ChunkTi
                                           const int* flags, Vecs<BK> vec, T* A_s, float scale, const GateRows& gr) {
     if constexpr (GATED) {
         compute_A_diag<T, BK>(q_s, k_s, gate, flags, A_s, scale, gr);
-        __syncthreads(); // raw q, k read by every warp
-        transform_rows<T, BK, true>(q_s, gate);
-        transform_rows<T, BK, false>(k_s, gate);
         __syncthreads();
     }
     compute_A_off<T, BK, GATED>(q_s, k_s, vec, A_s, scale);
