@@ -154,6 +154,7 @@ __device__ __forceinline__ void pair_sync(int i) {
 // k index t + 4m: the same permutation on both sides leaves the sum as it is and makes each access a pair.
 // Factored sub-chunks (3xTF32): the two warps' partial blocks over their channel halves are summed through A's
 // row block i, which nothing else touches before the caller's barrier; the block is scaled and masked to s <= t.
+// bf16 tiles take kb = b e^{S_i} from the diagonal block's k operand b = k e^{-G} (one exponential less).
 // Others: entries by exact per-element sums from the raw tiles (warp half: columns 8*half..), then the rescaling.
 template <class T, int BK>
 __device__ void compute_A_diag(T* __restrict__ q_s, T* __restrict__ k_s, const typename ChunkTiles<T, BK>::Gate& gate,
@@ -164,6 +165,13 @@ __device__ void compute_A_diag(T* __restrict__ q_s, T* __restrict__ k_s, const t
     const int w = warp_id(), i = w >> 1, half = w & 1, g = lane_id() >> 2, t = lane_id() & 3;
     const int r0 = 16 * i, cbeg = half * HALF;
     if (flags[i]) {
+        // e^{S_i} of the warp's channels (bf16: kb from b), in A's row block past the partial block
+        float* es = reinterpret_cast<float*>(A_s + r0 * LA) + 256;
+        static_assert(C::kSplit || sizeof(T) * 16 * LA >= 4 * (256 + BK), "e^{S_i} fits in A's row block");
+        if constexpr (!C::kSplit) {
+            for (int c = cbeg + lane_id(); c < cbeg + HALF; c += 32) es[c] = fexp(gate.sums[i * BK + c]);
+            __syncwarp();
+        }
         FragC acc[2];
         acc[0].zero();
         acc[1].zero();
@@ -188,9 +196,14 @@ __device__ void compute_A_diag(T* __restrict__ q_s, T* __restrict__ k_s, const t
                 for (int nt = 0; nt < 2; nt++) { // k rows 8nt + g: B elements (k = t + 4m, col g) at channel c + m
                     const int row = r0 + 8 * nt + g;
                     const float2 x = ld_pair(k_s + row * LQ + c);
-                    b[nt].x[2 * h] = x.x * fexp(-gate.gq(row, c));
-                    b[nt].x[2 * h + 1] = x.y * fexp(-gate.gq(row, c + 1));
-                    store_pair(k_s + row * LQ + c, x.x * fexp(gate.gk(row, c)), x.y * fexp(gate.gk(row, c + 1))); // kb
+                    const float b0 = x.x * fexp(-gate.gq(row, c)), b1 = x.y * fexp(-gate.gq(row, c + 1));
+                    b[nt].x[2 * h] = b0;
+                    b[nt].x[2 * h + 1] = b1;
+                    if constexpr (C::kSplit) { // fp32: kb from its own exponent, anchored near the row (gate_sums)
+                        store_pair(k_s + row * LQ + c, x.x * fexp(gate.gk(row, c)), x.y * fexp(gate.gk(row, c + 1)));
+                    } else { // kb = k e^{S_i - G} = b e^{S_i}, both factors finite in a factored sub-chunk
+                        store_pair(k_s + row * LQ + c, b0 * es[c], b1 * es[c + 1]);
+                    }
                 }
             }
             const auto as = MF::split(a);
