@@ -247,7 +247,7 @@ __device__ void compute_A_diag(T* __restrict__ q_s, T* __restrict__ k_s, const t
     }
 }
 
-// Blocks (i, j) of A below the block diagonal from qt, kb (after transform_rows), warp (i, half) taking
+// Blocks (i, j) of A below the block diagonal from qt, kb (rescaled by compute_A_diag), warp (i, half) taking
 // j = half, half + 2, ...; ungated, also the diagonal blocks (masked), since q k^T needs no factors then.
 template <class T, int BK, bool GATED>
 __device__ void compute_A_off(const T* __restrict__ qt_s, const T* __restrict__ kb_s, Vecs<BK> vec,
@@ -461,7 +461,7 @@ template <class T, int BK, int BV, bool GATED> struct StateTile {
             for (int n = 0; n < NT; n++) store_c(H_s, LV, row(m), col(n), s[m][n], 1.f);
     }
     // s = decay * s + (X F)^T Y over the 64 rows of the chunk (decay = e^{L} per channel), with X already
-    // rescaled by transform_rows and F a per-sub-chunk vector:
+    // rescaled (transform_rows or compute_A_diag) and F a per-sub-chunk vector:
     //   forward (REV false): X = kb, F = Z_j   -> k e^{L - G}   (the state after the chunk)
     //   reverse (REV true):  X = qt, F = U_j   -> scale q e^{G} (the gradient of the state before the chunk)
     // Ungated, X = k or q unscaled, Z = 1 and U = scale.
