@@ -874,7 +874,7 @@ static cudaError_t launch_bwd_async(const BwdParams& p, cudaStream_t stream) {
 
 template <class T, int BK, bool GATED>
 static cudaError_t launch_bwd(const BwdParams& p, cudaStream_t stream) {
-    constexpr int BV = bwd_bv(BK);
+    constexpr int BV = kBwdBV;
     if constexpr (sizeof(T) == 2 && BK <= 128) {
         return launch_bwd_async<T, BK, BV, 3, GATED, false>(p, stream);
     } else {
@@ -890,7 +890,7 @@ template <class T, bool GATED> static cudaError_t launch_bwd_bk(const BwdParams&
     case 128: return launch_bwd<T, 128, GATED>(p, stream);
     case 256:
         if constexpr (sizeof(T) == 2) {
-            if (p.key_slice == 128) return launch_bwd_async<T, 128, bwd_bv(128), 3, GATED, true>(p, stream);
+            if (p.key_slice == 128) return launch_bwd_async<T, 128, kBwdBV, 3, GATED, true>(p, stream);
             return launch_bwd<T, 256, GATED>(p, stream);
         }
         [[fallthrough]];
@@ -901,8 +901,8 @@ template <class T, bool GATED> static cudaError_t launch_bwd_bk(const BwdParams&
 // Whether the key-split kernel runs on the current device: its binary has clusters (sm_90 on) and a cluster of two
 // of its blocks fits.
 static bool split_runs() {
-    using L = Bwd2Smem<bf16, 128, bwd_bv(128), 3, true>;
-    auto kernel = chunk_bwd_dqkv2_kernel<bf16, 128, bwd_bv(128), 3, true, true, true>;
+    using L = Bwd2Smem<bf16, 128, kBwdBV, 3, true>;
+    auto kernel = chunk_bwd_dqkv2_kernel<bf16, 128, kBwdBV, 3, true, true, true>;
     cudaFuncAttributes a{};
     BwdParams p{};
     p.seqs.NC = 1, p.H = 1;

@@ -239,7 +239,7 @@ __global__ void __launch_bounds__(kThreads, MINB) chunk_fwd_o_mat2_kernel(FwdOPa
 
 template <class T, int BK, bool GATED>
 static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStream_t stream) {
-    constexpr int BV = fwd_bv(BK);
+    constexpr int BV = kFwdBV;
     if (materialize) {
         if constexpr (sizeof(T) == 2) {
             constexpr int NS = 3, MINB = BK <= 128 ? 2 : 1, BV2 = BK <= 128 ? 32 : BV;

@@ -25,13 +25,14 @@ constexpr int kMaxRecurrentValueDim = 512;
 // Key-dim tile: K padded to 64, 128 or 256 (0 when K is too large).
 inline int key_tile(int64_t K) { return K <= 64 ? 64 : K <= 128 ? 128 : K <= 256 ? 256 : 0; }
 
-// Value-tile widths (compile-time per key tile; the launchers and ops.cu agree through these).
-constexpr int fwd_bv(int BK) { return BK <= 128 ? 64 : 64; }
+// Value-tile widths: the materializing forward's (fp32 tiles, and bf16 heads of 256 keys; bf16 heads of up to 128
+// keys take 32) and the backward's.
+constexpr int kFwdBV = 64;
 // The non-materializing forward: gated 128-key heads in one value tile of 128 columns, so A and its gate factors
 // are computed once per chunk (H200, B16 T2048 H16 K128 V128 bf16: 1.00 -> 0.78 ms); ungated, where A is cheap,
 // tiles of 64 keep two blocks per SM (0.38 ms, against 0.39 with 128; 0.55 against 0.74 at B4 T8192).
 constexpr int nm_bv(int BK, bool gated) { return gated && BK == 128 ? 128 : 64; }
-constexpr int bwd_bv(int BK) { return BK <= 128 ? 32 : 32; }
+constexpr int kBwdBV = 32;
 
 // Whether the chunk kernels take this key dim and dtype (fp32 tiles of 256 keys do not fit in shared memory).
 inline bool chunk_supported(int64_t K, int dtype) {
