@@ -149,7 +149,7 @@ __device__ __forceinline__ void pair_sync(int i) {
 
 // Diagonal 16x16 blocks of A from the raw q, k, and in the same pass the rescaled rows qt, kb in place of them
 // (transform_rows): warp (i, half) owns rows 16i.. and channels half*BK/2.. of both tiles, reads each element once
-// and writes it back rescaled, so the exponentials of the diagonal blocks are those of the rescaling (40% of the
+// and writes it back rescaled, so the exponentials of the diagonal blocks are those of the rescaling (45% of the
 // output pass's instructions were the two separately). The tf32 fragments take channel 2t + m for the thread's
 // k index t + 4m: the same permutation on both sides leaves the sum as it is and makes each access a pair.
 // Factored sub-chunks (3xTF32): the two warps' partial blocks over their channel halves are summed through A's
@@ -432,18 +432,6 @@ template <class T, int BK, int BV, bool GATED> struct StateTile {
                 for (int e = 0; e < 4; e++) {
                     const int r = row(m) + c_row(e), c = col(n) + c_col(e);
                     if (r < K && c < ncols) dst[r * ld + c] = s[m][n].x[e];
-                }
-    }
-    // The same, converted to U (the per-chunk states of the materializing forms).
-    template <class U> __device__ __forceinline__ void store_as(U* dst, int64_t ld, int K, int ncols) const {
-#pragma unroll
-        for (int m = 0; m < MT; m++)
-#pragma unroll
-            for (int n = 0; n < NT; n++)
-#pragma unroll
-                for (int e = 0; e < 4; e++) {
-                    const int r = row(m) + c_row(e), c = col(n) + c_col(e);
-                    if (r < K && c < ncols) dst[r * ld + c] = from_f<U>(s[m][n].x[e]);
                 }
     }
     // The state as bf16 rows < K in whole 16-byte segments (store_tiles16). Needs 16-byte aligned rows (dst,

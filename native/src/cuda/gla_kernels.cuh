@@ -5,8 +5,8 @@
  *
  * Tensor cores: mma.sync m16n8k16 with bf16 operands (fp32 accumulation) for bf16 inputs; for fp32 inputs,
  * and for the intra-sub-chunk blocks of every dtype, "3xTF32" (x = big + small, three m16n8k8 tf32 products)
- * which keeps ~fp32 accuracy on the tensor cores. A fragment is built either by ldmatrix from shared memory
- * (pure loads) or element by element from a functor f(row, col) (loads fused with the gate exponentials).
+ * which keeps ~fp32 accuracy on the tensor cores. A bf16 fragment is loaded by ldmatrix from shared memory; a tf32
+ * one is built element by element from a functor f(row, col) (loads fused with the gate exponentials).
  *
  * Fragment layouts (PTX ISA, "mma.m16n8k16" / "mma.m16n8k8"), lane = 4*g + t:
  *   C (16x8 fp32):   x[i] at row g + 8*(i>>1), col 2t + (i&1)
@@ -387,26 +387,6 @@ template <> struct Mma<bf16> {
     struct A { uint32_t r[4]; };
     struct B { uint32_t r[2]; };
 
-    template <class F> static __device__ __forceinline__ A make_a(F f) {
-        const int g = lane_id() >> 2, t = lane_id() & 3;
-        A a;
-#pragma unroll
-        for (int j = 0; j < 4; j++) {
-            const int r = g + 8 * (j & 1), c = 2 * t + 8 * (j >> 1);
-            a.r[j] = pack_bf16(f(r, c), f(r, c + 1));
-        }
-        return a;
-    }
-    template <class F> static __device__ __forceinline__ B make_b(F f) {
-        const int g = lane_id() >> 2, t = lane_id() & 3;
-        B b;
-#pragma unroll
-        for (int j = 0; j < 2; j++) {
-            const int k = 2 * t + 8 * j;
-            b.r[j] = pack_bf16(f(k, g), f(k + 1, g));
-        }
-        return b;
-    }
     static __device__ __forceinline__ void mma(FragC& c, const A& a, const B& b) {
         asm volatile(
             "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
