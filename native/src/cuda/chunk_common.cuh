@@ -96,13 +96,16 @@ __device__ __forceinline__ void chunk_prepare(const ChunkMisc<T, BK>& mi, Vecs<B
     __syncthreads();
 }
 
-// In place: x[t] *= e^{G[t] - r_i} (QSIDE) or e^{E_i - G[t]} (key side), i = t / 16. The caller syncs.
+// In place, for the state pass: x[t] *= e^{G[t] - r_i} U_i = scale e^{G[t]} (QSIDE) or e^{E_i - G[t]} Z_i =
+// e^{L - G[t]} (key side), i = t / 16: the rows the state update takes as they are. The caller syncs.
 template <class T, int BK, bool QSIDE>
-__device__ __forceinline__ void transform_rows(T* __restrict__ x_s, const typename ChunkTiles<T, BK>::Gate& gate) {
+__device__ __forceinline__ void transform_rows(T* __restrict__ x_s, const typename ChunkTiles<T, BK>::Gate& gate,
+                                               Vecs<BK> vec) {
     using C = ChunkTiles<T, BK>;
     constexpr int VEC = 16 / sizeof(T), PER_ROW = BK / VEC;
     for (int idx = threadIdx.x; idx < kChunk * PER_ROW; idx += kThreads) {
         const int t = idx / PER_ROW, c0 = (idx % PER_ROW) * VEC;
+        const float* f = (QSIDE ? vec.U(t / kSub) : vec.Z(t / kSub)) + c0;
         union {
             uint4 u;
             T e[VEC];
@@ -111,7 +114,7 @@ __device__ __forceinline__ void transform_rows(T* __restrict__ x_s, const typena
 #pragma unroll
         for (int e = 0; e < VEC; e++) {
             const float ex = QSIDE ? gate.gq(t, c0 + e) : gate.gk(t, c0 + e);
-            x.e[e] = from_f<T>(to_f(x.e[e]) * fexp(ex));
+            x.e[e] = from_f<T>(to_f(x.e[e]) * fexp(ex) * f[e]);
         }
         *reinterpret_cast<uint4*>(x_s + t * C::LQ + c0) = x.u;
     }
@@ -448,12 +451,12 @@ template <class T, int BK, int BV, bool GATED> struct StateTile {
 #pragma unroll
             for (int n = 0; n < NT; n++) store_c(H_s, LV, row(m), col(n), s[m][n], 1.f);
     }
-    // s = decay * s + (X F)^T Y over the 64 rows of the chunk (decay = e^{L} per channel), with X already
-    // rescaled (transform_rows or compute_A_diag) and F a per-sub-chunk vector:
+    // s = decay * s + (X F)^T Y over the 64 rows of the chunk (decay = e^{L} per channel), with X rescaled by
+    // compute_A_diag and F a per-sub-chunk vector:
     //   forward (REV false): X = kb, F = Z_j   -> k e^{L - G}   (the state after the chunk)
     //   reverse (REV true):  X = qt, F = U_j   -> scale q e^{G} (the gradient of the state before the chunk)
-    // Ungated, X = k or q unscaled, Z = 1 and U = scale.
-    template <bool REV>
+    // Ungated, X = k or q unscaled, Z = 1 and U = scale. X_SCALED: X carries F already (transform_rows).
+    template <bool REV, bool X_SCALED = false>
     __device__ __forceinline__ void update(const T* __restrict__ X_s, Vecs<BK> vec, const T* __restrict__ Y_s,
                                            bool decay) {
         using M = Mma<T>;
@@ -475,7 +478,8 @@ template <class T, int BK, int BV, bool GATED> struct StateTile {
             for (int m = 0; m < MT; m++) {
                 const int r0 = row(m);
                 a[m] = M::ld_a_col(X_s + 16 * kk * LQ + r0, LQ);
-                if constexpr (GATED || REV) M::map_a(a[m], [&](int r, int, float x) { return x * f[r0 + r]; });
+                if constexpr ((GATED || REV) && !X_SCALED)
+                    M::map_a(a[m], [&](int r, int, float x) { return x * f[r0 + r]; });
             }
 #pragma unroll
             for (int np = 0; np < NT / 2; np++) {

@@ -7,7 +7,7 @@
  * (chunks in reverse order), as the op dtype; the last value is the final state (ht, or dh0 in reverse).
  * Tensor cores (bf16 or 3xTF32) with fp32 accumulation; the next chunk's rows are copied by cp.async while one
  * computes, the one after it is requested from L2. Gated, a pass before (chunk_state_gates_kernel) rescales x once
- * per chunk (chunk_common.cuh's gate factors) and keeps the chunk's factor vectors: every value tile's block would
+ * per chunk (chunk_common.cuh's gate factors) and keeps the chunk's decay: every value tile's block would
  * otherwise read the fp32 gates and redo that work, which held the 1.3B layer shape (B8 T2048 H4 K256 V512, eight
  * value tiles) at 76% of the L2 bandwidth (ncu, 0.48 ms). H200, lab bench: that shape's forward 1.12 -> 1.02 ms and
  * backward 2.14 -> 1.97, B2 T16384 H16 K=V=128 1.67 -> 1.61 and 3.57 -> 3.35; but K=V=128 up to 4K tokens (two value
@@ -23,9 +23,9 @@
 namespace gla {
 
 // The gate work of one chunk and 64 key channels, done once for every block of the state pass that reads them
-// (one per value tile and key slice): x rescaled as transform_rows does (forward: kb = k e^{E_j - G}; reverse:
-// qt = q e^{G - r_i}) into xt, the chunk's factor vectors F_0..F_3 (forward Z_j, reverse U_j) and D into
-// gate_vecs[chunk][h][5][K]. One block per (chunk, head, 64 channels).
+// (one per value tile and key slice): x rescaled as the update takes it (transform_rows; forward k e^{L - G},
+// reverse scale q e^{G}) into xt, and the chunk's decay e^{L} into decay[chunk][h][K]. One block per (chunk, head,
+// 64 channels).
 constexpr int kGateBK = 64;
 
 template <class T> struct GateSmem {
@@ -60,7 +60,7 @@ template <class T, bool REV> __global__ void __launch_bounds__(kThreads) chunk_s
     mi.gate_sums(G_s);
     __syncthreads();
     chunk_prepare<T, kGateBK, true>(mi, vec, p.xscale);
-    transform_rows<T, kGateBK, REV>(x_s, mi.gate(G_s));
+    transform_rows<T, kGateBK, REV>(x_s, mi.gate(G_s), vec);
     __syncthreads();
     T* xt = static_cast<T*>(p.xt) + row0;
     constexpr int VEC = 16 / sizeof(T); // elements a 16-byte copy
@@ -75,11 +75,8 @@ template <class T, bool REV> __global__ void __launch_bounds__(kThreads) chunk_s
             if (col < Kb) xt[r * rk + col] = x_s[r * C::LQ + col];
         }
     }
-    float* out = p.gate_vecs + ((int64_t)c * H + h) * kStateGateVecs * K + k0;
-    for (int i = threadIdx.x; i < kStateGateVecs * kGateBK; i += kThreads) {
-        const int f = i / kGateBK, col = i % kGateBK;
-        if (col < Kb) out[f * K + col] = f < 4 ? (REV ? vec.U(f) : vec.Z(f))[col] : vec.D()[col];
-    }
+    float* out = p.decay + ((int64_t)c * H + h) * K + k0;
+    for (int col = threadIdx.x; col < Kb; col += kThreads) out[col] = vec.D()[col];
 }
 
 // x and y double-buffered (the next chunk's rows arrive by cp.async while this chunk's update runs), and, gated,
@@ -137,11 +134,8 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
             load_tile_async<T, kChunk, BK>(x_b(idx), C::LQ, xb, rk, nrows, Kb, vec_ok<T>(xb, rk));
             load_tile_async<T, kChunk, BV>(y_b(idx), L::LV, yb, rv, nrows, V - v0, vec_ok<T>(yb, rv));
             if constexpr (GATED) {
-                const Vecs<BK> vec = vec_b(idx);
-                const float* f = p.gate_vecs + ((int64_t)(c0 + chunk_of(idx)) * H + h) * kStateGateVecs * K + k0;
-                const bool fv = vec_ok<float>(f, K);
-                load_tile_async<float, 4, BK>(REV ? vec.U(0) : vec.Z(0), BK, f, K, 4, Kb, fv);
-                load_tile_async<float, 1, BK>(vec.D(), BK, f + 4 * (int64_t)K, K, 1, Kb, fv);
+                const float* d = p.decay + ((int64_t)(c0 + chunk_of(idx)) * H + h) * K + k0;
+                load_tile_async<float, 1, BK>(vec_b(idx).D(), BK, d, K, 1, Kb, vec_ok<float>(d, K));
             }
         }
         cp_async_commit();
@@ -177,7 +171,7 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
         if (idx + 2 < nch)
             prefetch_rows<T>(x, nullptr, y, nullptr, chunk_start(idx + 2), eos, H, h, K, V, v0, BV, false, k0, Kb);
         issue(idx + 1);
-        st.template update<REV>(x_b(idx), vec_b(idx), y_b(idx), true);
+        st.template update<REV, GATED>(x_b(idx), vec_b(idx), y_b(idx), true);
     }
     if (p.final_state) st.store(p.final_state + ((int64_t)n * H + h) * KV + row0 + v0, V, Kb, V - v0);
 }

@@ -40,9 +40,6 @@ inline bool chunk_supported(int64_t K, int dtype) {
     return bk != 0 && !(dtype == 0 && bk > 128);
 }
 
-// The gate factor vectors a gated state pass keeps per chunk, head and key: F_0..F_3 and D (chunk_fwd_state.cu).
-constexpr int kStateGateVecs = 5;
-
 struct StateParams {
     const void* x;      // forward: k; reverse: q            [.., H, K]
     const void* y;      // forward: v; reverse: do           [.., H, V]
@@ -59,7 +56,7 @@ struct StateParams {
     float xscale;       // reverse: scale
     int head_gate;
     void* xt;           // gated: scratch [.., H, K] (op dtype), x rescaled by the gate pass
-    float* gate_vecs;   // gated: scratch [NC, H, kStateGateVecs, K], each chunk's gate factor vectors
+    float* decay;       // gated: scratch [NC, H, K], each chunk's decay e^{L} (the gate pass's)
 };
 
 struct FwdOParams {

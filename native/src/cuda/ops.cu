@@ -129,15 +129,15 @@ DgScratch carve_dg(Carve& c, const Problem& p, bool recurrent) {
 struct ChunkBufs {
     void* states = nullptr;
     void* dstates = nullptr;
-    void* xt = nullptr;          // gated: the state pass's rescaled rows and gate vectors (StateParams)
-    float* gate_vecs = nullptr;
+    void* xt = nullptr;          // gated: the state pass's rescaled rows and decays (StateParams)
+    float* decay = nullptr;
 };
 
 // The gate pass's scratch of a gated state pass (the backward's two passes take turns with it).
 void carve_state_gates(Carve& c, const Problem& p, ChunkBufs& b) {
     if (!p.gated) return;
     b.xt = c.take<char>(p.tokens * p.H * p.K * (int64_t)p.es);
-    b.gate_vecs = c.take<float>(p.nc_max * p.H * kStateGateVecs * p.K);
+    b.decay = c.take<float>(p.nc_max * p.H * p.K);
 }
 
 // Lays out the workspace of one op (measuring when base is nullptr).
@@ -388,7 +388,7 @@ gla_status gla_cuda_chunk_fwd(gla_context* context, const gla_dims* dims, const 
     state_tiling(context, p, st);
     st.xscale = 1.f;
     st.head_gate = f.head_gate;
-    st.xt = l.chunk.xt, st.gate_vecs = l.chunk.gate_vecs;
+    st.xt = l.chunk.xt, st.decay = l.chunk.decay;
     LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
     f.states = l.chunk.states;
     LAUNCH(launch_chunk_fwd_o(f, p.dtype, p.gated, true, stream), "chunk_fwd_o kernel (materializing)");
@@ -421,7 +421,7 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     state_tiling(context, p, st);
     st.xscale = 1.f;
     st.head_gate = head_gate;
-    st.xt = l.chunk.xt, st.gate_vecs = l.chunk.gate_vecs;
+    st.xt = l.chunk.xt, st.decay = l.chunk.decay;
     LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
 
     // Gradients of the states leaving each chunk, and dh0 (which also anchors dg's first chunk).
