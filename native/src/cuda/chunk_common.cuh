@@ -320,11 +320,11 @@ __device__ __forceinline__ void scale_q_rows(T* __restrict__ q_s, Vecs<BK> vec) 
 
 // One BV-column tile of the chunk output, warp (i, half) writing rows 16i.. and columns half*BV/2..:
 //   o = A v + (qt U_i) h,   h = H_s (BK x BV, the state entering the chunk, as T); ungated qt = q, U = scale.
-// Q_SCALED: q_s holds qt U_i already (scale_q_rows).
+// Q_SCALED: q_s holds qt U_i already (scale_q_rows), or the caller's A and oscale carry the ungated scale.
 template <class T, int BK, int BV, bool GATED, bool Q_SCALED = false>
 __device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* __restrict__ A_s,
                              const T* __restrict__ v_s, const T* __restrict__ H_s, T* __restrict__ o,
-                             int64_t ostride, int nrows, int v0, int V) {
+                             int64_t ostride, int nrows, int v0, int V, float oscale = 1.f) {
     using C = ChunkTiles<T, BK>;
     constexpr int LQ = C::LQ, LA = C::LA, LV = pitch<T>(BV);
     constexpr int NT = BV / 16; // 8-column tiles per warp
@@ -359,6 +359,10 @@ __device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* 
             M::mma(acc[2 * np + 1], a, b[1]);
         }
     }
+#pragma unroll
+    for (int n = 0; n < NT; n++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) acc[n].x[e] *= oscale;
     // bf16 tiles of 64 columns and more in 16-byte segments (store_tiles16); the materializing kernel's tiles of 32
     // at two blocks per SM keep the pairs: there the shuffles cost more than the sectors save (H200, both ways at
     // every shape, 14:37 UTC: non-materializing gated 0.78 -> 0.76 ms and 256-key materializing 0.594 -> 0.582

@@ -27,12 +27,13 @@ template <class T, int BK, int BV> struct FwdSmem {
     static constexpr size_t bytes = off_misc + C::bytes_misc;
 };
 
-// Loads q, k and the gate of one chunk (cp.async, waiting for every copy in flight, the caller's too); cumulative
-// gate, factor vectors, flags, then A (q_s, k_s left as qt, kb). Ends synchronized.
+// Loads q, k and the gate of one chunk (cp.async, waiting for every copy in flight, the caller's too); gated, the
+// cumulative gate, factor vectors and flags (ungated ones are constant: the caller makes them once); then A, scaled
+// by a_scale (q_s, k_s left as qt, kb). Ends synchronized.
 template <class T, int BK, bool GATED>
 __device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, const ChunkMisc<T, BK>& mi, Vecs<BK> vec,
                                            T* A_s, const T* q, const T* k, const float* g, int64_t start, int nrows,
-                                           int H, int h, int K, bool head_gate, float scale) {
+                                           int H, int h, int K, bool head_gate, float scale, float a_scale) {
     using C = ChunkTiles<T, BK>;
     const int64_t rs = (int64_t)H * K;
     const T* qb = q + (start * H + h) * K;
@@ -47,10 +48,10 @@ __device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, const Chu
     if constexpr (GATED) {
         mi.gate_sums(G_s);
         __syncthreads();
+        chunk_prepare<T, BK, GATED>(mi, vec, scale);
     }
-    chunk_prepare<T, BK, GATED>(mi, vec, scale);
     const GateRows gr{g, start, nrows, H, h, K, head_gate};
-    compute_A<T, BK, GATED>(q_s, k_s, mi.gate(G_s), mi.flags, vec, A_s, scale, gr);
+    compute_A<T, BK, GATED>(q_s, k_s, mi.gate(G_s), mi.flags, vec, A_s, a_scale, gr);
 }
 
 template <class T, int BK, int BV, bool GATED>
@@ -77,6 +78,8 @@ __global__ void __launch_bounds__(kThreads, BK * BV <= 128 * 64 ? 2 : 1) chunk_f
     StateTile<T, BK, BV, GATED> st;
     st.load(p.h0 ? p.h0 + ((int64_t)n * H + h) * KV + v0 : nullptr, V, K, V - v0);
     st.store_shared(H_s);
+    // ungated: o = scale (A v + q h) with A unscaled, so the output tile rescales no fragments
+    if constexpr (!GATED) chunk_prepare<T, BK, false>(mi, vec, p.scale);
 
     int64_t bos, eos;
     p.seqs.seq(n, bos, eos);
@@ -87,9 +90,9 @@ __global__ void __launch_bounds__(kThreads, BK * BV <= 128 * 64 ? 2 : 1) chunk_f
         load_tile_async<T, kChunk, BV>(v_s, L::LV, vb, (int64_t)H * V, nrows, V - v0, vec_ok<T>(vb, (int64_t)H * V));
         if (start + kChunk < eos) prefetch_rows<T>(q, k, v, p.g, start + kChunk, eos, H, h, K, V, v0, BV, p.head_gate);
         chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, mi, vec, A_s, q, k, p.g, start, nrows, H, h, K,
-                                 p.head_gate, p.scale);
-        chunk_o_tile<T, BK, BV, GATED>(q_s, vec, A_s, v_s, H_s, o + (start * H + h) * V, (int64_t)H * V, nrows,
-                                       v0, V);
+                                 p.head_gate, p.scale, GATED ? p.scale : 1.f);
+        chunk_o_tile<T, BK, BV, GATED, !GATED>(q_s, vec, A_s, v_s, H_s, o + (start * H + h) * V, (int64_t)H * V,
+                                               nrows, v0, V, GATED ? 1.f : p.scale);
         __syncthreads(); // H_s read by every warp before it is overwritten
         st.template update<false>(k_s, vec, v_s, true);
         st.store_shared(H_s);
@@ -122,8 +125,9 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_fwd_o_mat_k
     const T* states = static_cast<const T*>(p.states) + ((int64_t)chunk * H + h) * K * V;
     T* o = static_cast<T*>(p.o) + (start * H + h) * V;
 
+    if constexpr (!GATED) chunk_prepare<T, BK, false>(mi, vec, p.scale);
     chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, mi, vec, A_s, static_cast<const T*>(p.q),
-                             static_cast<const T*>(p.k), p.g, start, nrows, H, h, K, p.head_gate, p.scale);
+                             static_cast<const T*>(p.k), p.g, start, nrows, H, h, K, p.head_gate, p.scale, p.scale);
     for (int v0 = 0; v0 < V; v0 += BV) {
         const T* vb = v + (start * H + h) * V + v0;
         load_tile<T, kChunk, BV>(v_s, L::LV, vb, (int64_t)H * V, nrows, V - v0, vec_ok<T>(vb, (int64_t)H * V));
