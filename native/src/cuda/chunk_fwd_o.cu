@@ -3,7 +3,8 @@
  *
  * Two algorithms (gla_dims.algorithm, paper §4.2):
  *  - non-materializing: one block per (sequence, head, BV value columns) walks the sequence's chunks in order
- *    and keeps its BK x BV slice of the state in registers (fp32); h0/ht are read/written here.
+ *    and keeps its BK x BV slice of the state in registers (fp32); h0/ht are read/written here. Ungated bf16
+ *    tiles take their own kernel, whose copies of the next chunk fly while this one computes.
  *  - materializing: one block per (chunk, head), all chunks in parallel; the state entering each chunk comes
  *    from chunk_fwd_state.cu (written as the op dtype), and the block loops over the value tiles so that A is
  *    computed once per chunk.
@@ -96,6 +97,80 @@ __global__ void __launch_bounds__(kThreads, BK * BV <= 128 * 64 ? 2 : 1) chunk_f
         __syncthreads(); // H_s read by every warp before it is overwritten
         st.template update<false>(k_s, vec, v_s, true);
         st.store_shared(H_s);
+    }
+    if (p.ht) st.store(p.ht + ((int64_t)n * H + h) * KV + v0, V, K, V - v0);
+}
+
+// Ungated bf16 tiles: a two-stage ring of q, k and the value tile, so the next chunk's copies fly while this one
+// computes (the gated kernel waits for them at every chunk; its gate tile leaves no room for a second stage).
+// Nothing here needs factor vectors: A = q k^T masked, o = scale (A v + q h), h += k^T v.
+template <class T, int BK, int BV> struct FwdLinearSmem {
+    using C = ChunkTiles<T, BK>;
+    static constexpr int LV = pitch<T>(BV);
+    static constexpr size_t bytes_v = sizeof(T) * kChunk * LV;
+    static constexpr size_t bytes_stage = 2 * C::bytes_qk + bytes_v; // q, k, v
+    static constexpr size_t off_a = 2 * bytes_stage;
+    static constexpr size_t off_h = off_a + C::bytes_a;
+    static constexpr size_t bytes = off_h + sizeof(T) * BK * LV;
+};
+
+template <class T, int BK, int BV>
+__global__ void __launch_bounds__(kThreads, 2) chunk_fwd_o_nm_linear_kernel(FwdOParams p) {
+    using L = FwdLinearSmem<T, BK, BV>;
+    using C = ChunkTiles<T, BK>;
+    extern __shared__ __align__(16) unsigned char smem[];
+    T* A_s = reinterpret_cast<T*>(smem + L::off_a);
+    T* H_s = reinterpret_cast<T*>(smem + L::off_h);
+    auto q_of = [&](int b) { return reinterpret_cast<T*>(smem + b * L::bytes_stage); };
+    auto k_of = [&](int b) { return reinterpret_cast<T*>(smem + b * L::bytes_stage + C::bytes_qk); };
+    auto v_of = [&](int b) { return reinterpret_cast<T*>(smem + b * L::bytes_stage + 2 * C::bytes_qk); };
+
+    const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z;
+    const int H = p.H, K = p.K, V = p.V;
+    const int64_t KV = (int64_t)K * V, rk = (int64_t)H * K, rv = (int64_t)H * V;
+    const T* q = static_cast<const T*>(p.q);
+    const T* k = static_cast<const T*>(p.k);
+    const T* v = static_cast<const T*>(p.v);
+    T* o = static_cast<T*>(p.o);
+    const Vecs<BK> none{nullptr}; // read by none of the ungated stages
+
+    int64_t bos, eos;
+    p.seqs.seq(n, bos, eos);
+    auto issue = [&](int64_t start, int b) { // one chunk's q, k and value tile into stage b, one copy group
+        const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
+        const T* qb = q + (start * H + h) * K;
+        const T* kb = k + (start * H + h) * K;
+        const T* vb = v + (start * H + h) * V + v0;
+        const bool vec_ld = vec_ok<T>(qb, rk) && vec_ok<T>(kb, rk);
+        load_tile_async<T, kChunk, BK>(q_of(b), C::LQ, qb, rk, nrows, K, vec_ld);
+        load_tile_async<T, kChunk, BK>(k_of(b), C::LQ, kb, rk, nrows, K, vec_ld);
+        load_tile_async<T, kChunk, BV>(v_of(b), L::LV, vb, rv, nrows, V - v0, vec_ok<T>(vb, rv));
+        cp_async_commit();
+    };
+
+    StateTile<T, BK, BV, false> st;
+    st.load(p.h0 ? p.h0 + ((int64_t)n * H + h) * KV + v0 : nullptr, V, K, V - v0);
+    st.store_shared(H_s);
+    if (bos < eos) issue(bos, 0);
+    int b = 0;
+    for (int64_t start = bos; start < eos; start += kChunk, b ^= 1) {
+        const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
+        // stage b ^ 1 was freed by the previous chunk's last barrier
+        if (start + kChunk < eos) {
+            issue(start + kChunk, b ^ 1);
+            cp_async_wait<1>();
+        } else {
+            cp_async_wait<0>();
+        }
+        __syncthreads(); // this chunk's tiles (and H_s) visible to every warp
+        compute_A_off<T, BK, false>(q_of(b), k_of(b), none, A_s, 1.f);
+        __syncthreads();
+        chunk_o_tile<T, BK, BV, false, true>(q_of(b), none, A_s, v_of(b), H_s, o + (start * H + h) * V, rv, nrows,
+                                             v0, V, p.scale);
+        __syncthreads(); // H_s read by every warp before it is overwritten
+        st.template update<false>(k_of(b), none, v_of(b), false);
+        st.store_shared(H_s);
+        __syncthreads(); // stage b free for the chunk after next
     }
     if (p.ht) st.store(p.ht + ((int64_t)n * H + h) * KV + v0, V, K, V - v0);
 }
@@ -257,6 +332,12 @@ static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStrea
         }
     }
     constexpr int NBV = nm_bv(BK, GATED);
+    if constexpr (!GATED && sizeof(T) == 2 && BK <= 128) {
+        using L = FwdLinearSmem<T, BK, NBV>;
+        static_assert(2 * (L::bytes + 1024) <= 228 * 1024, "two blocks per SM");
+        return launch_smem(chunk_fwd_o_nm_linear_kernel<T, BK, NBV>, dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N),
+                           L::bytes, stream, p);
+    }
     using L = FwdSmem<T, BK, NBV>;
     static_assert(L::bytes <= 227 * 1024, "shared memory");
     return launch_smem(chunk_fwd_o_nm_kernel<T, BK, NBV, GATED>, dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N), L::bytes,
