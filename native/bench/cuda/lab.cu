@@ -294,6 +294,14 @@ static void run_grid(bool quick) {
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }
+    // Ungated bf16 with few heads: the non-materializing forward split into segments (ops.cu, nm_segments) of
+    // five chunks (T 640: two segments) and of one (B2 T1024 H3: sixteen), h0 and ht on.
+    static const int64_t split[][5] = {{1, 640, 2, 100, 72}, {2, 1024, 3, 128, 72}};
+    for (const auto& sh : split) {
+        Case c = {sh[0], sh[1], sh[2], sh[3], sh[4], GLA_DTYPE_BF16, GLA_GATE_NONE, 0.0, 0.0, 1, 1, nullptr, 0, 0};
+        for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
+        seed++;
+    }
     // One long sequence with few heads: the state pass in value tiles of 32 columns (ops.cu, state_tiling).
     if (!quick)
         for (int32_t gate = 0; gate <= GLA_GATE_HEAD; gate++)

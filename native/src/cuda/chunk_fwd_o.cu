@@ -112,6 +112,7 @@ template <class T, int BK, int BV> struct FwdLinearSmem {
     static constexpr size_t off_a = 2 * bytes_stage;
     static constexpr size_t off_h = off_a + C::bytes_a;
     static constexpr size_t bytes = off_h + sizeof(T) * BK * LV;
+    static constexpr size_t sums_stage = C::bytes_qk + bytes_v; // segment_sums_kernel's ring: k, v
 };
 
 template <class T, int BK, int BV>
@@ -151,6 +152,7 @@ __global__ void __launch_bounds__(kThreads, 2) chunk_fwd_o_nm_linear_kernel(FwdO
     StateTile<T, BK, BV, false> st;
     st.load(p.h0 ? p.h0 + ((int64_t)n * H + h) * KV + v0 : nullptr, V, K, V - v0);
     st.store_shared(H_s);
+    const int segs = p.segments > 1 ? p.segments : 1; // a split sequence's last segment writes its ht
     if (bos < eos) issue(bos, 0);
     int b = 0;
     for (int64_t start = bos; start < eos; start += kChunk, b ^= 1) {
@@ -172,7 +174,82 @@ __global__ void __launch_bounds__(kThreads, 2) chunk_fwd_o_nm_linear_kernel(FwdO
         st.store_shared(H_s);
         __syncthreads(); // stage b free for the chunk after next
     }
-    if (p.ht) st.store(p.ht + ((int64_t)n * H + h) * KV + v0, V, K, V - v0);
+    if (p.ht && n % segs == segs - 1) st.store(p.ht + ((int64_t)(n / segs) * H + h) * KV + v0, V, K, V - v0);
+}
+
+// k^T v over one segment (blockIdx.z) of a split sequence, but its last, in the same two-stage ring.
+template <class T, int BK, int BV>
+__global__ void __launch_bounds__(kThreads, 2) segment_sums_kernel(FwdOParams p, float* sums) {
+    using L = FwdLinearSmem<T, BK, BV>;
+    using C = ChunkTiles<T, BK>;
+    const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z;
+    if (n % p.segments == p.segments - 1) return;
+    extern __shared__ __align__(16) unsigned char smem[];
+    auto k_of = [&](int b) { return reinterpret_cast<T*>(smem + b * L::sums_stage); };
+    auto v_of = [&](int b) { return reinterpret_cast<T*>(smem + b * L::sums_stage + C::bytes_qk); };
+    const int H = p.H, K = p.K, V = p.V;
+    const int64_t rk = (int64_t)H * K, rv = (int64_t)H * V;
+    const T* k = static_cast<const T*>(p.k);
+    const T* v = static_cast<const T*>(p.v);
+    const Vecs<BK> none{nullptr};
+
+    int64_t bos, eos;
+    p.seqs.seq(n, bos, eos);
+    auto issue = [&](int64_t start, int b) {
+        const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
+        const T* kb = k + (start * H + h) * K;
+        const T* vb = v + (start * H + h) * V + v0;
+        load_tile_async<T, kChunk, BK>(k_of(b), C::LQ, kb, rk, nrows, K, vec_ok<T>(kb, rk));
+        load_tile_async<T, kChunk, BV>(v_of(b), L::LV, vb, rv, nrows, V - v0, vec_ok<T>(vb, rv));
+        cp_async_commit();
+    };
+    StateTile<T, BK, BV, false> st;
+    st.zero();
+    if (bos < eos) issue(bos, 0);
+    int b = 0;
+    for (int64_t start = bos; start < eos; start += kChunk, b ^= 1) {
+        if (start + kChunk < eos) {
+            issue(start + kChunk, b ^ 1);
+            cp_async_wait<1>();
+        } else {
+            cp_async_wait<0>();
+        }
+        __syncthreads();
+        st.template update<false>(k_of(b), none, v_of(b), false);
+        __syncthreads(); // stage b free for the chunk after next
+    }
+    st.store(sums + ((int64_t)n * H + h) * K * V + v0, V, K, V - v0);
+}
+
+// In place: each segment's sum becomes the state entering it (h0 plus the sums before it); one thread per state
+// element walks the segments of its sequence.
+__global__ void segment_prefix_kernel(float* sums, const float* h0, int segments, int64_t per_seq, int64_t total) {
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total; i += (int64_t)gridDim.x * blockDim.x) {
+        const int64_t n = i / per_seq, e = i % per_seq;
+        float acc = h0 ? h0[i] : 0.f;
+        float* s = sums + n * segments * per_seq + e;
+        for (int j = 0; j < segments; j++) {
+            const float x = j < segments - 1 ? s[j * per_seq] : 0.f;
+            s[j * per_seq] = acc;
+            acc += x;
+        }
+    }
+}
+
+cudaError_t launch_segment_states(const FwdOParams& p, float* sums, cudaStream_t stream) {
+    if (p.segments < 2 || p.K > 128) return cudaErrorInvalidValue;
+    constexpr int BV = nm_bv(128, false);
+    const dim3 grid((p.V + BV - 1) / BV, p.H, p.seqs.N);
+    using L64 = FwdLinearSmem<bf16, 64, BV>;
+    using L128 = FwdLinearSmem<bf16, 128, BV>;
+    cudaError_t e = p.K <= 64
+        ? launch_smem(segment_sums_kernel<bf16, 64, BV>, grid, 2 * L64::sums_stage, stream, p, sums)
+        : launch_smem(segment_sums_kernel<bf16, 128, BV>, grid, 2 * L128::sums_stage, stream, p, sums);
+    if (e != cudaSuccess) return e;
+    const int64_t per_seq = (int64_t)p.H * p.K * p.V, total = p.seqs.N / p.segments * per_seq;
+    const int blocks = (int)((total + 255) / 256 < 4096 ? (total + 255) / 256 : 4096);
+    segment_prefix_kernel<<<blocks, 256, 0, stream>>>(sums, p.h0, p.segments, per_seq, total);
+    return cudaGetLastError();
 }
 
 // The materializing kernel for fp32 tiles (bf16 ones take chunk_fwd_o_mat2_kernel): the value tiles loaded one
@@ -332,6 +409,7 @@ static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStrea
         }
     }
     constexpr int NBV = nm_bv(BK, GATED);
+    if (p.segments > 1 && (GATED || sizeof(T) != 2 || BK > 128)) return cudaErrorInvalidValue;
     if constexpr (!GATED && sizeof(T) == 2 && BK <= 128) {
         using L = FwdLinearSmem<T, BK, NBV>;
         static_assert(2 * (L::bytes + 1024) <= 228 * 1024, "two blocks per SM");

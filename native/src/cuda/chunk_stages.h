@@ -64,8 +64,10 @@ struct FwdOParams {
     const void* k;
     const void* v;
     const float* g;
-    const float* h0;       // non-materializing: initial states or nullptr
+    const float* h0;       // non-materializing: initial states or nullptr ([N * segments, ..] when split)
     float* ht;             // non-materializing: final states or nullptr
+    int segments;          // non-materializing, ungated bf16: seqs lists each sequence's `segments` equal parts,
+                           // a block row each, entered with h0 per part; 0 or 1: whole sequences
     const void* states;    // materializing: [NC, H, K, V] states entering each chunk
     void* o;
     Seqs seqs;
@@ -73,6 +75,11 @@ struct FwdOParams {
     float scale;
     int head_gate;
 };
+
+// Split non-materializing forward (FwdOParams::segments > 1): sums[n] = k^T v over segment n of p.seqs for all but
+// each sequence's last segment, fp32 [N * segments, H, K, V]; then in place each segment's entering state,
+// h0 (or zeros) plus the sums of the segments before it.
+cudaError_t launch_segment_states(const FwdOParams& p, float* sums, cudaStream_t stream);
 
 struct BwdParams {
     const void* q;
