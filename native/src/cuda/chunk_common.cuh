@@ -448,6 +448,13 @@ template <class T, int BK, int BV, bool GATED> struct StateTile {
 #pragma unroll
             for (int m = 0; m < MT; m++) store_tiles16<NT>(dst, ld, s[m], row(m), col(0), K);
     }
+    // The same through this warp's stage of kStageBytes (store_tiles16_staged).
+    static constexpr size_t kStageBytes = sizeof(T) * 16 * pitch<T>(8 * NT);
+    __device__ __forceinline__ void store_rows16_staged(T* dst, int64_t ld, int K, T* stage) const {
+        if constexpr (sizeof(T) == 2)
+#pragma unroll
+            for (int m = 0; m < MT; m++) store_tiles16_staged<NT>(dst, ld, s[m], row(m), col(0), K, stage);
+    }
     // The state as T into a shared BK x BV tile (the B operand of the next chunk's q h).
     __device__ __forceinline__ void store_shared(T* H_s) const {
 #pragma unroll

@@ -90,7 +90,8 @@ template <class T, int BK, int BV> struct StateSmem {
     static constexpr size_t off_y1 = off_y0 + bytes_y;
     static constexpr size_t off_vec = off_y1 + bytes_y; // two Vecs
     static constexpr size_t off_misc = off_vec + 2 * C::bytes_vec;
-    static constexpr size_t bytes = off_misc + C::bytes_misc;
+    static constexpr size_t off_stage = (off_misc + C::bytes_misc + 15) / 16 * 16; // bf16: each warp's store stage
+    static constexpr size_t bytes = off_stage + (sizeof(T) == 2 ? kWarps * StateTile<T, BK, BV, true>::kStageBytes : 0);
     static_assert(bytes_y % 16 == 0 && C::bytes_qk % 16 == 0 && C::bytes_vec % 16 == 0, "16-byte aligned tiles");
 };
 
@@ -147,7 +148,8 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
         { // the state entering this chunk (forward) or the gradient leaving it (reverse)
             T* dst = states + ((int64_t)(c0 + chunk_of(idx)) * H + h) * KV + row0 + v0;
             if (rows16) {
-                st.store_rows16(dst, V, Kb);
+                st.store_rows16_staged(dst, V, Kb,
+                                       reinterpret_cast<T*>(smem + L::off_stage + warp_id() * ST::kStageBytes));
             } else {
 #pragma unroll
                 for (int m = 0; m < ST::MT; m++)

@@ -607,6 +607,41 @@ __device__ __forceinline__ void store_tiles16(bf16* dst, int64_t ld, const FragC
     }
 }
 
+// store_tiles16 through the warp's own shared-memory stage (16 rows of pitch<bf16>(8 NT), 16-byte aligned): on
+// sm_90 stmatrix writes the fragments as rows (four 8x8 blocks an instruction) and each lane copies whole 16-byte
+// row segments out, in place of the shuffles' transpose (48 selects and 16 shuffles a 16x64 tile: a quarter of
+// the state pass's instructions). The stage is free again when the call returns.
+template <int NT>
+__device__ __forceinline__ void store_tiles16_staged(bf16* dst, int64_t ld, const FragC* acc, int row0, int col0,
+                                                     int nrows, bf16* stage) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    static_assert(NT % 2 == 0, "stmatrix takes n tiles in pairs");
+    constexpr int LS = pitch<bf16>(8 * NT), SEGS = NT; // 16-byte segments per row: 8 columns each
+    const int l = lane_id(), mi = l >> 3;
+#pragma unroll
+    for (int q = 0; q < NT / 2; q++) { // matrices: (n 2q, rows 0-7), (2q, 8-15), (2q+1, 0-7), (2q+1, 8-15)
+        const FragC& a = acc[2 * q];
+        const FragC& b = acc[2 * q + 1];
+        const bf16* row = stage + ((mi & 1) * 8 + (l & 7)) * LS + (2 * q + (mi >> 1)) * 8;
+        asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1, %2, %3, %4};\n" ::"r"(smem_addr(row)),
+                     "r"(pack_bf16(a.x[0], a.x[1])), "r"(pack_bf16(a.x[2], a.x[3])), "r"(pack_bf16(b.x[0], b.x[1])),
+                     "r"(pack_bf16(b.x[2], b.x[3]))
+                     : "memory");
+    }
+    __syncwarp();
+#pragma unroll
+    for (int i = l; i < 16 * SEGS; i += 32) {
+        const int r = i / SEGS, c = i % SEGS * 8;
+        if (row0 + r < nrows)
+            *reinterpret_cast<uint4*>(dst + (row0 + r) * ld + col0 + c) =
+                *reinterpret_cast<const uint4*>(stage + r * LS + c);
+    }
+    __syncwarp();
+#else
+    store_tiles16<NT>(dst, ld, acc, row0, col0, nrows);
+#endif
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Thread-block clusters (sm_90): a barrier over every thread of the cluster, split into arrive (release: this
 // thread's earlier shared-memory writes, remote ones included, become visible) and wait (acquire), and stores into
