@@ -247,6 +247,7 @@ cudaError_t launch_segment_states(const FwdOParams& p, float* sums, cudaStream_t
         : launch_smem(segment_sums_kernel<bf16, 128, BV>, grid, 2 * L128::sums_stage, stream, p, sums);
     if (e != cudaSuccess) return e;
     const int64_t per_seq = (int64_t)p.H * p.K * p.V, total = p.seqs.N / p.segments * per_seq;
+    if (total == 0) return cudaSuccess;
     const int blocks = (int)((total + 255) / 256 < 4096 ? (total + 255) / 256 : 4096);
     segment_prefix_kernel<<<blocks, 256, 0, stream>>>(sums, p.h0, p.segments, per_seq, total);
     return cudaGetLastError();
@@ -415,11 +416,12 @@ static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStrea
         static_assert(2 * (L::bytes + 1024) <= 228 * 1024, "two blocks per SM");
         return launch_smem(chunk_fwd_o_nm_linear_kernel<T, BK, NBV>, dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N),
                            L::bytes, stream, p);
+    } else {
+        using L = FwdSmem<T, BK, NBV>;
+        static_assert(L::bytes <= 227 * 1024, "shared memory");
+        return launch_smem(chunk_fwd_o_nm_kernel<T, BK, NBV, GATED>, dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N),
+                           L::bytes, stream, p);
     }
-    using L = FwdSmem<T, BK, NBV>;
-    static_assert(L::bytes <= 227 * 1024, "shared memory");
-    return launch_smem(chunk_fwd_o_nm_kernel<T, BK, NBV, GATED>, dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N), L::bytes,
-                       stream, p);
 }
 
 template <class T, bool GATED>

@@ -101,10 +101,10 @@ void state_tiling(const gla_context* ctx, const Problem& p, StateParams& st) {
 // blocks do not fill the SMs once (H200, B2 T16384 H16 K=V=128: 0.594 ms materializing, 0.731 whole, 0.411 in
 // four segments; B4 T8192 stays whole: 0.371, against 0.412 in two segments). 1: not split.
 int64_t nm_segments(const gla_context* ctx, const Problem& p) {
-    if (p.gated || p.dtype != GLA_DTYPE_BF16 || p.K > 128 || p.varlen) return 1;
+    if (p.gated || p.dtype != GLA_DTYPE_BF16 || p.K > 128 || p.varlen || p.T == 0) return 1;
     const int bv = nm_bv(key_tile(p.K), false);
     const int64_t blocks = p.N * p.H * ((p.V + bv - 1) / bv), sms = gla_cuda_multiprocessors(ctx);
-    if (2 * blocks >= sms) return 1;
+    if (blocks == 0 || 2 * blocks >= sms) return 1;
     int64_t S = 1;
     while (blocks * S < sms && p.T % (2 * S * kChunk) == 0) S *= 2;
     return S;
