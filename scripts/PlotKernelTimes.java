@@ -1,8 +1,9 @@
 /*
  * PlotKernelTimes.java — docs/kernel-times.png: time against sequence length (H16, K=V=128, 32K tokens per batch)
  * for gla4j's chunk kernels (a gla_cuda_lab bench JSON) beside fla and SDPA flash attention (a peers JSON: what
- * bench_peers.py writes, or ../shared/peers' format), forward and forward+backward.
- *   java -cp "$(cat target/test-classpath.txt)" scripts/PlotKernelTimes.java LAB.json PEERS.json OUT.png
+ * bench_peers.py writes, or ../shared/peers' format), forward and forward+backward; with a fourth argument, the
+ * ungated kernels beside fla's chunk_linear_attn in a second chart.
+ *   java -cp "$(cat target/test-classpath.txt)" scripts/PlotKernelTimes.java LAB.json PEERS.json OUT.png [UNGATED.png]
  */
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,11 +35,7 @@ public class PlotKernelTimes {
         for (JsonNode r : json.readTree(new File(args[1])).get("rows")) {
             peers.put(peerKey(r), r.get("ms").asDouble());
         }
-        XYChart chart = new XYChartBuilder().width(900).height(560)
-                .title("GLA chunk kernels on one H200: H16, K=V=128, 32K tokens per batch, bf16")
-                .xAxisTitle("sequence length T").yAxisTitle("ms").build();
-        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(
-                org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        XYChart chart = chart("GLA chunk kernels on one H200: H16, K=V=128, 32K tokens per batch, bf16");
         add(chart, "gla4j gated fwd+bwd", t -> ours.get("gla4j.chunk_gla|fwd+bwd|" + shape(t)));
         add(chart, "fla chunk_gla fwd+bwd", t -> peers.get("fla.chunk_gla|fwd+bwd|" + shape(t)));
         add(chart, "SDPA flash causal fwd+bwd", t -> peers.get("sdpa.flash_causal|fwd+bwd|" + shape(t)));
@@ -46,6 +43,23 @@ public class PlotKernelTimes {
         add(chart, "fla chunk_gla fwd", t -> peers.get("fla.chunk_gla|fwd|" + shape(t)));
         add(chart, "SDPA flash causal fwd", t -> peers.get("sdpa.flash_causal|fwd|" + shape(t)));
         BitmapEncoder.saveBitmap(chart, args[2], BitmapEncoder.BitmapFormat.PNG);
+        if (args.length > 3) {
+            XYChart ungated = chart("FlashLinearAttention (no gate) on one H200: H16, K=V=128, 32K tokens per batch, bf16");
+            ungated.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+            add(ungated, "gla4j ungated fwd+bwd", t -> ours.get("gla4j.chunk_linear_attn|fwd+bwd|" + shape(t)));
+            add(ungated, "fla chunk_linear_attn fwd+bwd", t -> peers.get("fla.chunk_linear_attn|fwd+bwd|" + shape(t)));
+            add(ungated, "gla4j ungated fwd", t -> ours.get("gla4j.chunk_linear_attn|fwd|" + shape(t)));
+            add(ungated, "fla chunk_linear_attn fwd", t -> peers.get("fla.chunk_linear_attn|fwd|" + shape(t)));
+            BitmapEncoder.saveBitmap(ungated, args[3], BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    static XYChart chart(String title) {
+        XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
+                .xAxisTitle("sequence length T").yAxisTitle("ms").build();
+        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(
+                org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        return chart;
     }
 
     /**
