@@ -405,18 +405,16 @@ template <class T, int BK, int BV, int NS, bool KZ = false> struct Bwd2Smem {
     static_assert(LX * kChunk <= LP * kChunk && LX % 2 == 0, "a dv part fits in the P tile");
 };
 
-// Whether the dqkv kernel forms kb Z_i once (shared by the kernel and its launch, which sizes the shared memory).
-template <bool GATED, bool SPLIT> constexpr bool bwd_kz() { return GATED; }
-
 template <class T, int BK, int BV, int NS, bool GATED, bool FUSE_DG, bool SPLIT>
 __global__ void __launch_bounds__(kThreads, 1) chunk_bwd_dqkv2_kernel(BwdParams p) {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 900
     if constexpr (SPLIT) return; // no clusters: never launched there (chunk_bwd_dqkv_key_slice)
 #endif
-    // KZ (gated SPLIT: 16 value tiles at the 1.3B shape) forms kb Z_i once instead of scaling its fragments in
-    // every tile, and unrolls the products that use it (H200, B8 T2048 H4 K256 V512: gated bwd 2.245 -> 2.150 ms);
-    // for the 4 tiles of K = V = 128, kb Z_i alone was slower (gated bwd 2.80 -> 3.00 ms at B16 T2048 H16).
-    constexpr bool KZ = bwd_kz<GATED, SPLIT>();
+    // KZ (gated) forms kb Z_i once instead of scaling its fragments in every value tile, and unrolls the products
+    // that use it (H200: the key-split kernel at B8 T2048 H4 K256 V512, gated bwd 2.245 -> 2.150 ms; the others,
+    // B16 T2048 H16 K=V=128 gated bwd 2.23 -> 2.16, the 340M shape 0.868 -> 0.827). The launch sizes its shared
+    // memory with the same KZ = GATED.
+    constexpr bool KZ = GATED;
     using L = Bwd2Smem<T, BK, BV, NS, KZ>;
     using C = ChunkTiles<T, BK>;
     using M = Mma<T>;
@@ -863,7 +861,7 @@ template <bool SPLIT> static cudaLaunchConfig_t bwd2_config(const BwdParams& p, 
 
 template <class T, int BK, int BV, int NS, bool GATED, bool SPLIT>
 static cudaError_t launch_bwd_async(const BwdParams& p, cudaStream_t stream) {
-    using L = Bwd2Smem<T, BK, BV, NS, bwd_kz<GATED, SPLIT>()>;
+    using L = Bwd2Smem<T, BK, BV, NS, GATED>; // KZ = GATED, as in the kernel
     static_assert(L::bytes <= 227 * 1024, "shared memory");
     auto kernel = GATED && p.anchors ? chunk_bwd_dqkv2_kernel<T, BK, BV, NS, GATED, GATED, SPLIT>
                                      : chunk_bwd_dqkv2_kernel<T, BK, BV, NS, GATED, false, SPLIT>;
@@ -904,7 +902,7 @@ template <class T, bool GATED> static cudaError_t launch_bwd_bk(const BwdParams&
 // Whether the key-split kernel runs on the current device: its binary has clusters (sm_90 on) and a cluster of two
 // of its blocks fits.
 static bool split_runs() {
-    using L = Bwd2Smem<bf16, 128, kBwdBV, 3, bwd_kz<true, true>()>;
+    using L = Bwd2Smem<bf16, 128, kBwdBV, 3, true>;
     auto kernel = chunk_bwd_dqkv2_kernel<bf16, 128, kBwdBV, 3, true, true, true>;
     cudaFuncAttributes a{};
     BwdParams p{};

@@ -441,14 +441,8 @@ template <class T, int BK, int BV, bool GATED> struct StateTile {
                     if (r < K && c < ncols) dst[r * ld + c] = s[m][n].x[e];
                 }
     }
-    // The state as bf16 rows < K in whole 16-byte segments (store_tiles16). Needs 16-byte aligned rows (dst,
-    // ld % 8 == 0) and all BV columns inside the matrix.
-    __device__ __forceinline__ void store_rows16(T* dst, int64_t ld, int K) const {
-        if constexpr (sizeof(T) == 2)
-#pragma unroll
-            for (int m = 0; m < MT; m++) store_tiles16<NT>(dst, ld, s[m], row(m), col(0), K);
-    }
-    // The same through this warp's stage of kStageBytes (store_tiles16_staged).
+    // The state as bf16 rows < K in whole 16-byte segments, through this warp's stage of kStageBytes
+    // (store_tiles16_staged). Needs 16-byte aligned rows (dst, ld % 8 == 0) and all BV columns inside the matrix.
     static constexpr size_t kStageBytes = sizeof(T) * 16 * pitch<T>(8 * NT);
     __device__ __forceinline__ void store_rows16_staged(T* dst, int64_t ld, int K, T* stage) const {
         if constexpr (sizeof(T) == 2)

@@ -80,7 +80,7 @@ template <class T, bool REV> __global__ void __launch_bounds__(kThreads) chunk_s
 }
 
 // x and y double-buffered (the next chunk's rows arrive by cp.async while this chunk's update runs), and, gated,
-// the chunk's factor vectors (from chunk_state_gates_kernel) beside them.
+// the chunk's decay (from chunk_state_gates_kernel) beside them in a Vecs (ungated ones hold the constant factors).
 template <class T, int BK, int BV> struct StateSmem {
     using C = ChunkTiles<T, BK>;
     static constexpr int LV = pitch<T>(BV);
