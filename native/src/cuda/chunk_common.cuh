@@ -321,10 +321,12 @@ __device__ __forceinline__ void scale_q_rows(T* __restrict__ q_s, Vecs<BK> vec) 
 // One BV-column tile of the chunk output, warp (i, half) writing rows 16i.. and columns half*BV/2..:
 //   o = A v + (qt U_i) h,   h = H_s (BK x BV, the state entering the chunk, as T); ungated qt = q, U = scale.
 // Q_SCALED: q_s holds qt U_i already (scale_q_rows), or the caller's A and oscale carry the ungated scale.
+// stage: this warp's shared rows for the 16-byte stores (store_tiles16_staged), or null (the shuffles).
 template <class T, int BK, int BV, bool GATED, bool Q_SCALED = false>
 __device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* __restrict__ A_s,
                              const T* __restrict__ v_s, const T* __restrict__ H_s, T* __restrict__ o,
-                             int64_t ostride, int nrows, int v0, int V, float oscale = 1.f) {
+                             int64_t ostride, int nrows, int v0, int V, float oscale = 1.f,
+                             T* __restrict__ stage = nullptr) {
     using C = ChunkTiles<T, BK>;
     constexpr int LQ = C::LQ, LA = C::LA, LV = pitch<T>(BV);
     constexpr int NT = BV / 16; // 8-column tiles per warp
@@ -369,7 +371,8 @@ __device__ void chunk_o_tile(const T* __restrict__ qt_s, Vecs<BK> vec, const T* 
     // with them; 128-key materializing 1.02 -> 1.05 gated and 0.57 -> 0.60 ungated)
     if constexpr (sizeof(T) == 2 && BV >= 64)
         if (ostride % 8 == 0 && (uintptr_t)o % 16 == 0 && v0 + col0 + BV / 2 <= V) {
-            store_tiles16<NT>(o + v0 + col0, ostride, acc, 16 * i, 0, nrows);
+            if (stage) store_tiles16_staged<NT>(o + v0 + col0, ostride, acc, 16 * i, 0, nrows, stage);
+            else store_tiles16<NT>(o + v0 + col0, ostride, acc, 16 * i, 0, nrows);
             return;
         }
     const bool pair = V % 2 == 0 && ostride % 2 == 0 && (uintptr_t)o % (2 * sizeof(T)) == 0;

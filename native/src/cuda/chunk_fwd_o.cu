@@ -310,10 +310,14 @@ template <class T, int BK, int BV, int NS, int MINB, bool G_TILE = true> struct 
     static constexpr size_t off_vec = off_a + C::bytes_a;
     static constexpr size_t off_misc = off_vec + C::bytes_vec;
     static constexpr size_t off_ring = (off_misc + C::bytes_misc + 127) / 128 * 128;
+    // tiles of 64 columns and more: each warp's stage for its output rows (store_tiles16_staged)
+    static constexpr size_t warp_stage = sizeof(T) * 16 * pitch<T>(BV / 2);
+    static constexpr size_t bytes_out = BV >= 64 && sizeof(T) == 2 ? kWarps * warp_stage : 0;
     // a block's share of the SM's 228 KiB (1 KiB of it reserved per block)
     static constexpr size_t budget = MINB == 1 ? 227 * 1024 : 228 * 1024 / MINB - 1024;
-    static constexpr bool kLate = off_ring + NS * bytes_stage > budget;
-    static constexpr size_t bytes = off_ring + (kLate ? 1 : NS) * bytes_stage;
+    static constexpr bool kLate = off_ring + NS * bytes_stage + bytes_out > budget;
+    static constexpr size_t off_out = off_ring + (kLate ? 1 : NS) * bytes_stage;
+    static constexpr size_t bytes = off_out + bytes_out;
     static_assert(bytes <= budget, "shared memory");
     static_assert(bytes_stage % 16 == 0 && C::bytes_qk % 16 == 0, "16-byte aligned tiles");
     static_assert(!kLate || (NS - 1) * bytes_stage <= C::bytes_qk + bytes_g, "late stages fit in k and the gate");
@@ -390,7 +394,9 @@ __global__ void __launch_bounds__(kThreads, MINB) chunk_fwd_o_mat2_kernel(FwdOPa
         __syncthreads();
         issue(j + NS - 1);
         const T* v_s = stage(j);
-        chunk_o_tile<T, BK, BV, GATED, true>(q_s, vec, A_s, v_s, v_s + kChunk * L::LV, o, rv, nrows, j * BV, V);
+        chunk_o_tile<T, BK, BV, GATED, true>(q_s, vec, A_s, v_s, v_s + kChunk * L::LV, o, rv, nrows, j * BV, V, 1.f,
+                                             L::bytes_out ? reinterpret_cast<T*>(smem + L::off_out + warp_id() * L::warp_stage)
+                                                          : nullptr);
     }
 }
 
