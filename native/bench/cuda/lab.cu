@@ -302,6 +302,19 @@ static void run_grid(bool quick) {
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }
+    // Ungated bf16 heads of 128 keys in whole 64-column value tiles: the warpgroup forward (sm_90a) — varlen with an
+    // empty and a partial sequence, and split into two segments of five chunks and into sixteen of one; h0, ht on.
+    {
+        Case c = {1, cu_a[4], 2, 128, 128, GLA_DTYPE_BF16, GLA_GATE_NONE, 0.0, 0.0, 1, 1, cu_a, 4, 0};
+        for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
+        seed++;
+    }
+    static const int64_t split_wg[][5] = {{1, 640, 2, 128, 64}, {2, 1024, 3, 128, 128}};
+    for (const auto& sh : split_wg) {
+        Case c = {sh[0], sh[1], sh[2], sh[3], sh[4], GLA_DTYPE_BF16, GLA_GATE_NONE, 0.0, 0.0, 1, 1, nullptr, 0, 0};
+        for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
+        seed++;
+    }
     // One long sequence with few heads: the state pass in value tiles of 32 columns (ops.cu, state_tiling).
     if (!quick)
         for (int32_t gate = 0; gate <= GLA_GATE_HEAD; gate++)
@@ -815,8 +828,12 @@ static void profile(int64_t B, int64_t T, int64_t H, int64_t K, int64_t V, int32
     gla_dims d = test_dims(B, T, H, K, V, 0, GLA_DTYPE_BF16, gate);
     float* g = gate == GLA_GATE_CHANNEL ? s.g : nullptr;
     float* dg = gate == GLA_GATE_CHANNEL ? s.dg : nullptr;
-    int64_t wb = 0;
+    int64_t wb = 0, wf = 0;
+    d.algorithm = GLA_ALGORITHM_NON_MATERIALIZE;
+    CHECK_OK(gla_workspace_size(g_ctx, GLA_OP_CHUNK_FWD, &d, &wf));
+    d.algorithm = GLA_ALGORITHM_AUTO;
     CHECK_OK(gla_workspace_size(g_ctx, GLA_OP_CHUNK_BWD, &d, &wb));
+    wb = std::max(wb, wf);
     void* ws = dalloc(wb);
     d.algorithm = GLA_ALGORITHM_NON_MATERIALIZE;
     CHECK_OK(gla_chunk_fwd(g_ctx, &d, s.q, s.k, s.v, g, nullptr, nullptr, s.o, nullptr, ws, wb));

@@ -12,6 +12,7 @@
  */
 #include "chunk_common.cuh"
 #include "chunk_stages.h"
+#include "wgmma.cuh"
 
 namespace gla {
 
@@ -177,12 +178,194 @@ __global__ void __launch_bounds__(kThreads, 2) chunk_fwd_o_nm_linear_kernel(FwdO
     if (p.ht && n % segs == segs - 1) st.store(p.ht + ((int64_t)(n / segs) * H + h) * KV + v0, V, K, V - v0);
 }
 
-// k^T v over one segment (blockIdx.z) of a split sequence, but its last, in the same two-stage ring.
+// Ungated bf16 heads of 128 keys on sm_90a (V a multiple of 64, 16-byte aligned rows): the same walk on warpgroup
+// MMAs (wgmma.cuh), where the two-stage kernel above spends its time loading mma.sync operands (every warp its own
+// copy of the state and of v) and waiting at four barriers a chunk. One block per (sequence, head, 64 value
+// columns), two specialized warpgroups: warpgroup 0 makes each chunk's output, S = q k^T masked in registers and
+// o = scale (S v + q h); warpgroup 1 keeps the state in registers, h += k^T v, and hands the state entering each
+// chunk to warpgroup 0 as bf16 through one of two buffers. Swizzled tiles (wgmma.cuh) in a ring of four chunks
+// copied ahead (202 KiB: one block per SM; at two blocks per SM with rings of two, 1K-16K were 0-4% slower, H200);
+// one barrier a chunk.
+struct FwdWgSmem {
+    static constexpr int NS = 4, BK = 128, BV = 64;
+    static constexpr size_t bytes_qk = 2 * kChunk * BK, bytes_v = 2 * kChunk * BV;
+    static constexpr size_t bytes_stage = 2 * bytes_qk + bytes_v; // q, k, v
+    static constexpr size_t bytes_h = 2 * BK * BV;
+    static constexpr size_t off_h = NS * bytes_stage;
+    // each warp of warpgroup 0 stages its output rows (store_tiles16_staged) in its own rows here
+    static constexpr size_t warp_stage = sizeof(bf16) * 16 * pitch<bf16>(BV);
+    static constexpr size_t off_out = off_h + 2 * bytes_h;
+    static constexpr size_t bytes = off_out + 4 * warp_stage + 1024; // + the slack that aligns the tiles to 1 KiB
+    static_assert(bytes_stage % 1024 == 0 && bytes_qk % 1024 == 0 && bytes_h % 1024 == 0, "aligned tiles");
+};
+
+// A thread's share of copying kChunk x COLS bf16 tiles into the swizzled layout: 8 lanes a 128-byte row segment,
+// N pieces a thread, rows ROWS apart; its shared and global offsets are the same for every chunk.
+template <int COLS> struct SwCopy {
+    static constexpr int PER_ROW = COLS / 8, ROWS = kThreads / PER_ROW, N = kChunk / ROWS;
+    int r0, soff;
+    int64_t goff, gstride;
+    __device__ SwCopy(int64_t stride) : gstride(stride) {
+        r0 = threadIdx.x / PER_ROW;
+        const int c = threadIdx.x % PER_ROW * 8;
+        soff = sw_offset(r0, c, kChunk); // rows ROWS apart keep r % 8, so the swizzle: piece j at soff + j ROWS 128
+        goff = r0 * stride + c;
+    }
+    // rows [0, nrows) of the tile at g, zeros below
+    __device__ __forceinline__ void issue(unsigned char* s, const bf16* g, int nrows) const {
+#pragma unroll
+        for (int j = 0; j < N; j++) {
+            const bool in = r0 + j * ROWS < nrows;
+            cp_async16(s + soff + j * ROWS * 128, in ? g + goff + j * ROWS * gstride : g, in ? 16 : 0);
+        }
+    }
+};
+
+__global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_nm_linear_wg_kernel(FwdOParams p) {
+#if GLA_WGMMA
+    using L = FwdWgSmem;
+    constexpr int NS = L::NS, BK = L::BK, BV = L::BV;
+    extern __shared__ __align__(16) unsigned char smem_raw[];
+    unsigned char* smem = smem_raw + ((1024 - smem_addr(smem_raw) % 1024) % 1024);
+    auto q_of = [&](int b) { return smem + b * L::bytes_stage; };
+    auto k_of = [&](int b) { return smem + b * L::bytes_stage + L::bytes_qk; };
+    auto v_of = [&](int b) { return smem + b * L::bytes_stage + 2 * L::bytes_qk; };
+    auto h_of = [&](int b) { return smem + L::off_h + b * L::bytes_h; };
+
+    const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z;
+    const int H = p.H, V = p.V;
+    const int64_t KV = (int64_t)BK * V, rk = (int64_t)H * BK, rv = (int64_t)H * V;
+    const bf16* q = static_cast<const bf16*>(p.q);
+    const bf16* k = static_cast<const bf16*>(p.k);
+    const bf16* v = static_cast<const bf16*>(p.v);
+    bf16* o = static_cast<bf16*>(p.o);
+    const int wg = threadIdx.x >> 7, w = warp_id() & 3; // warpgroup, warp within it
+    const int segs = p.segments > 1 ? p.segments : 1;   // a split sequence's last segment writes its ht
+
+    int64_t bos, eos;
+    p.seqs.seq(n, bos, eos);
+    const SwCopy<BK> copy_qk(rk);
+    const SwCopy<BV> copy_v(rv);
+    auto issue = [&](int64_t start, int b) { // one copy group, empty past the sequence's end
+        if (start < eos) {
+            const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
+            copy_qk.issue(q_of(b), q + (start * H + h) * BK, nrows);
+            copy_qk.issue(k_of(b), k + (start * H + h) * BK, nrows);
+            copy_v.issue(v_of(b), v + (start * H + h) * V + v0, nrows);
+        }
+        cp_async_commit();
+    };
+    // Every thread copies; each chunk starts at the one barrier (each warpgroup walks the chunks in its own loop:
+    // one loop for both, branching inside, was 6-10% slower on the H200).
+    auto top = [&](int64_t start, int b) {
+        cp_async_wait<NS - 2>();
+        fence_proxy_async();
+        __syncthreads(); // this chunk's tiles and entering state visible; the stage of the chunk before free
+        issue(start + (NS - 1) * kChunk, (b + NS - 1) % NS);
+    };
+#pragma unroll
+    for (int j = 0; j < NS - 1; j++) issue(bos + j * kChunk, j);
+    if (wg == 0) {
+        int b = 0, hb = 0;
+        for (int64_t start = bos; start < eos; start += kChunk, b = (b + 1) % NS, hb ^= 1) {
+            const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
+            top(start, b);
+            WgAcc s, acc;
+            wg_fence();
+#pragma unroll
+            for (int kk = 0; kk < BK / 16; kk++) {
+                const int off = (kk >> 2) * kChunk * 128 + (kk & 3) * 32;
+                wg_mma_ss<0, 0>(s, wg_desc(q_of(b) + off, 16, 1024), wg_desc(k_of(b) + off, 16, 1024), kk > 0);
+            }
+            wg_commit();
+            wg_wait<0>();
+            wg_hold(s);
+            uint32_t a[4][4];
+#pragma unroll
+            for (int j = 0; j < 8; j++)
+#pragma unroll
+                for (int e = 0; e < 4; e++)
+                    if (8 * j + c_col(e) > 16 * w + c_row(e)) s.t[j].x[e] = 0.f;
+#pragma unroll
+            for (int kk = 0; kk < 4; kk++) wg_acc_as_a(s, kk, a[kk]);
+            wg_fence();
+#pragma unroll
+            for (int kk = 0; kk < 4; kk++)
+                wg_mma_rs<1>(acc, a[kk], wg_desc(v_of(b) + 2048 * kk, kChunk * 128, 1024), kk > 0);
+#pragma unroll
+            for (int kk = 0; kk < BK / 16; kk++)
+                wg_mma_ss<0, 1>(acc, wg_desc(q_of(b) + (kk >> 2) * kChunk * 128 + (kk & 3) * 32, 16, 1024),
+                                wg_desc(h_of(hb) + 2048 * kk, BK * 128, 1024), true);
+            wg_commit();
+            wg_wait<0>();
+            wg_hold(acc);
+#pragma unroll
+            for (int j = 0; j < 8; j++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) acc.t[j].x[e] *= p.scale;
+            store_tiles16_staged<8>(o + (start * H + h) * V + v0, rv, acc.t, 16 * w, 0, nrows,
+                                    reinterpret_cast<bf16*>(smem + L::off_out + w * L::warp_stage));
+        }
+        return;
+    }
+    // warpgroup 1: the state's keys 64 m .. 64 m + 63 in hs[m]; element e of tile j: key 64 m + 16 w + c_row(e),
+    // value column 8 j + c_col(e)
+    WgAcc hs[BK / 64];
+    auto store_h = [&](unsigned char* buf) { // bf16, rows = keys: the B operand of q h (value-major)
+#pragma unroll
+        for (int m = 0; m < BK / 64; m++)
+#pragma unroll
+            for (int j = 0; j < 8; j++)
+#pragma unroll
+                for (int e = 0; e < 4; e += 2)
+                    *reinterpret_cast<uint32_t*>(buf + sw_offset(64 * m + 16 * w + c_row(e), 8 * j + c_col(e), BK)) =
+                        pack_bf16(hs[m].t[j].x[e], hs[m].t[j].x[e + 1]);
+    };
+    const float* h0 = p.h0 ? p.h0 + ((int64_t)n * H + h) * KV + v0 : nullptr;
+#pragma unroll
+    for (int m = 0; m < BK / 64; m++)
+#pragma unroll
+        for (int j = 0; j < 8; j++)
+#pragma unroll
+            for (int e = 0; e < 4; e++)
+                hs[m].t[j].x[e] = h0 ? h0[(int64_t)(64 * m + 16 * w + c_row(e)) * V + 8 * j + c_col(e)] : 0.f;
+    store_h(h_of(0));
+    int b = 0, hb = 0;
+    for (int64_t start = bos; start < eos; start += kChunk, b = (b + 1) % NS, hb ^= 1) {
+        top(start, b);
+        wg_fence();
+#pragma unroll
+        for (int m = 0; m < BK / 64; m++)
+#pragma unroll
+            for (int kk = 0; kk < 4; kk++)
+                wg_mma_ss<1, 1>(hs[m], wg_desc(k_of(b) + m * kChunk * 128 + 2048 * kk, kChunk * 128, 1024),
+                                wg_desc(v_of(b) + 2048 * kk, kChunk * 128, 1024), true);
+        wg_commit();
+        wg_wait<0>();
+#pragma unroll
+        for (int m = 0; m < BK / 64; m++) wg_hold(hs[m]);
+        store_h(h_of(hb ^ 1));
+    }
+    if (p.ht && n % segs == segs - 1) {
+        float* ht = p.ht + ((int64_t)(n / segs) * H + h) * KV + v0;
+#pragma unroll
+        for (int m = 0; m < BK / 64; m++)
+#pragma unroll
+            for (int j = 0; j < 8; j++)
+#pragma unroll
+                for (int e = 0; e < 4; e++)
+                    ht[(int64_t)(64 * m + 16 * w + c_row(e)) * V + 8 * j + c_col(e)] = hs[m].t[j].x[e];
+    }
+#endif
+}
+
+// k^T v over part blockIdx.z % parts of segment blockIdx.z / parts of a split sequence (each segment but the
+// last), in the same two-stage ring; into sums[blockIdx.z].
 template <class T, int BK, int BV>
-__global__ void __launch_bounds__(kThreads, 2) segment_sums_kernel(FwdOParams p, float* sums) {
+__global__ void __launch_bounds__(kThreads, 2) segment_sums_kernel(FwdOParams p, float* sums, int parts) {
     using L = FwdLinearSmem<T, BK, BV>;
     using C = ChunkTiles<T, BK>;
-    const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z;
+    const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z / parts, part = blockIdx.z % parts;
     if (n % p.segments == p.segments - 1) return;
     extern __shared__ __align__(16) unsigned char smem[];
     auto k_of = [&](int b) { return reinterpret_cast<T*>(smem + b * L::sums_stage); };
@@ -195,6 +378,8 @@ __global__ void __launch_bounds__(kThreads, 2) segment_sums_kernel(FwdOParams p,
 
     int64_t bos, eos;
     p.seqs.seq(n, bos, eos);
+    const int64_t len = (eos - bos) / parts; // whole chunks (nm_split)
+    bos += part * len, eos = bos + len;
     auto issue = [&](int64_t start, int b) {
         const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
         const T* kb = k + (start * H + h) * K;
@@ -218,38 +403,40 @@ __global__ void __launch_bounds__(kThreads, 2) segment_sums_kernel(FwdOParams p,
         st.template update<false>(k_of(b), none, v_of(b), false);
         __syncthreads(); // stage b free for the chunk after next
     }
-    st.store(sums + ((int64_t)n * H + h) * K * V + v0, V, K, V - v0);
+    st.store(sums + ((int64_t)blockIdx.z * H + h) * K * V + v0, V, K, V - v0);
 }
 
-// In place: each segment's sum becomes the state entering it (h0 plus the sums before it); one thread per state
-// element walks the segments of its sequence.
-__global__ void segment_prefix_kernel(float* sums, const float* h0, int segments, int64_t per_seq, int64_t total) {
+// The state entering each segment: h0 plus the parts' sums of the segments before it, in order (deterministic); one
+// thread per state element walks the segments of its sequence.
+__global__ void segment_prefix_kernel(float* states, const float* sums, const float* h0, int segments, int parts,
+                                      int64_t per_seq, int64_t total) {
     for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total; i += (int64_t)gridDim.x * blockDim.x) {
         const int64_t n = i / per_seq, e = i % per_seq;
         float acc = h0 ? h0[i] : 0.f;
-        float* s = sums + n * segments * per_seq + e;
         for (int j = 0; j < segments; j++) {
-            const float x = j < segments - 1 ? s[j * per_seq] : 0.f;
-            s[j * per_seq] = acc;
-            acc += x;
+            const int64_t seg = n * segments + j;
+            states[seg * per_seq + e] = acc;
+            if (j < segments - 1)
+                for (int k = 0; k < parts; k++) acc += sums[(seg * parts + k) * per_seq + e];
         }
     }
 }
 
-cudaError_t launch_segment_states(const FwdOParams& p, float* sums, cudaStream_t stream) {
-    if (p.segments < 2 || p.K > 128) return cudaErrorInvalidValue;
+cudaError_t launch_segment_states(const FwdOParams& p, float* states, int parts, cudaStream_t stream) {
+    if (p.segments < 2 || p.K > 128 || parts < 1) return cudaErrorInvalidValue;
+    const int64_t per_seq = (int64_t)p.H * p.K * p.V, total = p.seqs.N / p.segments * per_seq;
+    float* sums = states + (int64_t)p.seqs.N * per_seq;
     constexpr int BV = nm_bv(128, false);
-    const dim3 grid((p.V + BV - 1) / BV, p.H, p.seqs.N);
+    const dim3 grid((p.V + BV - 1) / BV, p.H, p.seqs.N * parts);
     using L64 = FwdLinearSmem<bf16, 64, BV>;
     using L128 = FwdLinearSmem<bf16, 128, BV>;
     cudaError_t e = p.K <= 64
-        ? launch_smem(segment_sums_kernel<bf16, 64, BV>, grid, 2 * L64::sums_stage, stream, p, sums)
-        : launch_smem(segment_sums_kernel<bf16, 128, BV>, grid, 2 * L128::sums_stage, stream, p, sums);
+        ? launch_smem(segment_sums_kernel<bf16, 64, BV>, grid, 2 * L64::sums_stage, stream, p, sums, parts)
+        : launch_smem(segment_sums_kernel<bf16, 128, BV>, grid, 2 * L128::sums_stage, stream, p, sums, parts);
     if (e != cudaSuccess) return e;
-    const int64_t per_seq = (int64_t)p.H * p.K * p.V, total = p.seqs.N / p.segments * per_seq;
     if (total == 0) return cudaSuccess;
     const int blocks = (int)((total + 255) / 256 < 4096 ? (total + 255) / 256 : 4096);
-    segment_prefix_kernel<<<blocks, 256, 0, stream>>>(sums, p.h0, p.segments, per_seq, total);
+    segment_prefix_kernel<<<blocks, 256, 0, stream>>>(states, sums, p.h0, p.segments, parts, per_seq, total);
     return cudaGetLastError();
 }
 
@@ -394,10 +581,20 @@ __global__ void __launch_bounds__(kThreads, MINB) chunk_fwd_o_mat2_kernel(FwdOPa
         __syncthreads();
         issue(j + NS - 1);
         const T* v_s = stage(j);
+        T* ostage = L::bytes_out ? reinterpret_cast<T*>(smem + L::off_out + warp_id() * L::warp_stage) : nullptr;
         chunk_o_tile<T, BK, BV, GATED, true>(q_s, vec, A_s, v_s, v_s + kChunk * L::LV, o, rv, nrows, j * BV, V, 1.f,
-                                             L::bytes_out ? reinterpret_cast<T*>(smem + L::off_out + warp_id() * L::warp_stage)
-                                                          : nullptr);
+                                             ostage);
     }
+}
+
+bool fwd_wg_shape(int K, int V) { // asks the current device each time (its binary may differ from another GPU's)
+    return K == FwdWgSmem::BK && V % FwdWgSmem::BV == 0 && wgmma_compiled(chunk_fwd_o_nm_linear_wg_kernel);
+}
+
+// Whether chunk_fwd_o_nm_linear_wg_kernel takes a 128-key ungated bf16 problem: its shape, 16-byte aligned rows.
+static bool wg_fits(const FwdOParams& p) {
+    auto aligned = [](const void* x) { return (uintptr_t)x % 16 == 0; };
+    return fwd_wg_shape(p.K, p.V) && aligned(p.q) && aligned(p.k) && aligned(p.v) && aligned(p.o);
 }
 
 template <class T, int BK, bool GATED>
@@ -418,6 +615,11 @@ static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStrea
     constexpr int NBV = nm_bv(BK, GATED);
     if (p.segments > 1 && (GATED || sizeof(T) != 2 || BK > 128)) return cudaErrorInvalidValue;
     if constexpr (!GATED && sizeof(T) == 2 && BK <= 128) {
+        if (BK == 128 && wg_fits(p)) {
+            static_assert(FwdWgSmem::bytes <= 227 * 1024, "shared memory");
+            return launch_smem(chunk_fwd_o_nm_linear_wg_kernel, dim3(p.V / FwdWgSmem::BV, p.H, p.seqs.N),
+                               FwdWgSmem::bytes, stream, p);
+        }
         using L = FwdLinearSmem<T, BK, NBV>;
         static_assert(2 * (L::bytes + 1024) <= 228 * 1024, "two blocks per SM");
         return launch_smem(chunk_fwd_o_nm_linear_kernel<T, BK, NBV>, dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N),

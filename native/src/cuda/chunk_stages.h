@@ -76,10 +76,15 @@ struct FwdOParams {
     int head_gate;
 };
 
-// Split non-materializing forward (FwdOParams::segments > 1): sums[n] = k^T v over segment n of p.seqs for all but
-// each sequence's last segment, fp32 [N * segments, H, K, V]; then in place each segment's entering state,
-// h0 (or zeros) plus the sums of the segments before it.
-cudaError_t launch_segment_states(const FwdOParams& p, float* sums, cudaStream_t stream);
+// Split non-materializing forward (FwdOParams::segments > 1; p.seqs lists the segments): states, fp32
+// [N * segments, H, K, V], the state entering each segment, h0 (or zeros) plus k^T v over the segments before it;
+// each segment's k^T v is summed in `parts` equal parts at once, into the [N * segments * parts, H, K, V] after
+// states.
+cudaError_t launch_segment_states(const FwdOParams& p, float* states, int parts, cudaStream_t stream);
+
+// Whether the ungated bf16 non-materializing forward of this shape runs on warpgroup MMAs (sm_90a,
+// chunk_fwd_o_nm_linear_wg_kernel: one block per SM, so splitting long sequences pays while blocks fit once).
+bool fwd_wg_shape(int K, int V);
 
 struct BwdParams {
     const void* q;

@@ -97,17 +97,26 @@ void state_tiling(const gla_context* ctx, const Problem& p, StateParams& st) {
 
 // Ungated bf16 forwards of few, long sequences of one length: the non-materializing kernel with each sequence in
 // S equal segments (whole chunks), each a block row of its own, entered with the state the segments before it sum
-// to (launch_segment_states). Where the whole sequences give fewer blocks than two per SM, S doubles while the
-// blocks do not fill the SMs once (H200, B2 T16384 H16 K=V=128: 0.594 ms materializing, 0.731 whole, 0.411 in
-// four segments; B4 T8192 stays whole: 0.371, against 0.412 in two segments). 1: not split.
-int64_t nm_segments(const gla_context* ctx, const Problem& p) {
-    if (p.gated || p.dtype != GLA_DTYPE_BF16 || p.K > 128 || p.varlen || p.T == 0) return 1;
+// to (launch_segment_states), those sums taken in `parts` pieces a segment at once. Only where the whole sequences
+// give fewer blocks than two per SM; S doubles while the blocks stay within one per SM for the warpgroup kernel,
+// which holds an SM alone (H200, B2 T16384 H16 K=V=128: 0.220 ms in two segments of four parts), or while they do
+// not fill the SMs once for the two-stage kernel, two blocks per SM (0.594 ms materializing, 0.731 whole, 0.411 in
+// four segments; B4 T8192 stays whole: 0.371, against 0.412 in two segments); the parts double while the sums pass
+// keeps within two blocks per SM. {1, 1}: not split.
+struct NmSplit {
+    int64_t S = 1, parts = 1;
+};
+NmSplit nm_split(const gla_context* ctx, const Problem& p) {
+    NmSplit r;
+    if (p.gated || p.dtype != GLA_DTYPE_BF16 || p.K > 128 || p.varlen || p.T == 0) return r;
     const int bv = nm_bv(key_tile(p.K), false);
     const int64_t blocks = p.N * p.H * ((p.V + bv - 1) / bv), sms = gla_cuda_multiprocessors(ctx);
-    if (blocks == 0 || 2 * blocks >= sms) return 1;
-    int64_t S = 1;
-    while (blocks * S < sms && p.T % (2 * S * kChunk) == 0) S *= 2;
-    return S;
+    if (blocks == 0 || 2 * blocks >= sms) return r;
+    const bool wg = fwd_wg_shape((int)p.K, (int)p.V);
+    while ((wg ? 2 * blocks * r.S <= sms : blocks * r.S < sms) && p.T % (2 * r.S * kChunk) == 0) r.S *= 2;
+    const int64_t sum_blocks = blocks * (r.S - 1);
+    while (r.S > 1 && sum_blocks * r.parts <= sms && (p.T / r.S) % (2 * r.parts * kChunk) == 0) r.parts *= 2;
+    return r;
 }
 
 Path fwd_path(const gla_context* ctx, const Problem& p, int32_t algorithm) {
@@ -118,7 +127,7 @@ Path fwd_path(const gla_context* ctx, const Problem& p, int32_t algorithm) {
     // chip (H200, B8 T2048 H4 K256 V512, 14:34-14:41 UTC in three calls: gated 0.58 vs 1.20-1.22 ms, ungated
     // 0.420-0.425 vs 0.435-0.448).
     if (p.K > 128) return Path::ChunkMat;
-    if (nm_segments(ctx, p) > 1) return Path::ChunkNonMat;
+    if (nm_split(ctx, p).S > 1) return Path::ChunkNonMat;
     const int bv = nm_bv(key_tile(p.K), p.gated);
     const int64_t blocks = p.N * p.H * ((p.V + bv - 1) / bv);
     return 2 * blocks >= (int64_t)gla_cuda_multiprocessors(ctx) ? Path::ChunkNonMat : Path::ChunkMat;
@@ -147,7 +156,8 @@ struct ChunkBufs {
     void* dstates = nullptr;
     void* xt = nullptr;          // gated: the state pass's rescaled rows and decays (StateParams)
     float* decay = nullptr;
-    float* segments = nullptr;   // split non-materializing forward: [N * segments, H, K, V] entering states
+    float* segments = nullptr;   // split non-materializing forward: [N * S, H, K, V] entering states, then the
+                                 // [N * S * parts, H, K, V] sums (nm_split)
 };
 
 // The gate pass's scratch of a gated state pass (the backward's two passes take turns with it).
@@ -175,8 +185,8 @@ Layout layout(const gla_context* ctx, int32_t op, const Problem& p, int32_t algo
         if (fwd_path(ctx, p, algorithm) == Path::ChunkMat) {
             l.chunk.states = c.take<char>(states * (int64_t)p.es);
             carve_state_gates(c, p, l.chunk);
-        } else if (const int64_t S = nm_segments(ctx, p); S > 1) {
-            l.chunk.segments = c.take<float>(p.N * S * p.H * p.K * p.V);
+        } else if (const NmSplit sp = nm_split(ctx, p); sp.S > 1) {
+            l.chunk.segments = c.take<float>(p.N * sp.S * (1 + sp.parts) * p.H * p.K * p.V);
         }
         break;
     case GLA_OP_CHUNK_BWD:
@@ -396,10 +406,10 @@ gla_status gla_cuda_chunk_fwd(gla_context* context, const gla_dims* dims, const 
     f.head_gate = p.gate == GLA_GATE_HEAD;
     if (path == Path::ChunkNonMat) {
         f.h0 = a->h0, f.ht = a->ht;
-        if (const int64_t S = nm_segments(context, p); S > 1) { // fixed length: segment n is tokens [n T/S, ..)
-            f.seqs.T = p.T / S, f.seqs.N = (int)(p.N * S), f.seqs.NT = (int)(f.seqs.T / kChunk);
-            f.segments = (int)S;
-            LAUNCH(launch_segment_states(f, l.chunk.segments, stream), "segment_states kernels");
+        if (const NmSplit sp = nm_split(context, p); sp.S > 1) { // fixed length: segment n is tokens [n T/S, ..)
+            f.seqs.T = p.T / sp.S, f.seqs.N = (int)(p.N * sp.S), f.seqs.NT = (int)(f.seqs.T / kChunk);
+            f.segments = (int)sp.S;
+            LAUNCH(launch_segment_states(f, l.chunk.segments, (int)sp.parts, stream), "segment_states kernels");
             f.h0 = l.chunk.segments;
         }
         LAUNCH(launch_chunk_fwd_o(f, p.dtype, p.gated, false, stream), "chunk_fwd_o kernel (non-materializing)");

@@ -1,0 +1,137 @@
+/*
+ * wgmma.cuh — Hopper warpgroup matrix multiplies (wgmma.mma_async, sm_90a): a warpgroup (4 warps, 128 threads)
+ * computes a 64 x 64 tile of D += A B, K = 16 an instruction, with B (and A, or A from registers) read from shared
+ * memory once for all 64 rows — where mma.sync has every warp load its own copy of B through ldmatrix.
+ *
+ * Shared-memory operands use the 128-byte swizzled layout: a tile of bf16 rows (R rows of C columns, C a multiple of
+ * 64, 1024-byte aligned) is stored as C / 64 column blocks of R rows of 128 bytes each, the eight 16-byte pieces of
+ * row r permuted by r % 8 (sw_offset). A copy whose 8 consecutive lanes read one 128-byte row segment then writes
+ * 8 distinct bank groups, and fragment stores of 8 rows x 4 lanes do too. The same tile serves both ways:
+ *   - K-major (rows = M or N, columns = K): stride offset (M/N) 1024 bytes per 8 rows; a k16 step within a column
+ *     block moves the start address by 32 bytes;
+ *   - M/N-major, transposed (rows = K, columns = M or N): stride offset (K) 1024 per 8 rows, leading offset (M/N)
+ *     R * 128 per 64 columns; a k16 step moves the start by 2048 bytes.
+ * Everything here compiles to nothing outside sm_90a; callers launch only where wgmma_compiled() says so.
+ */
+#ifndef GLA_WGMMA_CUH
+#define GLA_WGMMA_CUH
+
+#include "gla_kernels.cuh"
+
+#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
+#define GLA_WGMMA 1
+#else
+#define GLA_WGMMA 0
+#endif
+
+namespace gla {
+
+// The accumulator of one 64 x 64 fp32 tile: warp w of the warpgroup holds rows 16w.., as the mma.sync m16n8 C
+// fragments of its eight 8-column tiles (element e of tile j: row c_row(e), column 8j + c_col(e)).
+struct WgAcc {
+    FragC t[8];
+};
+
+// Byte offset of element (r, c) in a swizzled tile of R rows.
+__device__ __forceinline__ constexpr int sw_offset(int r, int c, int R) {
+    return (c >> 6) * R * 128 + r * 128 + ((((c & 63) >> 3) ^ (r & 7)) << 4) + (c & 7) * 2;
+}
+
+// Shared-memory matrix descriptor, 128-byte swizzling: start address, leading and stride byte offsets.
+__device__ __forceinline__ uint64_t wg_desc(const void* p, uint32_t lead, uint32_t stride) {
+    return (uint64_t)((smem_addr(p) & 0x3FFFF) >> 4) | ((uint64_t)(lead >> 4) << 16) |
+           ((uint64_t)(stride >> 4) << 32) | (1ull << 62);
+}
+
+__device__ __forceinline__ void wg_fence() {
+#if GLA_WGMMA
+    asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void wg_commit() {
+#if GLA_WGMMA
+    asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+#endif
+}
+template <int N> __device__ __forceinline__ void wg_wait() {
+#if GLA_WGMMA
+    asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N) : "memory");
+#endif
+}
+// Keeps the compiler from moving reads or writes of an accumulator across wgmma issue and wait.
+__device__ __forceinline__ void wg_hold(WgAcc& d) {
+#pragma unroll
+    for (int j = 0; j < 8; j++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) asm volatile("" : "+f"(d.t[j].x[e])::"memory");
+}
+// Shared-memory writes of the generic proxy (st.shared, cp.async) made visible to wgmma's reads (async proxy);
+// each writing thread fences before the barrier that publishes them.
+__device__ __forceinline__ void fence_proxy_async() {
+#if GLA_WGMMA
+    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+#endif
+}
+
+#define GLA_WG_D32(d)                                                                                              \
+    "+f"(d.t[0].x[0]), "+f"(d.t[0].x[1]), "+f"(d.t[0].x[2]), "+f"(d.t[0].x[3]), "+f"(d.t[1].x[0]),                 \
+        "+f"(d.t[1].x[1]), "+f"(d.t[1].x[2]), "+f"(d.t[1].x[3]), "+f"(d.t[2].x[0]), "+f"(d.t[2].x[1]),             \
+        "+f"(d.t[2].x[2]), "+f"(d.t[2].x[3]), "+f"(d.t[3].x[0]), "+f"(d.t[3].x[1]), "+f"(d.t[3].x[2]),             \
+        "+f"(d.t[3].x[3]), "+f"(d.t[4].x[0]), "+f"(d.t[4].x[1]), "+f"(d.t[4].x[2]), "+f"(d.t[4].x[3]),             \
+        "+f"(d.t[5].x[0]), "+f"(d.t[5].x[1]), "+f"(d.t[5].x[2]), "+f"(d.t[5].x[3]), "+f"(d.t[6].x[0]),             \
+        "+f"(d.t[6].x[1]), "+f"(d.t[6].x[2]), "+f"(d.t[6].x[3]), "+f"(d.t[7].x[0]), "+f"(d.t[7].x[1]),             \
+        "+f"(d.t[7].x[2]), "+f"(d.t[7].x[3])
+#define GLA_WG_REGS32                                                                                              \
+    "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, "   \
+    "%23, %24, %25, %26, %27, %28, %29, %30, %31}"
+
+// d (+)= A B, m64 n64 k16, bf16 in, fp32 out; A and B from shared memory. TA / TB: the operand is M/N-major
+// (transposed); accumulate: d += (else d =).
+template <int TA, int TB>
+__device__ __forceinline__ void wg_mma_ss(WgAcc& d, uint64_t a, uint64_t b, bool accumulate) {
+#if GLA_WGMMA
+    asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %34, 0;\n"
+                 "wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 " GLA_WG_REGS32
+                 ", %32, %33, p, 1, 1, %35, %36;\n}\n"
+                 : GLA_WG_D32(d)
+                 : "l"(a), "l"(b), "r"((int)accumulate), "n"(TA), "n"(TB));
+#endif
+}
+// The same with A from registers: the m64 k16 bf16 fragment of each warp's 16 rows (mma.sync's A layout).
+template <int TB>
+__device__ __forceinline__ void wg_mma_rs(WgAcc& d, const uint32_t (&a)[4], uint64_t b, bool accumulate) {
+#if GLA_WGMMA
+    asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
+                 "wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 " GLA_WG_REGS32
+                 ", {%32, %33, %34, %35}, %36, p, 1, 1, %38;\n}\n"
+                 : GLA_WG_D32(d)
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b), "r"((int)accumulate), "n"(TB));
+#endif
+}
+#undef GLA_WG_D32
+#undef GLA_WG_REGS32
+
+// Columns 16 kk .. 16 kk + 15 of an accumulator as the A fragment of a following product (bf16).
+__device__ __forceinline__ void wg_acc_as_a(const WgAcc& d, int kk, uint32_t (&a)[4]) {
+    const FragC& l = d.t[2 * kk];
+    const FragC& r = d.t[2 * kk + 1];
+    a[0] = pack_bf16(l.x[0], l.x[1]);
+    a[1] = pack_bf16(l.x[2], l.x[3]);
+    a[2] = pack_bf16(r.x[0], r.x[1]);
+    a[3] = pack_bf16(r.x[2], r.x[3]);
+}
+
+// Whether this build's kernel `k` carries the sm_90a code (its PTX is compute_90a: a PTX fallback compiled for an
+// older target runs on the same device with every wgmma compiled out).
+template <class K> inline bool wgmma_compiled(K* k) {
+    cudaFuncAttributes a{};
+    if (cudaFuncGetAttributes(&a, k) != cudaSuccess) {
+        (void)cudaGetLastError();
+        return false;
+    }
+    return a.ptxVersion == 90 && a.binaryVersion == 90;
+}
+
+} // namespace gla
+
+#endif // GLA_WGMMA_CUH
