@@ -294,7 +294,7 @@ static void run_grid(bool quick) {
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }
-    // Ungated bf16 with few heads: the non-materializing forward split into segments (ops.cu, nm_segments) of
+    // Ungated bf16 with few heads: the non-materializing forward split into segments (ops.cu, nm_split) of
     // five chunks (T 640: two segments) and of one (B2 T1024 H3: sixteen), h0 and ht on.
     static const int64_t split[][5] = {{1, 640, 2, 100, 72}, {2, 1024, 3, 128, 72}};
     for (const auto& sh : split) {

@@ -256,7 +256,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_nm_linear_wg_kernel(F
         cp_async_commit();
     };
     // Every thread copies; each chunk starts at the one barrier (each warpgroup walks the chunks in its own loop:
-    // one loop for both, branching inside, was 6-10% slower on the H200).
+    // one loop for both, branching inside, was 6-11% slower on the H200).
     auto top = [&](int64_t start, int b) {
         cp_async_wait<NS - 2>();
         fence_proxy_async();
