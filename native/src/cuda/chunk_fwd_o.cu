@@ -4,7 +4,8 @@
  * Two algorithms (gla_dims.algorithm, paper §4.2):
  *  - non-materializing: one block per (sequence, head, BV value columns) walks the sequence's chunks in order
  *    and keeps its BK x BV slice of the state in registers (fp32); h0/ht are read/written here. Ungated bf16
- *    tiles take their own kernel, whose copies of the next chunk fly while this one computes.
+ *    tiles take their own kernel, whose copies of the next chunk fly while this one computes, and on sm_90a
+ *    128-key heads one on warpgroup MMAs (wgmma.cuh) with an output and a state warpgroup.
  *  - materializing: one block per (chunk, head), all chunks in parallel; the state entering each chunk comes
  *    from chunk_fwd_state.cu (written as the op dtype), and the block loops over the value tiles so that A is
  *    computed once per chunk.
@@ -321,14 +322,17 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_nm_linear_wg_kernel(F
                     *reinterpret_cast<uint32_t*>(buf + sw_offset(64 * m + 16 * w + c_row(e), 8 * j + c_col(e), BK)) =
                         pack_bf16(hs[m].t[j].x[e], hs[m].t[j].x[e + 1]);
     };
+    auto each = [&](auto f) { // f(element, its index in a [K, V] fp32 state)
+#pragma unroll
+        for (int m = 0; m < BK / 64; m++)
+#pragma unroll
+            for (int j = 0; j < 8; j++)
+#pragma unroll
+                for (int e = 0; e < 4; e++)
+                    f(hs[m].t[j].x[e], (int64_t)(64 * m + 16 * w + c_row(e)) * V + 8 * j + c_col(e));
+    };
     const float* h0 = p.h0 ? p.h0 + ((int64_t)n * H + h) * KV + v0 : nullptr;
-#pragma unroll
-    for (int m = 0; m < BK / 64; m++)
-#pragma unroll
-        for (int j = 0; j < 8; j++)
-#pragma unroll
-            for (int e = 0; e < 4; e++)
-                hs[m].t[j].x[e] = h0 ? h0[(int64_t)(64 * m + 16 * w + c_row(e)) * V + 8 * j + c_col(e)] : 0.f;
+    each([&](float& x, int64_t i) { x = h0 ? h0[i] : 0.f; });
     store_h(h_of(0));
     int b = 0, hb = 0;
     for (int64_t start = bos; start < eos; start += kChunk, b = (b + 1) % NS, hb ^= 1) {
@@ -348,13 +352,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_nm_linear_wg_kernel(F
     }
     if (p.ht && n % segs == segs - 1) {
         float* ht = p.ht + ((int64_t)(n / segs) * H + h) * KV + v0;
-#pragma unroll
-        for (int m = 0; m < BK / 64; m++)
-#pragma unroll
-            for (int j = 0; j < 8; j++)
-#pragma unroll
-                for (int e = 0; e < 4; e++)
-                    ht[(int64_t)(64 * m + 16 * w + c_row(e)) * V + 8 * j + c_col(e)] = hs[m].t[j].x[e];
+        each([&](float& x, int64_t i) { ht[i] = x; });
     }
 #endif
 }
