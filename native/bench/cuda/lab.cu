@@ -294,24 +294,19 @@ static void run_grid(bool quick) {
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }
-    // Ungated bf16 with few heads: the non-materializing forward split into segments (ops.cu, nm_split) of
-    // five chunks (T 640: two segments) and of one (B2 T1024 H3: sixteen), h0 and ht on.
-    static const int64_t split[][5] = {{1, 640, 2, 100, 72}, {2, 1024, 3, 128, 72}};
+    // Ungated bf16 with few heads: the non-materializing forward split into segments (ops.cu, nm_split), h0 and ht
+    // on — two-stage kernel: five chunks each (T 640: two segments), one (B2 T1024 H3: sixteen); warpgroup kernel
+    // (sm_90a, 128-key heads, whole 64-column value tiles): five chunks each, two chunks each in parts of one.
+    static const int64_t split[][5] = {
+        {1, 640, 2, 100, 72}, {2, 1024, 3, 128, 72}, {1, 640, 2, 128, 64}, {2, 1024, 3, 128, 128}};
     for (const auto& sh : split) {
         Case c = {sh[0], sh[1], sh[2], sh[3], sh[4], GLA_DTYPE_BF16, GLA_GATE_NONE, 0.0, 0.0, 1, 1, nullptr, 0, 0};
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }
-    // Ungated bf16 heads of 128 keys in whole 64-column value tiles: the warpgroup forward (sm_90a) — varlen with an
-    // empty and a partial sequence, and split into two segments of five chunks and into sixteen of one; h0, ht on.
+    // The warpgroup forward on varlen, an empty and a partial sequence among them, h0 and ht on.
     {
         Case c = {1, cu_a[4], 2, 128, 128, GLA_DTYPE_BF16, GLA_GATE_NONE, 0.0, 0.0, 1, 1, cu_a, 4, 0};
-        for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
-        seed++;
-    }
-    static const int64_t split_wg[][5] = {{1, 640, 2, 128, 64}, {2, 1024, 3, 128, 128}};
-    for (const auto& sh : split_wg) {
-        Case c = {sh[0], sh[1], sh[2], sh[3], sh[4], GLA_DTYPE_BF16, GLA_GATE_NONE, 0.0, 0.0, 1, 1, nullptr, 0, 0};
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }

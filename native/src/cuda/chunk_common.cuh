@@ -446,7 +446,7 @@ template <class T, int BK, int BV, bool GATED> struct StateTile {
     }
     // The state as bf16 rows < K in whole 16-byte segments, through this warp's stage of kStageBytes
     // (store_tiles16_staged). Needs 16-byte aligned rows (dst, ld % 8 == 0) and all BV columns inside the matrix.
-    static constexpr size_t kStageBytes = sizeof(T) * 16 * pitch<T>(8 * NT);
+    static constexpr size_t kStageBytes = staged_bytes(8 * NT);
     __device__ __forceinline__ void store_rows16_staged(T* dst, int64_t ld, int K, T* stage) const {
         if constexpr (sizeof(T) == 2)
 #pragma unroll

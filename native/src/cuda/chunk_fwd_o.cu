@@ -194,7 +194,7 @@ struct FwdWgSmem {
     static constexpr size_t bytes_h = 2 * BK * BV;
     static constexpr size_t off_h = NS * bytes_stage;
     // each warp of warpgroup 0 stages its output rows (store_tiles16_staged) in its own rows here
-    static constexpr size_t warp_stage = sizeof(bf16) * 16 * pitch<bf16>(BV);
+    static constexpr size_t warp_stage = staged_bytes(BV);
     static constexpr size_t off_out = off_h + 2 * bytes_h;
     static constexpr size_t bytes = off_out + 4 * warp_stage + 1024; // + the slack that aligns the tiles to 1 KiB
     static_assert(bytes_stage % 1024 == 0 && bytes_qk % 1024 == 0 && bytes_h % 1024 == 0, "aligned tiles");
@@ -496,7 +496,7 @@ template <class T, int BK, int BV, int NS, int MINB, bool G_TILE = true> struct 
     static constexpr size_t off_misc = off_vec + C::bytes_vec;
     static constexpr size_t off_ring = (off_misc + C::bytes_misc + 127) / 128 * 128;
     // tiles of 64 columns and more: each warp's stage for its output rows (store_tiles16_staged)
-    static constexpr size_t warp_stage = sizeof(T) * 16 * pitch<T>(BV / 2);
+    static constexpr size_t warp_stage = staged_bytes(BV / 2);
     static constexpr size_t bytes_out = BV >= 64 && sizeof(T) == 2 ? kWarps * warp_stage : 0;
     // a block's share of the SM's 228 KiB (1 KiB of it reserved per block)
     static constexpr size_t budget = MINB == 1 ? 227 * 1024 : 228 * 1024 / MINB - 1024;
@@ -585,7 +585,7 @@ __global__ void __launch_bounds__(kThreads, MINB) chunk_fwd_o_mat2_kernel(FwdOPa
     }
 }
 
-bool fwd_wg_shape(int K, int V) { // asks the current device each time (its binary may differ from another GPU's)
+bool fwd_wg_shape(int K, int V) {
     return K == FwdWgSmem::BK && V % FwdWgSmem::BV == 0 && wgmma_compiled(chunk_fwd_o_nm_linear_wg_kernel);
 }
 

@@ -611,12 +611,14 @@ __device__ __forceinline__ void store_tiles16(bf16* dst, int64_t ld, const FragC
 // sm_90 stmatrix writes the fragments as rows (four 8x8 blocks an instruction) and each lane copies whole 16-byte
 // row segments out, in place of the shuffles' transpose (48 selects and 16 shuffles a 16x64 tile: a quarter of
 // the state pass's instructions). The stage is free again when the call returns.
+constexpr size_t staged_bytes(int cols) { return sizeof(bf16) * 16 * pitch<bf16>(cols); } // a stage of `cols` columns
 template <int NT>
 __device__ __forceinline__ void store_tiles16_staged(bf16* dst, int64_t ld, const FragC* acc, int row0, int col0,
                                                      int nrows, bf16* stage) {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
     static_assert(NT % 2 == 0, "stmatrix takes n tiles in pairs");
     constexpr int LS = pitch<bf16>(8 * NT), SEGS = NT; // 16-byte segments per row: 8 columns each
+    static_assert(16 * LS * sizeof(bf16) == staged_bytes(8 * NT), "the stage's size");
     const int l = lane_id(), mi = l >> 3;
 #pragma unroll
     for (int q = 0; q < NT / 2; q++) { // matrices: (n 2q, rows 0-7), (2q, 8-15), (2q+1, 0-7), (2q+1, 8-15)

@@ -16,6 +16,8 @@
 #ifndef GLA_WGMMA_CUH
 #define GLA_WGMMA_CUH
 
+#include <atomic>
+
 #include "gla_kernels.cuh"
 
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
@@ -121,15 +123,25 @@ __device__ __forceinline__ void wg_acc_as_a(const WgAcc& d, int kk, uint32_t (&a
     a[3] = pack_bf16(r.x[2], r.x[3]);
 }
 
-// Whether this build's kernel `k` carries the sm_90a code (its PTX is compute_90a: a PTX fallback compiled for an
-// older target runs on the same device with every wgmma compiled out).
+// Whether this build's kernel `k` carries the sm_90a code on the current device (its PTX is compute_90a: a PTX
+// fallback compiled for an older target runs on the same device with every wgmma compiled out). Asked once per
+// device and kernel: launches ask it every call.
 template <class K> inline bool wgmma_compiled(K* k) {
-    cudaFuncAttributes a{};
-    if (cudaFuncGetAttributes(&a, k) != cudaSuccess) {
+    static std::atomic<signed char> known[64]; // per device: 0 not asked yet, 1 yes, -1 no
+    int dev = 0;
+    if (cudaGetDevice(&dev) != cudaSuccess) {
         (void)cudaGetLastError();
         return false;
     }
-    return a.ptxVersion == 90 && a.binaryVersion == 90;
+    const bool cached = dev >= 0 && dev < 64;
+    if (cached)
+        if (const signed char v = known[dev].load(std::memory_order_relaxed)) return v > 0;
+    cudaFuncAttributes a{};
+    bool yes = false;
+    if (cudaFuncGetAttributes(&a, k) == cudaSuccess) yes = a.ptxVersion == 90 && a.binaryVersion == 90;
+    else (void)cudaGetLastError();
+    if (cached) known[dev].store(yes ? 1 : -1, std::memory_order_relaxed);
+    return yes;
 }
 
 } // namespace gla
