@@ -310,6 +310,14 @@ static void run_grid(bool quick) {
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }
+    // bf16 varlen with keys and values in multiples of 64, every gate kind: the state passes on warpgroup MMAs
+    // (sm_90a), forward and reverse, an empty and a partial sequence among them.
+    for (int32_t gate = 0; gate <= GLA_GATE_HEAD; gate++) {
+        const double lo = gate == GLA_GATE_NONE ? 0.0 : -2.5;
+        Case c = {1, cu_a[4], 2, 64, 128, GLA_DTYPE_BF16, gate, lo, 0.0, 1, 1, cu_a, 4, 0};
+        for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
+        seed++;
+    }
     // One long sequence with few heads: the state pass in value tiles of 32 columns (ops.cu, state_tiling).
     if (!quick)
         for (int32_t gate = 0; gate <= GLA_GATE_HEAD; gate++)

@@ -200,28 +200,6 @@ struct FwdWgSmem {
     static_assert(bytes_stage % 1024 == 0 && bytes_qk % 1024 == 0 && bytes_h % 1024 == 0, "aligned tiles");
 };
 
-// A thread's share of copying kChunk x COLS bf16 tiles into the swizzled layout: 8 lanes a 128-byte row segment,
-// N pieces a thread, rows ROWS apart; its shared and global offsets are the same for every chunk.
-template <int COLS> struct SwCopy {
-    static constexpr int PER_ROW = COLS / 8, ROWS = kThreads / PER_ROW, N = kChunk / ROWS;
-    int r0, soff;
-    int64_t goff, gstride;
-    __device__ SwCopy(int64_t stride) : gstride(stride) {
-        r0 = threadIdx.x / PER_ROW;
-        const int c = threadIdx.x % PER_ROW * 8;
-        soff = sw_offset(r0, c, kChunk); // rows ROWS apart keep r % 8, so the swizzle: piece j at soff + j ROWS 128
-        goff = r0 * stride + c;
-    }
-    // rows [0, nrows) of the tile at g, zeros below
-    __device__ __forceinline__ void issue(unsigned char* s, const bf16* g, int nrows) const {
-#pragma unroll
-        for (int j = 0; j < N; j++) {
-            const bool in = r0 + j * ROWS < nrows;
-            cp_async16(s + soff + j * ROWS * 128, in ? g + goff + j * ROWS * gstride : g, in ? 16 : 0);
-        }
-    }
-};
-
 __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_nm_linear_wg_kernel(FwdOParams p) {
 #if GLA_WGMMA
     using L = FwdWgSmem;
@@ -357,6 +335,16 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_nm_linear_wg_kernel(F
 #endif
 }
 
+bool fwd_wg_shape(int K, int V) {
+    return K == FwdWgSmem::BK && V % FwdWgSmem::BV == 0 && wgmma_compiled(chunk_fwd_o_nm_linear_wg_kernel);
+}
+
+// Whether chunk_fwd_o_nm_linear_wg_kernel takes a 128-key ungated bf16 problem: its shape, 16-byte aligned rows.
+static bool wg_fits(const FwdOParams& p) {
+    auto aligned = [](const void* x) { return (uintptr_t)x % 16 == 0; };
+    return fwd_wg_shape(p.K, p.V) && aligned(p.q) && aligned(p.k) && aligned(p.v) && aligned(p.o);
+}
+
 // k^T v over part blockIdx.z % parts of segment blockIdx.z / parts of a split sequence (each segment but the
 // last), in the same two-stage ring; into sums[blockIdx.z].
 template <class T, int BK, int BV>
@@ -404,6 +392,72 @@ __global__ void __launch_bounds__(kThreads, 2) segment_sums_kernel(FwdOParams p,
     st.store(sums + ((int64_t)blockIdx.z * H + h) * K * V + v0, V, K, V - v0);
 }
 
+// segment_sums_kernel on warpgroup MMAs for the shapes of chunk_fwd_o_nm_linear_wg_kernel: warpgroup w sums keys
+// 64 w .. 64 w + 63 (h += k^T v, both operands transposed from the swizzled tiles) over a ring of four chunks of k
+// and the value tile; 97 KiB, two blocks per SM.
+struct SumsWgSmem {
+    static constexpr int NS = 4, BK = 128, BV = 64;
+    static constexpr size_t bytes_k = 2 * kChunk * BK, bytes_stage = bytes_k + 2 * kChunk * BV; // k, v
+    static constexpr size_t bytes = NS * bytes_stage + 1024; // + the slack that aligns the tiles to 1 KiB
+};
+
+__global__ void __launch_bounds__(kThreads, 2) segment_sums_wg_kernel(FwdOParams p, float* sums, int parts) {
+#if GLA_WGMMA
+    using L = SumsWgSmem;
+    constexpr int NS = L::NS, BK = L::BK, BV = L::BV;
+    const int v0 = blockIdx.x * BV, h = blockIdx.y, n = blockIdx.z / parts, part = blockIdx.z % parts;
+    if (n % p.segments == p.segments - 1) return;
+    extern __shared__ __align__(16) unsigned char smem_raw[];
+    unsigned char* smem = smem_raw + ((1024 - smem_addr(smem_raw) % 1024) % 1024);
+    auto k_of = [&](int b) { return smem + b * L::bytes_stage; };
+    auto v_of = [&](int b) { return smem + b * L::bytes_stage + L::bytes_k; };
+    const int H = p.H, V = p.V;
+    const bf16* k = static_cast<const bf16*>(p.k);
+    const bf16* v = static_cast<const bf16*>(p.v);
+    const int m = threadIdx.x >> 7, w = warp_id() & 3; // this warpgroup's 64 keys, warp within it
+
+    int64_t bos, eos;
+    p.seqs.seq(n, bos, eos);
+    const int64_t len = (eos - bos) / parts; // whole chunks (nm_split)
+    bos += part * len, eos = bos + len;
+    const SwCopy<BK> copy_k((int64_t)H * BK);
+    const SwCopy<BV> copy_v((int64_t)H * V);
+    auto issue = [&](int64_t start, int b) { // one copy group, empty past the part's end
+        if (start < eos) {
+            const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
+            copy_k.issue(k_of(b), k + (start * H + h) * BK, nrows);
+            copy_v.issue(v_of(b), v + (start * H + h) * V + v0, nrows);
+        }
+        cp_async_commit();
+    };
+    WgAcc hs;
+#pragma unroll
+    for (int j = 0; j < 8; j++) hs.t[j].zero();
+#pragma unroll
+    for (int j = 0; j < NS - 1; j++) issue(bos + j * kChunk, j);
+    int b = 0;
+    for (int64_t start = bos; start < eos; start += kChunk, b = (b + 1) % NS) {
+        cp_async_wait<NS - 2>();
+        fence_proxy_async();
+        __syncthreads(); // this chunk's tiles visible; the stage of the chunk before free
+        issue(start + (NS - 1) * kChunk, (b + NS - 1) % NS);
+        wg_fence();
+#pragma unroll
+        for (int kk = 0; kk < 4; kk++)
+            wg_mma_ss<1, 1>(hs, wg_desc(k_of(b) + m * kChunk * 128 + 2048 * kk, kChunk * 128, 1024),
+                            wg_desc(v_of(b) + 2048 * kk, kChunk * 128, 1024), true);
+        wg_commit();
+        wg_wait<0>();
+        wg_hold(hs);
+    }
+    float* out = sums + ((int64_t)blockIdx.z * H + h) * BK * V + v0;
+#pragma unroll
+    for (int j = 0; j < 8; j++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) out[(int64_t)(64 * m + 16 * w + c_row(e)) * V + 8 * j + c_col(e)] = hs.t[j].x[e];
+#endif
+}
+
 // The state entering each segment: h0 plus the parts' sums of the segments before it, in order (deterministic); one
 // thread per state element walks the segments of its sequence.
 __global__ void segment_prefix_kernel(float* states, const float* sums, const float* h0, int segments, int parts,
@@ -428,7 +482,9 @@ cudaError_t launch_segment_states(const FwdOParams& p, float* states, int parts,
     const dim3 grid((p.V + BV - 1) / BV, p.H, p.seqs.N * parts);
     using L64 = FwdLinearSmem<bf16, 64, BV>;
     using L128 = FwdLinearSmem<bf16, 128, BV>;
-    cudaError_t e = p.K <= 64
+    static_assert(SumsWgSmem::BV == BV && 2 * (SumsWgSmem::bytes + 1024) <= 228 * 1024, "two blocks per SM");
+    cudaError_t e = wg_fits(p) ? launch_smem(segment_sums_wg_kernel, grid, SumsWgSmem::bytes, stream, p, sums, parts)
+        : p.K <= 64
         ? launch_smem(segment_sums_kernel<bf16, 64, BV>, grid, 2 * L64::sums_stage, stream, p, sums, parts)
         : launch_smem(segment_sums_kernel<bf16, 128, BV>, grid, 2 * L128::sums_stage, stream, p, sums, parts);
     if (e != cudaSuccess) return e;
@@ -585,15 +641,6 @@ __global__ void __launch_bounds__(kThreads, MINB) chunk_fwd_o_mat2_kernel(FwdOPa
     }
 }
 
-bool fwd_wg_shape(int K, int V) {
-    return K == FwdWgSmem::BK && V % FwdWgSmem::BV == 0 && wgmma_compiled(chunk_fwd_o_nm_linear_wg_kernel);
-}
-
-// Whether chunk_fwd_o_nm_linear_wg_kernel takes a 128-key ungated bf16 problem: its shape, 16-byte aligned rows.
-static bool wg_fits(const FwdOParams& p) {
-    auto aligned = [](const void* x) { return (uintptr_t)x % 16 == 0; };
-    return fwd_wg_shape(p.K, p.V) && aligned(p.q) && aligned(p.k) && aligned(p.v) && aligned(p.o);
-}
 
 template <class T, int BK, bool GATED>
 static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStream_t stream) {

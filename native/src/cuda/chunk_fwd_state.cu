@@ -19,6 +19,7 @@
  */
 #include "chunk_common.cuh"
 #include "chunk_stages.h"
+#include "wgmma.cuh"
 
 namespace gla {
 
@@ -178,6 +179,111 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
     if (p.final_state) st.store(p.final_state + ((int64_t)n * H + h) * KV + row0 + v0, V, Kb, V - v0);
 }
 
+// The same walk on warpgroup MMAs (sm_90a, bf16, K and V multiples of 64, 16-byte aligned rows): one warpgroup per
+// 64 x 64 tile of the state (keys k0.., value columns v0..), its fp32 tile in registers, h <- decay h + x^T y as
+// wgmma with both operands transposed from swizzled tiles (wgmma.cuh) in a ring of three chunks; each chunk's state
+// leaves through per-warp stages in 16-byte row segments. 61 KiB: three blocks per SM.
+struct StateWgSmem {
+    static constexpr int NS = 3, B = 64, THREADS = 128;
+    static constexpr size_t bytes_tile = 2 * kChunk * B;              // x or y: 64 rows of 64 columns
+    static constexpr size_t bytes_stage = 2 * bytes_tile + 1024;      // x, y, the chunk's decay (64 floats)
+    static constexpr size_t warp_stage = staged_bytes(B);
+    static constexpr size_t off_out = NS * bytes_stage;
+    static constexpr size_t bytes = off_out + 4 * warp_stage + 1024; // + the slack that aligns the tiles to 1 KiB
+};
+
+template <bool GATED, bool REV>
+__global__ void __launch_bounds__(StateWgSmem::THREADS, 3) chunk_state_wg_kernel(StateParams p) {
+#if GLA_WGMMA
+    using L = StateWgSmem;
+    constexpr int NS = L::NS, B = L::B;
+    extern __shared__ __align__(16) unsigned char smem_raw[];
+    unsigned char* smem = smem_raw + ((1024 - smem_addr(smem_raw) % 1024) % 1024);
+    auto x_of = [&](int b) { return smem + b * L::bytes_stage; };
+    auto y_of = [&](int b) { return smem + b * L::bytes_stage + L::bytes_tile; };
+    auto d_of = [&](int b) { return reinterpret_cast<float*>(smem + b * L::bytes_stage + 2 * L::bytes_tile); };
+
+    const int H = p.H, K = p.K, V = p.V, value_tiles = V / B;
+    const int v0 = blockIdx.x % value_tiles * B, k0 = blockIdx.x / value_tiles * B, h = blockIdx.y, n = blockIdx.z;
+    const int64_t KV = (int64_t)K * V, off = (int64_t)k0 * V + v0;
+    const bf16* x = static_cast<const bf16*>(GATED ? p.xt : p.x); // gated: the rows the gate pass rescaled
+    const bf16* y = static_cast<const bf16*>(p.y);
+    bf16* states = static_cast<bf16*>(p.states);
+    const int w = warp_id();
+
+    int64_t bos, eos;
+    p.seqs.seq(n, bos, eos);
+    const int c0 = p.seqs.first_chunk(n);
+    const int nch = (int)((eos - bos + kChunk - 1) / kChunk);
+    auto chunk_of = [&](int idx) { return REV ? nch - 1 - idx : idx; };
+    const SwCopy<B, L::THREADS> copy_x((int64_t)H * K), copy_y((int64_t)H * V);
+    auto issue = [&](int idx) { // chunk idx's rows (and decay) into stage idx % NS; one copy group, empty past the end
+        if (idx < nch) {
+            const int64_t start = bos + (int64_t)chunk_of(idx) * kChunk;
+            const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk), b = idx % NS;
+            copy_x.issue(x_of(b), x + (start * H + h) * K + k0, nrows);
+            copy_y.issue(y_of(b), y + (start * H + h) * V + v0, nrows);
+            if (GATED && threadIdx.x < B / 4)
+                cp_async16(d_of(b) + 4 * threadIdx.x,
+                           p.decay + ((int64_t)(c0 + chunk_of(idx)) * H + h) * K + k0 + 4 * threadIdx.x, 16);
+        }
+        cp_async_commit();
+    };
+    // element e of tile j: key k0 + 16 w + c_row(e), value column v0 + 8 j + c_col(e)
+    WgAcc hs;
+    auto each = [&](auto f) { // f(element, its index in a [K, V] state from the tile's corner)
+#pragma unroll
+        for (int j = 0; j < 8; j++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) f(hs.t[j].x[e], (int64_t)(16 * w + c_row(e)) * V + 8 * j + c_col(e));
+    };
+    const float* init = p.init ? p.init + ((int64_t)n * H + h) * KV + off : nullptr;
+    each([&](float& s, int64_t i) { s = init ? init[i] : 0.f; });
+#pragma unroll
+    for (int j = 0; j < NS - 1; j++) issue(j);
+    bf16* stage = reinterpret_cast<bf16*>(smem + L::off_out + w * L::warp_stage);
+    for (int idx = 0; idx < nch; idx++) {
+        // the state entering this chunk (forward) or the gradient leaving it (reverse)
+        store_tiles16_staged<8>(states + ((int64_t)(c0 + chunk_of(idx)) * H + h) * KV + off, V, hs.t, 16 * w, 0, B,
+                                stage);
+        cp_async_wait<NS - 2>();
+        fence_proxy_async();
+        __syncthreads(); // this chunk's rows visible; the stage of the chunk before free
+        issue(idx + NS - 1);
+        const int b = idx % NS;
+        if constexpr (GATED) {
+            const float d0 = d_of(b)[16 * w + c_row(0)], d1 = d_of(b)[16 * w + c_row(2)];
+#pragma unroll
+            for (int j = 0; j < 8; j++) {
+                hs.t[j].x[0] *= d0, hs.t[j].x[1] *= d0;
+                hs.t[j].x[2] *= d1, hs.t[j].x[3] *= d1;
+            }
+        }
+        wg_fence();
+#pragma unroll
+        for (int kk = 0; kk < 4; kk++)
+            wg_mma_ss<1, 1>(hs, wg_desc(x_of(b) + 2048 * kk, kChunk * 128, 1024),
+                            wg_desc(y_of(b) + 2048 * kk, kChunk * 128, 1024), true);
+        wg_commit();
+        wg_wait<0>();
+        wg_hold(hs);
+    }
+    if (p.final_state) {
+        float* fs = p.final_state + ((int64_t)n * H + h) * KV + off;
+        each([&](float& s, int64_t i) { fs[i] = s; });
+    }
+#endif
+}
+
+// Whether chunk_state_wg_kernel takes the problem: bf16 (the caller's), its shapes and alignment, the sm_90a binary
+// on this device; ungated reverse states scale their update, which an accumulating wgmma cannot, unless by 1.
+template <bool GATED, bool REV> static bool state_wg_fits(const StateParams& p) {
+    auto aligned = [](const void* q) { return (uintptr_t)q % 16 == 0; };
+    return p.K % StateWgSmem::B == 0 && p.V % StateWgSmem::B == 0 && (GATED || !REV || p.xscale == 1.f) &&
+           aligned(GATED ? p.xt : p.x) && aligned(p.y) && aligned(p.states) && (!GATED || aligned(p.decay)) &&
+           wgmma_compiled(chunk_state_wg_kernel<GATED, REV>);
+}
+
 template <class T, int BK, int BV, bool GATED, bool REV>
 static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
     using L = StateSmem<T, BK, BV>;
@@ -194,6 +300,13 @@ static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
         }
     }
     // every sequence's block walks, so an empty one still writes its final state (the initial one)
+    if constexpr (sizeof(T) == 2)
+        if (state_wg_fits<GATED, REV>(p)) {
+            using W = StateWgSmem;
+            static_assert(3 * (W::bytes + 1024) <= 228 * 1024, "three blocks per SM");
+            return launch_smem<W::THREADS>(chunk_state_wg_kernel<GATED, REV>,
+                                           dim3(p.V / W::B * (p.K / W::B), p.H, p.seqs.N), W::bytes, stream, p);
+        }
     return launch_smem(chunk_state_kernel<T, BK, BV, GATED, REV>, dim3((p.V + BV - 1) / BV * key_slices, p.H, p.seqs.N),
                        L::bytes, stream, p);
 }

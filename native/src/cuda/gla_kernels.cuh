@@ -37,13 +37,13 @@ constexpr float kFactorLimit = 60.f;
 
 // A chunk kernel's launch with `smem` bytes of dynamic shared memory (past 48 KiB it needs the opt-in, set first
 // on every call so that a kernel that cannot have its memory fails whatever the grid); an empty grid launches
-// nothing.
-template <class... P>
+// nothing. THREADS per block.
+template <int THREADS = kThreads, class... P>
 inline cudaError_t launch_smem(void (*kernel)(P...), dim3 grid, size_t smem, cudaStream_t stream, const P&... p) {
     const cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
     if (err != cudaSuccess) return err;
     if (grid.x == 0 || grid.y == 0 || grid.z == 0) return cudaSuccess;
-    kernel<<<grid, kThreads, smem, stream>>>(p...);
+    kernel<<<grid, THREADS, smem, stream>>>(p...);
     return cudaGetLastError();
 }
 

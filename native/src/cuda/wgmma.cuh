@@ -123,6 +123,30 @@ __device__ __forceinline__ void wg_acc_as_a(const WgAcc& d, int kk, uint32_t (&a
     a[3] = pack_bf16(r.x[2], r.x[3]);
 }
 
+// A thread's share of copying 64-row (kChunk) x COLS bf16 tiles into the swizzled layout, THREADS threads copying:
+// 8 lanes a 128-byte row segment, N pieces a thread, rows ROWS apart; its shared and global offsets are the same
+// for every chunk.
+template <int COLS, int THREADS = kThreads> struct SwCopy {
+    static constexpr int PER_ROW = COLS / 8, ROWS = THREADS / PER_ROW, N = kChunk / ROWS;
+    static_assert(ROWS % 8 == 0 && kChunk % ROWS == 0, "whole 8-row swizzle groups a pass");
+    int r0, soff;
+    int64_t goff, gstride;
+    __device__ SwCopy(int64_t stride) : gstride(stride) {
+        r0 = threadIdx.x / PER_ROW;
+        const int c = threadIdx.x % PER_ROW * 8;
+        soff = sw_offset(r0, c, kChunk); // rows ROWS apart keep r % 8, so the swizzle: piece j at soff + j ROWS 128
+        goff = r0 * stride + c;
+    }
+    // rows [0, nrows) of the tile at g, zeros below
+    __device__ __forceinline__ void issue(unsigned char* s, const bf16* g, int nrows) const {
+#pragma unroll
+        for (int j = 0; j < N; j++) {
+            const bool in = r0 + j * ROWS < nrows;
+            cp_async16(s + soff + j * ROWS * 128, in ? g + goff + j * ROWS * gstride : g, in ? 16 : 0);
+        }
+    }
+};
+
 // Whether this build's kernel `k` carries the sm_90a code on the current device (its PTX is compute_90a: a PTX
 // fallback compiled for an older target runs on the same device with every wgmma compiled out). Asked once per
 // device and kernel: launches ask it every call.
