@@ -304,9 +304,9 @@ static void run_grid(bool quick) {
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }
-    // The warpgroup forward on varlen, an empty and a partial sequence among them, h0 and ht on.
-    {
-        Case c = {1, cu_a[4], 2, 128, 128, GLA_DTYPE_BF16, GLA_GATE_NONE, 0.0, 0.0, 1, 1, cu_a, 4, 0};
+    // The warpgroup forward on varlen (128 and 256 keys), an empty and a partial sequence among them, h0 and ht on.
+    for (int64_t K : {128, 256}) {
+        Case c = {1, cu_a[4], 2, K, 128, GLA_DTYPE_BF16, GLA_GATE_NONE, 0.0, 0.0, 1, 1, cu_a, 4, 0};
         for (int kind = 0; kind < 3; kind++) run_case(c, kind, seed);
         seed++;
     }

@@ -5,7 +5,7 @@
  *  - non-materializing: one block per (sequence, head, BV value columns) walks the sequence's chunks in order
  *    and keeps its BK x BV slice of the state in registers (fp32); h0/ht are read/written here. Ungated bf16
  *    tiles take their own kernel, whose copies of the next chunk fly while this one computes, and on sm_90a
- *    128-key heads one on warpgroup MMAs (wgmma.cuh) with an output and a state warpgroup.
+ *    128- and 256-key heads one on warpgroup MMAs (wgmma.cuh) with an output and a state warpgroup.
  *  - materializing: one block per (chunk, head), all chunks in parallel; the state entering each chunk comes
  *    from chunk_fwd_state.cu (written as the op dtype), and the block loops over the value tiles so that A is
  *    computed once per chunk.
@@ -179,16 +179,16 @@ __global__ void __launch_bounds__(kThreads, 2) chunk_fwd_o_nm_linear_kernel(FwdO
     if (p.ht && n % segs == segs - 1) st.store(p.ht + ((int64_t)(n / segs) * H + h) * KV + v0, V, K, V - v0);
 }
 
-// Ungated bf16 heads of 128 keys on sm_90a (V a multiple of 64, 16-byte aligned rows): the same walk on warpgroup
-// MMAs (wgmma.cuh), where the two-stage kernel above spends its time loading mma.sync operands (every warp its own
-// copy of the state and of v) and waiting at four barriers a chunk. One block per (sequence, head, 64 value
+// Ungated bf16 heads of 128 or 256 keys on sm_90a (V a multiple of 64, 16-byte aligned rows): the same walk on
+// warpgroup MMAs (wgmma.cuh), where the two-stage kernel above spends its time loading mma.sync operands (every warp
+// its own copy of the state and of v) and waiting at four barriers a chunk. One block per (sequence, head, 64 value
 // columns), two specialized warpgroups: warpgroup 0 makes each chunk's output, S = q k^T masked in registers and
-// o = scale (S v + q h); warpgroup 1 keeps the state in registers, h += k^T v, and hands the state entering each
-// chunk to warpgroup 0 as bf16 through one of two buffers. Swizzled tiles (wgmma.cuh) in a ring of four chunks
-// copied ahead (202 KiB: one block per SM; at two blocks per SM with rings of two, 1K-16K were 0-4% slower, H200);
-// one barrier a chunk.
-struct FwdWgSmem {
-    static constexpr int NS = 4, BK = 128, BV = 64;
+// o = scale (S v + q h); warpgroup 1 keeps the state in registers (BK / 2 fp32 a thread), h += k^T v, and hands the
+// state entering each chunk to warpgroup 0 as bf16 through one of two buffers. Swizzled tiles (wgmma.cuh) in a ring
+// of chunks copied ahead: four of 128 keys (202 KiB: one block per SM; at two blocks per SM with rings of two, 1K-16K
+// were 0-4% slower, H200), two of 256 keys (218 KiB); one barrier a chunk.
+template <int BK_> struct FwdWgSmem {
+    static constexpr int BK = BK_, NS = BK == 128 ? 4 : 2, BV = 64;
     static constexpr size_t bytes_qk = 2 * kChunk * BK, bytes_v = 2 * kChunk * BV;
     static constexpr size_t bytes_stage = 2 * bytes_qk + bytes_v; // q, k, v
     static constexpr size_t bytes_h = 2 * BK * BV;
@@ -198,11 +198,13 @@ struct FwdWgSmem {
     static constexpr size_t off_out = off_h + 2 * bytes_h;
     static constexpr size_t bytes = off_out + 4 * warp_stage + 1024; // + the slack that aligns the tiles to 1 KiB
     static_assert(bytes_stage % 1024 == 0 && bytes_qk % 1024 == 0 && bytes_h % 1024 == 0, "aligned tiles");
+    static_assert(bytes <= 227 * 1024, "shared memory");
 };
 
+template <int BK_>
 __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_nm_linear_wg_kernel(FwdOParams p) {
 #if GLA_WGMMA
-    using L = FwdWgSmem;
+    using L = FwdWgSmem<BK_>;
     constexpr int NS = L::NS, BK = L::BK, BV = L::BV;
     extern __shared__ __align__(16) unsigned char smem_raw[];
     unsigned char* smem = smem_raw + ((1024 - smem_addr(smem_raw) % 1024) % 1024);
@@ -336,10 +338,10 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_nm_linear_wg_kernel(F
 }
 
 bool fwd_wg_shape(int K, int V) {
-    return K == FwdWgSmem::BK && V % FwdWgSmem::BV == 0 && wgmma_compiled(chunk_fwd_o_nm_linear_wg_kernel);
+    return (K == 128 || K == 256) && V % 64 == 0 && wgmma_compiled(chunk_fwd_o_nm_linear_wg_kernel<128>);
 }
 
-// Whether chunk_fwd_o_nm_linear_wg_kernel takes a 128-key ungated bf16 problem: its shape, 16-byte aligned rows.
+// Whether chunk_fwd_o_nm_linear_wg_kernel takes an ungated bf16 problem: its shape, 16-byte aligned rows.
 static bool wg_fits(const FwdOParams& p) {
     auto aligned = [](const void* x) { return (uintptr_t)x % 16 == 0; };
     return fwd_wg_shape(p.K, p.V) && aligned(p.q) && aligned(p.k) && aligned(p.v) && aligned(p.o);
@@ -659,12 +661,14 @@ static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStrea
     }
     constexpr int NBV = nm_bv(BK, GATED);
     if (p.segments > 1 && (GATED || sizeof(T) != 2 || BK > 128)) return cudaErrorInvalidValue;
-    if constexpr (!GATED && sizeof(T) == 2 && BK <= 128) {
-        if (BK == 128 && wg_fits(p)) {
-            static_assert(FwdWgSmem::bytes <= 227 * 1024, "shared memory");
-            return launch_smem(chunk_fwd_o_nm_linear_wg_kernel, dim3(p.V / FwdWgSmem::BV, p.H, p.seqs.N),
-                               FwdWgSmem::bytes, stream, p);
+    if constexpr (!GATED && sizeof(T) == 2 && (BK == 128 || BK == 256)) {
+        if (wg_fits(p)) {
+            using W = FwdWgSmem<BK>;
+            return launch_smem(chunk_fwd_o_nm_linear_wg_kernel<BK>, dim3(p.V / W::BV, p.H, p.seqs.N), W::bytes,
+                               stream, p);
         }
+    }
+    if constexpr (!GATED && sizeof(T) == 2 && BK <= 128) {
         using L = FwdLinearSmem<T, BK, NBV>;
         static_assert(2 * (L::bytes + 1024) <= 228 * 1024, "two blocks per SM");
         return launch_smem(chunk_fwd_o_nm_linear_kernel<T, BK, NBV>, dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N),

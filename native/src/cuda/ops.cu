@@ -124,9 +124,10 @@ Path fwd_path(const gla_context* ctx, const Problem& p, int32_t algorithm) {
     if (algorithm == GLA_ALGORITHM_MATERIALIZE) return Path::ChunkMat;
     if (algorithm == GLA_ALGORITHM_NON_MATERIALIZE) return Path::ChunkNonMat;
     // Keys over 128: the state pass in key slices and the pipelined output pass beat keeping 256-key states on
-    // chip (H200, B8 T2048 H4 K256 V512, 14:34-14:41 UTC in three calls: gated 0.58 vs 1.20-1.22 ms, ungated
-    // 0.420-0.425 vs 0.435-0.448).
-    if (p.K > 128) return Path::ChunkMat;
+    // chip in mma.sync kernels (H200, B8 T2048 H4 K256 V512, 14:34-14:41 UTC in three calls: gated 0.58 vs
+    // 1.20-1.22 ms, ungated 0.420-0.425 vs 0.435-0.448); the ungated warpgroup kernel is taken as for 128 keys.
+    if (p.K > 128 && (p.gated || p.dtype != GLA_DTYPE_BF16 || !fwd_wg_shape((int)p.K, (int)p.V)))
+        return Path::ChunkMat;
     if (nm_split(ctx, p).S > 1) return Path::ChunkNonMat;
     const int bv = nm_bv(key_tile(p.K), p.gated);
     const int64_t blocks = p.N * p.H * ((p.V + bv - 1) / bv);
