@@ -6,7 +6,8 @@
 #                                             the kernel lab's parity grid, and compute-sanitizer memcheck and
 #                                             racecheck over the lab's small cases
 #   scripts/gpu-suite.sh kernels OUT [FLA]    the lab's timing grid, `gla bench kernels`, and the kernel peers
-#                                             (../shared/peers/bench_peers.py, or a copy in FLA: fla, SDPA flash)
+#                                             (../shared/peers/bench_peers.py, or a copy in FLA: fla, SDPA flash),
+#                                             fla's autotuning compiled ahead in parallel (peers/warm_autotune.py)
 #   scripts/gpu-suite.sh model OUT [FLA]      `gla bench train` (340M, 1.3B) and `gla bench generate` (340M, batch
 #                                             1 and 64), then the model peers (fla GLA, Llama) in the same run
 # Every step's log and JSON land in OUT; a step that fails is reported and the next one still runs.
@@ -46,7 +47,9 @@ tests)
 kernels)
     step lab-bench 200 $lab bench "$out/lab-bench.json"
     step gla-bench-kernels 200 "$gla" bench kernels --json "$out/gla-bench-kernels.json"
-    if [[ -n $fla ]]; then
+    if [[ -n $fla ]]; then   # fla's autotuning compiled in 14 processes first, then the timed run
+        step kernel-peers-warm 400 env PYTHONPATH="$fla" python3 "$root/scripts/peers/warm_autotune.py" --jobs 14 \
+            "$peers_dir/bench_peers.py" --out /tmp/kernel-peers-warm.json
         step kernel-peers 400 env PYTHONPATH="$fla" python3 "$peers_dir/bench_peers.py" \
             --out "$out/kernel-peers.json"
     fi
