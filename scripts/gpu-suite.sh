@@ -42,7 +42,7 @@ tests)
     step layers-cuda 150 env LD_LIBRARY_PATH=$bundle/native $bundle/native/test_layers_cuda
     step lab-check 150 $lab check
     step memcheck 240 compute-sanitizer --tool memcheck --error-exitcode 1 $lab quick
-    step racecheck 240 compute-sanitizer --tool racecheck --error-exitcode 1 $lab quick
+    step racecheck 480 compute-sanitizer --tool racecheck --error-exitcode 1 $lab quick
     ;;
 kernels)
     step lab-bench 200 $lab bench "$out/lab-bench.json"
