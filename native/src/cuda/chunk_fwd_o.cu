@@ -337,6 +337,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_nm_linear_wg_kernel(F
 #endif
 }
 
+// (Both key widths are built for the same targets: one kernel answers for both.)
 bool fwd_wg_shape(int K, int V) {
     return (K == 128 || K == 256) && V % 64 == 0 && wgmma_compiled(chunk_fwd_o_nm_linear_wg_kernel<128>);
 }
@@ -642,7 +643,6 @@ __global__ void __launch_bounds__(kThreads, MINB) chunk_fwd_o_mat2_kernel(FwdOPa
                                              ostage);
     }
 }
-
 
 template <class T, int BK, bool GATED>
 static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStream_t stream) {
