@@ -7,7 +7,9 @@
  * cancellation. Passes over [tokens, H, Kg] (Kg = K, or 1 for a per-head gate):
  *   heads   (per-head gate) dg[t,h] = sum_c dgc[t,h,c]
  *   anchor  (chunk backward) per chunk and channel, sum_v states[c] * dstates[c-1] (h0 * dh0 for a
- *           sequence's first chunk); the recurrent backward's dk sweep writes these anchors itself
+ *           sequence's first chunk), or the sum of its parts over value tiles where the reverse state pass
+ *           made them (chunk_fwd_state.cu, on warpgroup MMAs: one read of the states less, dS in fp32); the
+ *           recurrent backward's dk sweep writes these anchors itself
  *   local   per chunk, dg_t = anchor - (dG_first + ... + dG_{t-1})
  * Validated by the kernel lab (native/bench/cuda).
  */
@@ -49,6 +51,30 @@ template <class T> __global__ void dg_anchor_kernel(DgParams p) {
     }
 }
 
+// Thread per (chunk, h, c): the anchor as the sum of its parts, in order (deterministic).
+__global__ void dg_anchor_parts_kernel(DgParams p, int64_t total) {
+    const int64_t i = (int64_t)blockIdx.x * kThreads + threadIdx.x;
+    if (i >= total) return;
+    const int64_t row = i / p.K, c = i % p.K; // row: chunk * H + h
+    const float* part = p.anchor_parts + row * p.parts * p.K + c;
+    float s = 0.f;
+    for (int t = 0; t < p.parts; t++) s += part[(int64_t)t * p.K];
+    p.anchors[i] = s;
+}
+
+// The anchor pass: from the states, or from the reverse state pass's parts.
+static cudaError_t launch_anchors(const DgParams& p, cudaStream_t stream) {
+    if (p.anchor_parts) {
+        const int64_t total = (int64_t)p.seqs.NC * p.H * p.K;
+        dg_anchor_parts_kernel<<<(unsigned)((total + kThreads - 1) / kThreads), kThreads, 0, stream>>>(p, total);
+    } else if (p.dtype == 1) {
+        dg_anchor_kernel<bf16><<<dim3(p.seqs.NC, p.H), kThreads, 0, stream>>>(p);
+    } else {
+        dg_anchor_kernel<float><<<dim3(p.seqs.NC, p.H), kThreads, 0, stream>>>(p);
+    }
+    return cudaGetLastError();
+}
+
 // Block x = chunk, thread per h*Kg + c: dg of the chunk's rows from its anchor, in place. The chunk's 64 terms
 // are loaded first (all in flight at once; a dependent load per row would wait on memory 64 times in a row).
 __global__ void dg_local_kernel(DgParams p) {
@@ -88,21 +114,16 @@ cudaError_t launch_chunk_bwd_dg(const DgParams& p, cudaStream_t stream) {
         }
     }
     if (p.seqs.NC == 0) return cudaSuccess;
-    if (p.states) {
-        if (p.dtype == 1) dg_anchor_kernel<bf16><<<dim3(p.seqs.NC, p.H), kThreads, 0, stream>>>(p);
-        else dg_anchor_kernel<float><<<dim3(p.seqs.NC, p.H), kThreads, 0, stream>>>(p);
-        if ((err = cudaGetLastError()) != cudaSuccess) return err;
-    }
+    if (p.states || p.anchor_parts)
+        if ((err = launch_anchors(p, stream)) != cudaSuccess) return err;
     const unsigned gx = (unsigned)((p.H * p.Kg + kThreads - 1) / kThreads);
     dg_local_kernel<<<dim3(p.seqs.NC, gx), kThreads, 0, stream>>>(p);
     return cudaGetLastError();
 }
 
 cudaError_t launch_chunk_bwd_dg_anchors(const DgParams& p, cudaStream_t stream) {
-    if (p.seqs.NC == 0 || !p.states) return cudaSuccess;
-    if (p.dtype == 1) dg_anchor_kernel<bf16><<<dim3(p.seqs.NC, p.H), kThreads, 0, stream>>>(p);
-    else dg_anchor_kernel<float><<<dim3(p.seqs.NC, p.H), kThreads, 0, stream>>>(p);
-    return cudaGetLastError();
+    if (p.seqs.NC == 0 || !(p.states || p.anchor_parts)) return cudaSuccess;
+    return launch_anchors(p, stream);
 }
 
 } // namespace gla

@@ -182,26 +182,29 @@ __global__ void __launch_bounds__(kThreads, BK <= 128 ? 2 : 1) chunk_state_kerne
 // The same walk on warpgroup MMAs (sm_90a, bf16, K and V multiples of 64, 16-byte aligned rows): one warpgroup per
 // 64 x 64 tile of the state (keys k0.., value columns v0..), its fp32 tile in registers, h <- decay h + x^T y as
 // wgmma with both operands transposed from swizzled tiles (wgmma.cuh) in a ring of three chunks; each chunk's state
-// leaves through per-warp stages in 16-byte row segments. 61 KiB: three blocks per SM.
-struct StateWgSmem {
-    static constexpr int NS = 3, B = 64, THREADS = 128;
+// leaves through per-warp stages in 16-byte row segments. 61 KiB: three blocks per SM; the gated reverse pass also
+// takes the forward pass's state tile of each chunk through the ring, for dg's anchors (88 KiB: two blocks per SM).
+template <bool ANCHORS> struct StateWgSmem {
+    static constexpr int NS = 3, B = 64, THREADS = 128, LS = B + 8; // LS: the entering state's row pitch
     static constexpr size_t bytes_tile = 2 * kChunk * B;              // x or y: 64 rows of 64 columns
-    static constexpr size_t bytes_stage = 2 * bytes_tile + 1024;      // x, y, the chunk's decay (64 floats)
+    static constexpr size_t bytes_s = ANCHORS ? 2 * B * LS : 0;       // the entering state's tile (9 KiB)
+    static constexpr size_t bytes_stage = 2 * bytes_tile + 1024 + bytes_s; // x, y, decay (64 floats), state
     static constexpr size_t warp_stage = staged_bytes(B);
     static constexpr size_t off_out = NS * bytes_stage;
     static constexpr size_t bytes = off_out + 4 * warp_stage + 1024; // + the slack that aligns the tiles to 1 KiB
 };
 
 template <bool GATED, bool REV>
-__global__ void __launch_bounds__(StateWgSmem::THREADS, 3) chunk_state_wg_kernel(StateParams p) {
+__global__ void __launch_bounds__(StateWgSmem<false>::THREADS, 3) chunk_state_wg_kernel(StateParams p) {
 #if GLA_WGMMA
-    using L = StateWgSmem;
+    using L = StateWgSmem<GATED && REV>;
     constexpr int NS = L::NS, B = L::B;
     extern __shared__ __align__(16) unsigned char smem_raw[];
     unsigned char* smem = smem_raw + ((1024 - smem_addr(smem_raw) % 1024) % 1024);
     auto x_of = [&](int b) { return smem + b * L::bytes_stage; };
     auto y_of = [&](int b) { return smem + b * L::bytes_stage + L::bytes_tile; };
     auto d_of = [&](int b) { return reinterpret_cast<float*>(smem + b * L::bytes_stage + 2 * L::bytes_tile); };
+    auto s_of = [&](int b) { return reinterpret_cast<bf16*>(smem + b * L::bytes_stage + 2 * L::bytes_tile + 1024); };
 
     const int H = p.H, K = p.K, V = p.V, value_tiles = V / B;
     const int v0 = blockIdx.x % value_tiles * B, k0 = blockIdx.x / value_tiles * B, h = blockIdx.y, n = blockIdx.z;
@@ -217,6 +220,10 @@ __global__ void __launch_bounds__(StateWgSmem::THREADS, 3) chunk_state_wg_kernel
     const int nch = (int)((eos - bos + kChunk - 1) / kChunk);
     auto chunk_of = [&](int idx) { return REV ? nch - 1 - idx : idx; };
     const SwCopy<B, L::THREADS> copy_x((int64_t)H * K), copy_y((int64_t)H * V);
+    // Gated reverse with the forward pass's states: dg's anchor of each chunk (chunk_bwd_dg.cu), sum_v S ⊙ dS with
+    // S the state entering the chunk (copied with the chunk's rows) and dS its gradient, which the chunk's update
+    // leaves in hs; this tile's part (64 keys, 64 value columns) into anchor_parts.
+    [[maybe_unused]] const bool anchors = GATED && REV && p.anchor_parts;
     auto issue = [&](int idx) { // chunk idx's rows (and decay) into stage idx % NS; one copy group, empty past the end
         if (idx < nch) {
             const int64_t start = bos + (int64_t)chunk_of(idx) * kChunk;
@@ -226,6 +233,13 @@ __global__ void __launch_bounds__(StateWgSmem::THREADS, 3) chunk_state_wg_kernel
             if (GATED && threadIdx.x < B / 4)
                 cp_async16(d_of(b) + 4 * threadIdx.x,
                            p.decay + ((int64_t)(c0 + chunk_of(idx)) * H + h) * K + k0 + 4 * threadIdx.x, 16);
+            if constexpr (GATED && REV)
+                if (anchors) {
+                    const bf16* S =
+                        static_cast<const bf16*>(p.entering) + ((int64_t)(c0 + chunk_of(idx)) * H + h) * KV + off;
+                    for (int i = threadIdx.x; i < B * B / 8; i += L::THREADS) // 16-byte pieces, 8 a row
+                        cp_async16(s_of(b) + i / 8 * L::LS + i % 8 * 8, S + (int64_t)(i / 8) * V + i % 8 * 8, 16);
+                }
         }
         cp_async_commit();
     };
@@ -267,6 +281,28 @@ __global__ void __launch_bounds__(StateWgSmem::THREADS, 3) chunk_state_wg_kernel
         wg_commit();
         wg_wait<0>();
         wg_hold(hs);
+        if constexpr (GATED && REV)
+            if (anchors) { // rows 16 w + lane / 4 (a[0]) and 8 below it (a[1]), summed over the lanes of a quad
+                float a[2] = {0.f, 0.f};
+#pragma unroll
+                for (int j = 0; j < 8; j++)
+#pragma unroll
+                    for (int e = 0; e < 4; e += 2) {
+                        const float2 sv = ld_pair(s_of(b) + (16 * w + c_row(e)) * L::LS + 8 * j + c_col(e));
+                        a[e / 2] += hs.t[j].x[e] * sv.x + hs.t[j].x[e + 1] * sv.y;
+                    }
+#pragma unroll
+                for (int r = 0; r < 2; r++) {
+                    a[r] += __shfl_xor_sync(0xffffffffu, a[r], 1);
+                    a[r] += __shfl_xor_sync(0xffffffffu, a[r], 2);
+                }
+                if (lane_id() % 4 == 0) {
+                    float* out = p.anchor_parts +
+                                 (((int64_t)(c0 + chunk_of(idx)) * H + h) * value_tiles + v0 / B) * K + k0 + 16 * w +
+                                 lane_id() / 4;
+                    out[0] = a[0], out[8] = a[1];
+                }
+            }
     }
     if (p.final_state) {
         float* fs = p.final_state + ((int64_t)n * H + h) * KV + off;
@@ -279,10 +315,12 @@ __global__ void __launch_bounds__(StateWgSmem::THREADS, 3) chunk_state_wg_kernel
 // on this device; ungated reverse states scale their update, which an accumulating wgmma cannot, unless by 1.
 template <bool GATED, bool REV> static bool state_wg_fits(const StateParams& p) {
     auto aligned = [](const void* q) { return (uintptr_t)q % 16 == 0; };
-    return p.K % StateWgSmem::B == 0 && p.V % StateWgSmem::B == 0 && (GATED || !REV || p.xscale == 1.f) &&
+    return p.K % 64 == 0 && p.V % 64 == 0 && (GATED || !REV || p.xscale == 1.f) &&
            aligned(GATED ? p.xt : p.x) && aligned(p.y) && aligned(p.states) && (!GATED || aligned(p.decay)) &&
            wgmma_compiled(chunk_state_wg_kernel<GATED, REV>);
 }
+
+bool chunk_states_anchor(const StateParams& p, int dtype) { return dtype == 1 && state_wg_fits<true, true>(p); }
 
 template <class T, int BK, int BV, bool GATED, bool REV>
 static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
@@ -302,8 +340,8 @@ static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
     // every sequence's block walks, so an empty one still writes its final state (the initial one)
     if constexpr (sizeof(T) == 2)
         if (state_wg_fits<GATED, REV>(p)) {
-            using W = StateWgSmem;
-            static_assert(3 * (W::bytes + 1024) <= 228 * 1024, "three blocks per SM");
+            using W = StateWgSmem<GATED && REV>;
+            static_assert((GATED && REV ? 2 : 3) * (W::bytes + 1024) <= 228 * 1024, "three (two) blocks per SM");
             return launch_smem<W::THREADS>(chunk_state_wg_kernel<GATED, REV>,
                                            dim3(p.V / W::B * (p.K / W::B), p.H, p.seqs.N), W::bytes, stream, p);
         }

@@ -57,6 +57,9 @@ struct StateParams {
     int head_gate;
     void* xt;           // gated: scratch [.., H, K] (op dtype), x rescaled by the gate pass
     float* decay;       // gated: scratch [NC, H, K], each chunk's decay e^{L} (the gate pass's)
+    // gated reverse on warpgroup MMAs (chunk_states_anchor): dg's anchors in parts, or both nullptr
+    const void* entering; // [NC, H, K, V] the forward pass's states, entering each chunk
+    float* anchor_parts;  // [NC, H, V / 64, K] sum over each 64-column value tile of S ⊙ dS (chunk_bwd_dg.cu)
 };
 
 struct FwdOParams {
@@ -116,6 +119,8 @@ struct DgParams {
     const void* states;    // chunk backward: [NC, H, K, V] states entering each chunk (op dtype), or nullptr
     const void* dstates;   // chunk backward: [NC, H, K, V] gradients of the states leaving each chunk
     const float* dh0;      // chunk backward: [N, H, K, V] gradient of h0 (nullptr: no h0, first anchors are 0)
+    const float* anchor_parts; // or [NC, H, parts, K]: the anchors in parts, written by the reverse state pass
+    int parts;
     int dtype;
     Seqs seqs;
     int64_t tokens;
@@ -145,6 +150,9 @@ struct RecParams {
 };
 
 cudaError_t launch_chunk_states(const StateParams& p, int dtype, bool gated, bool reverse, cudaStream_t stream);
+// Whether the gated reverse pass of p (dtype, shapes, alignment) runs on warpgroup MMAs, and so writes dg's anchors
+// in parts when given entering and anchor_parts (DgParams::anchor_parts then sums them).
+bool chunk_states_anchor(const StateParams& p, int dtype);
 cudaError_t launch_chunk_fwd_o(const FwdOParams& p, int dtype, bool gated, bool materialize, cudaStream_t stream);
 cudaError_t launch_chunk_bwd_dqkv(const BwdParams& p, int dtype, bool gated, cudaStream_t stream);
 // BwdParams.key_slice for this dtype and key dim on the current device.
@@ -152,7 +160,8 @@ int chunk_bwd_dqkv_key_slice(int dtype, int64_t K);
 // Whether chunk_bwd_dqkv takes BwdParams.anchors (finishes dg itself) for this dtype and key slice.
 bool chunk_bwd_dqkv_fuses_dg(int dtype, int key_slice);
 cudaError_t launch_chunk_bwd_dg(const DgParams& p, cudaStream_t stream);
-// Only the anchor pass of launch_chunk_bwd_dg (p.states non-null), for a chunk_bwd_dqkv that finishes dg.
+// Only the anchor pass of launch_chunk_bwd_dg (p.states or p.anchor_parts non-null), for a chunk_bwd_dqkv that
+// finishes dg.
 cudaError_t launch_chunk_bwd_dg_anchors(const DgParams& p, cudaStream_t stream);
 cudaError_t launch_recurrent_fwd(const RecParams& p, int dtype, cudaStream_t stream);
 cudaError_t launch_recurrent_bwd(const RecParams& p, int mode, int dtype, cudaStream_t stream);

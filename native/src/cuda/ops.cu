@@ -140,6 +140,8 @@ struct DgScratch {
     float* dgc = nullptr;     // [tokens,H,K] per-channel terms of a per-head gate
     float* dh0 = nullptr;     // chunk: [N,H,K,V] dh0 when the caller does not ask for it
     float* ckpt = nullptr;    // recurrent: [NC,H,K,V] the state entering each chunk
+    float* anchor_parts = nullptr; // chunk, bf16, K and V multiples of 64: [NC,H,V/64,K] the anchors in parts
+                                   // (chunk_states_anchor)
 };
 
 DgScratch carve_dg(Carve& c, const Problem& p, bool recurrent) {
@@ -149,6 +151,8 @@ DgScratch carve_dg(Carve& c, const Problem& p, bool recurrent) {
     if (p.gate == GLA_GATE_HEAD) s.dgc = c.take<float>(p.tokens * p.H * p.K);
     if (recurrent) s.ckpt = c.take<float>(p.nc_max * p.H * p.K * p.V);
     else s.dh0 = c.take<float>(p.N * p.H * p.K * p.V);
+    if (!recurrent && p.dtype == GLA_DTYPE_BF16 && p.K % 64 == 0 && p.V % 64 == 0)
+        s.anchor_parts = c.take<float>(p.nc_max * p.H * (p.V / 64) * p.K);
     return s;
 }
 
@@ -295,9 +299,10 @@ struct Scratch {
 };
 
 // dg from the terms q*dq - k*dk already in dg (or s.dgc for a per-head gate) and the chunk anchors: from the
-// chunk states (chunk != nullptr) or already written by the recurrent dk sweep.
+// chunk states (chunk != nullptr; or their parts, where the reverse state pass made them: parts) or already
+// written by the recurrent dk sweep.
 DgParams dg_params(const Problem& p, const Seqs& seqs, const DgScratch& s, float* dg, const ChunkBufs* chunk,
-                   const float* dh0) {
+                   const float* dh0, bool parts) {
     DgParams d{};
     d.dg = dg;
     d.dgc = p.gate == GLA_GATE_HEAD ? s.dgc : nullptr;
@@ -305,6 +310,8 @@ DgParams dg_params(const Problem& p, const Seqs& seqs, const DgScratch& s, float
     d.states = chunk ? chunk->states : nullptr;
     d.dstates = chunk ? chunk->dstates : nullptr;
     d.dh0 = dh0;
+    d.anchor_parts = parts ? s.anchor_parts : nullptr;
+    d.parts = (int)(p.V / 64);
     d.dtype = p.dtype;
     d.seqs = seqs;
     d.tokens = p.tokens;
@@ -314,8 +321,8 @@ DgParams dg_params(const Problem& p, const Seqs& seqs, const DgScratch& s, float
 }
 
 gla_status dg_pipeline(const char* fn, const Problem& p, const Seqs& seqs, const DgScratch& s, float* dg,
-                       const ChunkBufs* chunk, const float* dh0, cudaStream_t stream) {
-    const DgParams d = dg_params(p, seqs, s, dg, chunk, dh0);
+                       const ChunkBufs* chunk, const float* dh0, bool parts, cudaStream_t stream) {
+    const DgParams d = dg_params(p, seqs, s, dg, chunk, dh0, parts);
     LAUNCH(launch_chunk_bwd_dg(d, stream), "chunk_bwd_dg kernels");
     return GLA_OK;
 }
@@ -367,7 +374,7 @@ gla_status recurrent_bwd(const char* fn, gla_context* ctx, const gla_dims* d, co
     LAUNCH(launch_recurrent_bwd(r, kRecDk, p.dtype, stream), "recurrent_bwd dk sweep");
     r.final_state = nullptr, r.out = a->dv, r.dgc = nullptr, r.ckpt = nullptr;
     LAUNCH(launch_recurrent_bwd(r, kRecDv, p.dtype, stream), "recurrent_bwd dv sweep");
-    if (p.gated) return dg_pipeline(fn, p, seqs, l.dg, a->dg, nullptr, nullptr, stream);
+    if (p.gated) return dg_pipeline(fn, p, seqs, l.dg, a->dg, nullptr, nullptr, false, stream);
     return GLA_OK;
 }
 
@@ -460,10 +467,14 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     st.xt = l.chunk.xt, st.decay = l.chunk.decay;
     LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
 
-    // Gradients of the states leaving each chunk, and dh0 (which also anchors dg's first chunk).
+    // Gradients of the states leaving each chunk, and dh0 (which also anchors dg's first chunk); gated, on warpgroup
+    // MMAs, dg's anchors in parts too.
     float* dh0 = a->dh0 ? a->dh0 : (p.gated && a->h0) ? l.dg.dh0 : nullptr;
     st.x = a->q, st.y = a->dout, st.init = a->dht, st.xscale = dims->scale;
     st.states = l.chunk.dstates, st.final_state = dh0;
+    const bool parts = p.gated && l.dg.anchor_parts && chunk_states_anchor(st, p.dtype);
+    st.entering = parts ? l.chunk.states : nullptr;
+    st.anchor_parts = parts ? l.dg.anchor_parts : nullptr;
     LAUNCH(launch_chunk_states(st, p.dtype, p.gated, true, stream), "chunk_fwd_state kernel (reverse)");
 
     // Channel gates: dg's anchors first, so that chunk_bwd_dqkv finishes dg in place of the local pass.
@@ -471,7 +482,7 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     const bool fuse_dg = p.gated && !head_gate && chunk_bwd_dqkv_fuses_dg(p.dtype, key_slice);
     float* dh0_anchor = a->h0 ? dh0 : nullptr;
     if (fuse_dg) {
-        DgParams d = dg_params(p, seqs, l.dg, a->dg, &l.chunk, dh0_anchor);
+        DgParams d = dg_params(p, seqs, l.dg, a->dg, &l.chunk, dh0_anchor, parts);
         LAUNCH(launch_chunk_bwd_dg_anchors(d, stream), "chunk_bwd_dg anchor kernel");
     }
 
@@ -487,7 +498,7 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     b.scale = dims->scale;
     b.head_gate = head_gate;
     LAUNCH(launch_chunk_bwd_dqkv(b, p.dtype, p.gated, stream), "chunk_bwd_dqkv kernel");
-    if (p.gated && !fuse_dg) return dg_pipeline(fn, p, seqs, l.dg, a->dg, &l.chunk, dh0_anchor, stream);
+    if (p.gated && !fuse_dg) return dg_pipeline(fn, p, seqs, l.dg, a->dg, &l.chunk, dh0_anchor, parts, stream);
     return GLA_OK;
 }
 
