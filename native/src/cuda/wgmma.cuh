@@ -149,7 +149,8 @@ template <int COLS, int THREADS = kThreads> struct SwCopy {
 
 // Whether this build's kernel `k` carries the sm_90a code on the current device (its PTX is compute_90a: a PTX
 // fallback compiled for an older target runs on the same device with every wgmma compiled out). Asked once per
-// device and kernel: launches ask it every call.
+// device and kernel signature (the answer is kept per K, the kernel's type: kernels of one signature, built in the
+// same library for the same targets, share it); launches ask it every call.
 template <class K> inline bool wgmma_compiled(K* k) {
     static std::atomic<signed char> known[64]; // per device: 0 not asked yet, 1 yes, -1 no
     int dev = 0;
