@@ -28,15 +28,25 @@ template <class T, int BK, int BV> struct FwdSmem {
     static constexpr size_t off_vec = off_h + sizeof(T) * BK * LV;
     static constexpr size_t off_misc = off_vec + C::bytes_vec;
     static constexpr size_t bytes = off_misc + C::bytes_misc;
+    // the non-materializing kernel's second stage of q, k and the gate tile (nm_ring)
+    static constexpr size_t off_q1 = (bytes + 15) / 16 * 16;
+    static constexpr size_t off_k1 = off_q1 + C::bytes_qk;
+    static constexpr size_t off_g1 = off_k1 + C::bytes_qk;
+    static constexpr size_t bytes_ring = off_g1 + C::bytes_g;
 };
 
-// Loads q, k and the gate of one chunk (cp.async, waiting for every copy in flight, the caller's too); gated, the
-// cumulative gate, factor vectors and flags (ungated ones are constant: the caller makes them once); then A, scaled
-// by a_scale (q_s, k_s left as qt, kb). Ends synchronized.
+// The non-materializing kernel's blocks per SM, and whether it takes the second stage: gated bf16 tiles, where the
+// stage leaves as many blocks per SM.
+constexpr int nm_min_blocks(int BK, int BV) { return BK * BV <= 128 * 64 ? 2 : 1; }
+template <class T, int BK, int BV, bool GATED> constexpr bool nm_ring() {
+    return GATED && sizeof(T) == 2 && nm_min_blocks(BK, BV) * (FwdSmem<T, BK, BV>::bytes_ring + 1024) <= 228 * 1024;
+}
+
+// Requests q, k and (gated) the gate of one chunk by cp.async (the per-head gate's broadcast is synchronous); the
+// caller commits.
 template <class T, int BK, bool GATED>
-__device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, const ChunkMisc<T, BK>& mi, Vecs<BK> vec,
-                                           T* A_s, const T* q, const T* k, const float* g, int64_t start, int nrows,
-                                           int H, int h, int K, bool head_gate, float scale, float a_scale) {
+__device__ __forceinline__ void issue_qk_g(T* q_s, T* k_s, float* G_s, const T* q, const T* k, const float* g,
+                                           int64_t start, int nrows, int H, int h, int K, bool head_gate) {
     using C = ChunkTiles<T, BK>;
     const int64_t rs = (int64_t)H * K;
     const T* qb = q + (start * H + h) * K;
@@ -45,9 +55,15 @@ __device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, const Chu
     load_tile_async<T, kChunk, BK>(q_s, C::LQ, qb, rs, nrows, K, vec_ld);
     load_tile_async<T, kChunk, BK>(k_s, C::LQ, kb, rs, nrows, K, vec_ld);
     if constexpr (GATED) load_gate_async<BK>(G_s, C::LG, g, start, nrows, H, h, K, head_gate);
-    cp_async_commit();
-    cp_async_wait<0>(); // with the caller's copies in flight (the value tile)
-    __syncthreads();
+}
+
+// With q, k and the gate of one chunk in shared memory (the caller waited and synchronized): gated, the cumulative
+// gate, factor vectors and flags (ungated ones are constant: the caller makes them once); then A, scaled by a_scale
+// (q_s, k_s left as qt, kb). Ends synchronized.
+template <class T, int BK, bool GATED>
+__device__ __forceinline__ void chunk_A(T* q_s, T* k_s, float* G_s, const ChunkMisc<T, BK>& mi, Vecs<BK> vec, T* A_s,
+                                        const float* g, int64_t start, int nrows, int H, int h, int K, bool head_gate,
+                                        float scale, float a_scale) {
     if constexpr (GATED) {
         mi.gate_sums(G_s);
         __syncthreads();
@@ -57,8 +73,20 @@ __device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, const Chu
     compute_A<T, BK, GATED>(q_s, k_s, mi.gate(G_s), mi.flags, vec, A_s, a_scale, gr);
 }
 
+// Loads q, k and the gate of one chunk, waiting for every copy in flight (the caller's too), then chunk_A.
+template <class T, int BK, bool GATED>
+__device__ __forceinline__ void chunk_qk_A(T* q_s, T* k_s, float* G_s, const ChunkMisc<T, BK>& mi, Vecs<BK> vec,
+                                           T* A_s, const T* q, const T* k, const float* g, int64_t start, int nrows,
+                                           int H, int h, int K, bool head_gate, float scale, float a_scale) {
+    issue_qk_g<T, BK, GATED>(q_s, k_s, G_s, q, k, g, start, nrows, H, h, K, head_gate);
+    cp_async_commit();
+    cp_async_wait<0>(); // with the caller's copies in flight (the value tile)
+    __syncthreads();
+    chunk_A<T, BK, GATED>(q_s, k_s, G_s, mi, vec, A_s, g, start, nrows, H, h, K, head_gate, scale, a_scale);
+}
+
 template <class T, int BK, int BV, bool GATED>
-__global__ void __launch_bounds__(kThreads, BK * BV <= 128 * 64 ? 2 : 1) chunk_fwd_o_nm_kernel(FwdOParams p) {
+__global__ void __launch_bounds__(kThreads, nm_min_blocks(BK, BV)) chunk_fwd_o_nm_kernel(FwdOParams p) {
     using L = FwdSmem<T, BK, BV>;
     extern __shared__ __align__(16) unsigned char smem[];
     T* q_s = reinterpret_cast<T*>(smem);
@@ -86,18 +114,44 @@ __global__ void __launch_bounds__(kThreads, BK * BV <= 128 * 64 ? 2 : 1) chunk_f
 
     int64_t bos, eos;
     p.seqs.seq(n, bos, eos);
-    for (int64_t start = bos; start < eos; start += kChunk) {
+    // Gated bf16 tiles (nm_ring): q, k and the gate of the next chunk are copied into a second stage while this one
+    // computes; else they are asked of L2 (prefetch_rows) and copied at its start.
+    constexpr bool RING = nm_ring<T, BK, BV, GATED>();
+    auto q_of = [&](int b) { return b ? reinterpret_cast<T*>(smem + L::off_q1) : q_s; };
+    auto k_of = [&](int b) { return b ? reinterpret_cast<T*>(smem + L::off_k1) : k_s; };
+    auto g_of = [&](int b) { return b ? reinterpret_cast<float*>(smem + L::off_g1) : G_s; };
+    auto issue_next = [&](int64_t next, int b) { // one copy group, empty past the sequence's end
+        if (next < eos)
+            issue_qk_g<T, BK, GATED>(q_of(b), k_of(b), g_of(b), q, k, p.g, next,
+                                     (int)(eos - next < kChunk ? eos - next : kChunk), H, h, K, p.head_gate != 0);
+        cp_async_commit();
+    };
+    if constexpr (RING) issue_next(bos, 0);
+    int b = 0;
+    for (int64_t start = bos; start < eos; start += kChunk, b ^= (int)RING) {
         const int nrows = (int)(eos - start < kChunk ? eos - start : kChunk);
         __syncthreads(); // previous chunk done with every tile
         const T* vb = v + (start * H + h) * V + v0;
         load_tile_async<T, kChunk, BV>(v_s, L::LV, vb, (int64_t)H * V, nrows, V - v0, vec_ok<T>(vb, (int64_t)H * V));
-        if (start + kChunk < eos) prefetch_rows<T>(q, k, v, p.g, start + kChunk, eos, H, h, K, V, v0, BV, p.head_gate);
-        chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, mi, vec, A_s, q, k, p.g, start, nrows, H, h, K,
-                                 p.head_gate, p.scale, GATED ? p.scale : 1.f);
-        chunk_o_tile<T, BK, BV, GATED, !GATED>(q_s, vec, A_s, v_s, H_s, o + (start * H + h) * V, (int64_t)H * V,
+        if constexpr (RING) {
+            cp_async_commit();
+            issue_next(start + kChunk, b ^ 1);
+            if (start + kChunk < eos) prefetch_rows<T>(nullptr, nullptr, v, nullptr, start + kChunk, eos, H, h, K, V,
+                                                       v0, BV, p.head_gate);
+            cp_async_wait<1>(); // this chunk's q, k, gate and value tile; the next chunk's copies fly on
+            __syncthreads();
+            chunk_A<T, BK, GATED>(q_of(b), k_of(b), g_of(b), mi, vec, A_s, p.g, start, nrows, H, h, K,
+                                  p.head_gate != 0, p.scale, p.scale);
+        } else {
+            if (start + kChunk < eos)
+                prefetch_rows<T>(q, k, v, p.g, start + kChunk, eos, H, h, K, V, v0, BV, p.head_gate);
+            chunk_qk_A<T, BK, GATED>(q_s, k_s, G_s, mi, vec, A_s, q, k, p.g, start, nrows, H, h, K,
+                                     p.head_gate, p.scale, GATED ? p.scale : 1.f);
+        }
+        chunk_o_tile<T, BK, BV, GATED, !GATED>(q_of(b), vec, A_s, v_s, H_s, o + (start * H + h) * V, (int64_t)H * V,
                                                nrows, v0, V, GATED ? 1.f : p.scale);
         __syncthreads(); // H_s read by every warp before it is overwritten
-        st.template update<false>(k_s, vec, v_s, true);
+        st.template update<false>(k_of(b), vec, v_s, true);
         st.store_shared(H_s);
     }
     if (p.ht) st.store(p.ht + ((int64_t)n * H + h) * KV + v0, V, K, V - v0);
@@ -677,7 +731,7 @@ static cudaError_t launch_fwd_o(const FwdOParams& p, bool materialize, cudaStrea
         using L = FwdSmem<T, BK, NBV>;
         static_assert(L::bytes <= 227 * 1024, "shared memory");
         return launch_smem(chunk_fwd_o_nm_kernel<T, BK, NBV, GATED>, dim3((p.V + NBV - 1) / NBV, p.H, p.seqs.N),
-                           L::bytes, stream, p);
+                           nm_ring<T, BK, NBV, GATED>() ? L::bytes_ring : L::bytes, stream, p);
     }
 }
 
