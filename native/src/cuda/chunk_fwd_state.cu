@@ -26,22 +26,32 @@ namespace gla {
 // The gate work of one chunk and 64 key channels, done once for every block of the state pass that reads them
 // (one per value tile and key slice): x rescaled as the update takes it (transform_rows; forward k e^{L - G},
 // reverse scale q e^{G}) into xt, and the chunk's decay e^{L} into decay[chunk][h][K]. One block per (chunk, head,
-// 64 channels).
+// 64 channels). BOTH (the backward, launch_bwd_state_gates): the forward rows from p.x into p.xt and the reverse
+// rows from r.x into r.xt from one read of the gates, which are the largest input (fp32), for the two state passes.
 constexpr int kGateBK = 64;
 
-template <class T> struct GateSmem {
+struct RevRows { // BOTH: the reverse pass's x (q), xt and scale
+    const void* x;
+    void* xt;
+    float xscale;
+};
+
+template <class T, bool BOTH> struct GateSmem {
     using C = ChunkTiles<T, kGateBK>;
-    static constexpr size_t off_g = C::bytes_qk;
+    static constexpr size_t off_x2 = C::bytes_qk; // BOTH: the reverse rows
+    static constexpr size_t off_g = off_x2 + (BOTH ? C::bytes_qk : 0);
     static constexpr size_t off_vec = off_g + C::bytes_g;
     static constexpr size_t off_misc = off_vec + C::bytes_vec;
     static constexpr size_t bytes = off_misc + C::bytes_misc;
 };
 
-template <class T, bool REV> __global__ void __launch_bounds__(kThreads) chunk_state_gates_kernel(StateParams p) {
-    using L = GateSmem<T>;
+template <class T, bool REV, bool BOTH>
+__global__ void __launch_bounds__(kThreads) chunk_state_gates_kernel(StateParams p, RevRows r) {
+    using L = GateSmem<T, BOTH>;
     using C = ChunkTiles<T, kGateBK>;
     extern __shared__ __align__(16) unsigned char smem[];
     T* x_s = reinterpret_cast<T*>(smem);
+    T* x2_s = reinterpret_cast<T*>(smem + L::off_x2);
     float* G_s = reinterpret_cast<float*>(smem + L::off_g);
     const Vecs<kGateBK> vec{reinterpret_cast<float*>(smem + L::off_vec)};
     const ChunkMisc<T, kGateBK> mi(smem + L::off_misc);
@@ -54,30 +64,51 @@ template <class T, bool REV> __global__ void __launch_bounds__(kThreads) chunk_s
     const int64_t rk = (int64_t)H * K, row0 = (start * H + h) * K + k0;
     const T* xb = static_cast<const T*>(p.x) + row0;
     load_tile_async<T, kChunk, kGateBK>(x_s, C::LQ, xb, rk, nrows, Kb, vec_ok<T>(xb, rk));
+    if constexpr (BOTH) {
+        const T* x2b = static_cast<const T*>(r.x) + row0;
+        load_tile_async<T, kChunk, kGateBK>(x2_s, C::LQ, x2b, rk, nrows, Kb, vec_ok<T>(x2b, rk));
+    }
     load_gate_async<kGateBK>(G_s, C::LG, p.g, start, nrows, H, h, K, p.head_gate, k0, Kb);
     cp_async_commit();
     cp_async_wait<0>();
     __syncthreads();
     mi.gate_sums(G_s);
     __syncthreads();
-    chunk_prepare<T, kGateBK, true>(mi, vec, p.xscale);
-    transform_rows<T, kGateBK, REV>(x_s, mi.gate(G_s), vec);
+    chunk_prepare<T, kGateBK, true>(mi, vec, BOTH ? r.xscale : p.xscale); // the scale enters U (q side) only
+    transform_rows<T, kGateBK, REV && !BOTH>(x_s, mi.gate(G_s), vec);
+    if constexpr (BOTH) transform_rows<T, kGateBK, true>(x2_s, mi.gate(G_s), vec);
     __syncthreads();
-    T* xt = static_cast<T*>(p.xt) + row0;
-    constexpr int VEC = 16 / sizeof(T); // elements a 16-byte copy
-    if (Kb == kGateBK && vec_ok<T>(xt, rk)) {
-        for (int i = threadIdx.x; i < nrows * (kGateBK / VEC); i += kThreads) {
-            const int r = i / (kGateBK / VEC), col = i % (kGateBK / VEC) * VEC;
-            *reinterpret_cast<uint4*>(xt + r * rk + col) = *reinterpret_cast<const uint4*>(x_s + r * C::LQ + col);
+    auto store_rows = [&](const T* rows, void* dst) {
+        T* xt = static_cast<T*>(dst) + row0;
+        constexpr int VEC = 16 / sizeof(T); // elements a 16-byte copy
+        if (Kb == kGateBK && vec_ok<T>(xt, rk)) {
+            for (int i = threadIdx.x; i < nrows * (kGateBK / VEC); i += kThreads) {
+                const int t = i / (kGateBK / VEC), col = i % (kGateBK / VEC) * VEC;
+                *reinterpret_cast<uint4*>(xt + t * rk + col) = *reinterpret_cast<const uint4*>(rows + t * C::LQ + col);
+            }
+        } else {
+            for (int i = threadIdx.x; i < nrows * kGateBK; i += kThreads) {
+                const int t = i / kGateBK, col = i % kGateBK;
+                if (col < Kb) xt[t * rk + col] = rows[t * C::LQ + col];
+            }
         }
-    } else {
-        for (int i = threadIdx.x; i < nrows * kGateBK; i += kThreads) {
-            const int r = i / kGateBK, col = i % kGateBK;
-            if (col < Kb) xt[r * rk + col] = x_s[r * C::LQ + col];
-        }
-    }
+    };
+    store_rows(x_s, p.xt);
+    if constexpr (BOTH) store_rows(x2_s, r.xt);
     float* out = p.decay + ((int64_t)c * H + h) * K + k0;
     for (int col = threadIdx.x; col < Kb; col += kThreads) out[col] = vec.D()[col];
+}
+
+template <class T, bool REV, bool BOTH>
+static cudaError_t launch_gates(const StateParams& p, const RevRows& r, cudaStream_t stream) {
+    if (p.seqs.NC == 0) return cudaSuccess;
+    return launch_smem(chunk_state_gates_kernel<T, REV, BOTH>, dim3(p.seqs.NC, p.H, (p.K + kGateBK - 1) / kGateBK),
+                       GateSmem<T, BOTH>::bytes, stream, p, r);
+}
+
+cudaError_t launch_bwd_state_gates(const StateParams& fwd, const StateParams& rev, int dtype, cudaStream_t stream) {
+    const RevRows r{rev.x, rev.xt, rev.xscale};
+    return dtype == 1 ? launch_gates<bf16, false, true>(fwd, r, stream) : launch_gates<float, false, true>(fwd, r, stream);
 }
 
 // x and y double-buffered (the next chunk's rows arrive by cp.async while this chunk's update runs), and, gated,
@@ -328,12 +359,8 @@ static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
     static_assert(L::bytes <= 227 * 1024, "shared memory");
     const int key_slices = (p.K + p.key_slice - 1) / p.key_slice;
     if constexpr (GATED) {
-        if (p.seqs.NC > 0) {
-            using G = GateSmem<T>;
-            static_assert(G::bytes <= 48 * 1024, "the gate pass's shared memory needs no opt-in");
-            chunk_state_gates_kernel<T, REV>
-                <<<dim3(p.seqs.NC, p.H, (p.K + kGateBK - 1) / kGateBK), kThreads, G::bytes, stream>>>(p);
-            const cudaError_t err = cudaGetLastError();
+        if (!p.gates_done) {
+            const cudaError_t err = launch_gates<T, REV, false>(p, RevRows{}, stream);
             if (err != cudaSuccess) return err;
         }
     }

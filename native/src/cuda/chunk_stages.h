@@ -57,6 +57,7 @@ struct StateParams {
     int head_gate;
     void* xt;           // gated: scratch [.., H, K] (op dtype), x rescaled by the gate pass
     float* decay;       // gated: scratch [NC, H, K], each chunk's decay e^{L} (the gate pass's)
+    int gates_done;     // gated: xt and decay are written already (launch_bwd_state_gates), no gate pass
     // gated reverse on warpgroup MMAs (chunk_states_anchor): dg's anchors in parts, or both nullptr
     const void* entering; // [NC, H, K, V] the forward pass's states, entering each chunk
     float* anchor_parts;  // [NC, H, V / 64, K] sum over each 64-column value tile of S ⊙ dS (chunk_bwd_dg.cu)
@@ -150,6 +151,9 @@ struct RecParams {
 };
 
 cudaError_t launch_chunk_states(const StateParams& p, int dtype, bool gated, bool reverse, cudaStream_t stream);
+// Gated backward: the gate passes of both state passes in one (the forward's p.xt and decay, the reverse's rev.xt,
+// rev.xscale; the decay is the same), which then run with gates_done.
+cudaError_t launch_bwd_state_gates(const StateParams& fwd, const StateParams& rev, int dtype, cudaStream_t stream);
 // Whether the gated reverse pass of p (dtype, shapes, alignment) runs on warpgroup MMAs, and so writes dg's anchors
 // in parts when given entering and anchor_parts (DgParams::anchor_parts then sums them).
 bool chunk_states_anchor(const StateParams& p, int dtype);

@@ -160,15 +160,17 @@ struct ChunkBufs {
     void* states = nullptr;
     void* dstates = nullptr;
     void* xt = nullptr;          // gated: the state pass's rescaled rows and decays (StateParams)
+    void* xt_rev = nullptr;      // gated backward: the reverse pass's rows (launch_bwd_state_gates)
     float* decay = nullptr;
     float* segments = nullptr;   // split non-materializing forward: [N * S, H, K, V] entering states, then the
                                  // [N * S * parts, H, K, V] sums (nm_split)
 };
 
-// The gate pass's scratch of a gated state pass (the backward's two passes take turns with it).
-void carve_state_gates(Carve& c, const Problem& p, ChunkBufs& b) {
+// The gate pass's scratch of a gated state pass; the backward's two passes take their rows from one gate pass.
+void carve_state_gates(Carve& c, const Problem& p, ChunkBufs& b, bool backward) {
     if (!p.gated) return;
     b.xt = c.take<char>(p.tokens * p.H * p.K * (int64_t)p.es);
+    if (backward) b.xt_rev = c.take<char>(p.tokens * p.H * p.K * (int64_t)p.es);
     b.decay = c.take<float>(p.nc_max * p.H * p.K);
 }
 
@@ -189,7 +191,7 @@ Layout layout(const gla_context* ctx, int32_t op, const Problem& p, int32_t algo
         l.tables = carve_tables(c, p);
         if (fwd_path(ctx, p, algorithm) == Path::ChunkMat) {
             l.chunk.states = c.take<char>(states * (int64_t)p.es);
-            carve_state_gates(c, p, l.chunk);
+            carve_state_gates(c, p, l.chunk, false);
         } else if (const NmSplit sp = nm_split(ctx, p); sp.S > 1) {
             l.chunk.segments = c.take<float>(p.N * sp.S * (1 + sp.parts) * p.H * p.K * p.V);
         }
@@ -199,7 +201,7 @@ Layout layout(const gla_context* ctx, int32_t op, const Problem& p, int32_t algo
         if (chunk_supported(p.K, p.dtype)) {
             l.chunk.states = c.take<char>(states * (int64_t)p.es);
             l.chunk.dstates = c.take<char>(states * (int64_t)p.es);
-            carve_state_gates(c, p, l.chunk);
+            carve_state_gates(c, p, l.chunk, true);
         }
         l.dg = carve_dg(c, p, !chunk_supported(p.K, p.dtype));
         break;
@@ -465,17 +467,22 @@ gla_status gla_cuda_chunk_bwd(gla_context* context, const gla_dims* dims, const 
     st.xscale = 1.f;
     st.head_gate = head_gate;
     st.xt = l.chunk.xt, st.decay = l.chunk.decay;
-    LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
-
     // Gradients of the states leaving each chunk, and dh0 (which also anchors dg's first chunk); gated, on warpgroup
     // MMAs, dg's anchors in parts too.
+    StateParams rs = st;
     float* dh0 = a->dh0 ? a->dh0 : (p.gated && a->h0) ? l.dg.dh0 : nullptr;
-    st.x = a->q, st.y = a->dout, st.init = a->dht, st.xscale = dims->scale;
-    st.states = l.chunk.dstates, st.final_state = dh0;
-    const bool parts = p.gated && l.dg.anchor_parts && chunk_states_anchor(st, p.dtype);
-    st.entering = parts ? l.chunk.states : nullptr;
-    st.anchor_parts = parts ? l.dg.anchor_parts : nullptr;
-    LAUNCH(launch_chunk_states(st, p.dtype, p.gated, true, stream), "chunk_fwd_state kernel (reverse)");
+    rs.x = a->q, rs.y = a->dout, rs.init = a->dht, rs.xscale = dims->scale;
+    rs.states = l.chunk.dstates, rs.final_state = dh0;
+    rs.xt = l.chunk.xt_rev;
+    const bool parts = p.gated && l.dg.anchor_parts && chunk_states_anchor(rs, p.dtype);
+    rs.entering = parts ? l.chunk.states : nullptr;
+    rs.anchor_parts = parts ? l.dg.anchor_parts : nullptr;
+    if (p.gated) {
+        LAUNCH(launch_bwd_state_gates(st, rs, p.dtype, stream), "chunk_state_gates kernel");
+        st.gates_done = rs.gates_done = 1;
+    }
+    LAUNCH(launch_chunk_states(st, p.dtype, p.gated, false, stream), "chunk_fwd_state kernel");
+    LAUNCH(launch_chunk_states(rs, p.dtype, p.gated, true, stream), "chunk_fwd_state kernel (reverse)");
 
     // Channel gates: dg's anchors first, so that chunk_bwd_dqkv finishes dg in place of the local pass.
     const int key_slice = chunk_bwd_dqkv_key_slice(p.dtype, p.K);
