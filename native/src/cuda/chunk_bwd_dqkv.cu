@@ -938,6 +938,7 @@ bool chunk_bwd_dqkv_fuses_dg(int dtype, int key_slice) {
 }
 
 cudaError_t launch_chunk_bwd_dqkv(const BwdParams& p, int dtype, bool gated, cudaStream_t stream) {
+    if (chunk_bwd_dqkv_wg_fits(p, dtype, gated)) return launch_chunk_bwd_dqkv_wg(p, stream);
     if (dtype == 1) return gated ? launch_bwd_bk<bf16, true>(p, stream) : launch_bwd_bk<bf16, false>(p, stream);
     return gated ? launch_bwd_bk<float, true>(p, stream) : launch_bwd_bk<float, false>(p, stream);
 }

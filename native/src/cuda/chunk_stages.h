@@ -163,6 +163,9 @@ cudaError_t launch_chunk_bwd_dqkv(const BwdParams& p, int dtype, bool gated, cud
 int chunk_bwd_dqkv_key_slice(int dtype, int64_t K);
 // Whether chunk_bwd_dqkv takes BwdParams.anchors (finishes dg itself) for this dtype and key slice.
 bool chunk_bwd_dqkv_fuses_dg(int dtype, int key_slice);
+// Whether p takes chunk_bwd_dqkv_wg.cu's kernel (ungated bf16, K = V = 128, 16-byte aligned, sm_90a built).
+bool chunk_bwd_dqkv_wg_fits(const BwdParams& p, int dtype, bool gated);
+cudaError_t launch_chunk_bwd_dqkv_wg(const BwdParams& p, cudaStream_t stream);
 cudaError_t launch_chunk_bwd_dg(const DgParams& p, cudaStream_t stream);
 // Only the anchor pass of launch_chunk_bwd_dg (p.states or p.anchor_parts non-null), for a chunk_bwd_dqkv that
 // finishes dg.
