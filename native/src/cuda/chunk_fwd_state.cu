@@ -282,15 +282,28 @@ __global__ void __launch_bounds__(StateWgSmem<false>::THREADS, 3) chunk_state_wg
 #pragma unroll
             for (int e = 0; e < 4; e++) f(hs.t[j].x[e], (int64_t)(16 * w + c_row(e)) * V + 8 * j + c_col(e));
     };
+    // Ungated reverse: hs holds dh / scale, so that each update adds q^T do as the product makes it (gated rows come
+    // scaled from the gate pass); states and dh0 leave multiplied back.
+    constexpr bool SCALED = !GATED && REV;
+    const float u = SCALED ? p.xscale : 1.f;
     const float* init = p.init ? p.init + ((int64_t)n * H + h) * KV + off : nullptr;
-    each([&](float& s, int64_t i) { s = init ? init[i] : 0.f; });
+    each([&](float& s, int64_t i) { s = init ? init[i] / u : 0.f; });
 #pragma unroll
     for (int j = 0; j < NS - 1; j++) issue(j);
     bf16* stage = reinterpret_cast<bf16*>(smem + L::off_out + w * L::warp_stage);
     for (int idx = 0; idx < nch; idx++) {
         // the state entering this chunk (forward) or the gradient leaving it (reverse)
-        store_tiles16_staged<8>(states + ((int64_t)(c0 + chunk_of(idx)) * H + h) * KV + off, V, hs.t, 16 * w, 0, B,
-                                stage);
+        bf16* out = states + ((int64_t)(c0 + chunk_of(idx)) * H + h) * KV + off;
+        if constexpr (SCALED) {
+            WgAcc o;
+#pragma unroll
+            for (int j = 0; j < 8; j++)
+#pragma unroll
+                for (int e = 0; e < 4; e++) o.t[j].x[e] = hs.t[j].x[e] * u;
+            store_tiles16_staged<8>(out, V, o.t, 16 * w, 0, B, stage);
+        } else {
+            store_tiles16_staged<8>(out, V, hs.t, 16 * w, 0, B, stage);
+        }
         cp_async_wait<NS - 2>();
         fence_proxy_async();
         __syncthreads(); // this chunk's rows visible; the stage of the chunk before free
@@ -337,16 +350,17 @@ __global__ void __launch_bounds__(StateWgSmem<false>::THREADS, 3) chunk_state_wg
     }
     if (p.final_state) {
         float* fs = p.final_state + ((int64_t)n * H + h) * KV + off;
-        each([&](float& s, int64_t i) { fs[i] = s; });
+        each([&](float& s, int64_t i) { fs[i] = s * u; });
     }
 #endif
 }
 
 // Whether chunk_state_wg_kernel takes the problem: bf16 (the caller's), its shapes and alignment, the sm_90a binary
-// on this device; ungated reverse states scale their update, which an accumulating wgmma cannot, unless by 1.
+// on this device; ungated reverse, a scale within 2^±20 (the walk keeps dh / scale in fp32; heads take 1/sqrt(K)).
 template <bool GATED, bool REV> static bool state_wg_fits(const StateParams& p) {
     auto aligned = [](const void* q) { return (uintptr_t)q % 16 == 0; };
-    return p.K % 64 == 0 && p.V % 64 == 0 && (GATED || !REV || p.xscale == 1.f) &&
+    const float u = fabsf(p.xscale);
+    return p.K % 64 == 0 && p.V % 64 == 0 && (GATED || !REV || (u >= 0x1p-20f && u <= 0x1p20f)) &&
            aligned(GATED ? p.xt : p.x) && aligned(p.y) && aligned(p.states) && (!GATED || aligned(p.decay)) &&
            wgmma_compiled(chunk_state_wg_kernel<GATED, REV>);
 }
