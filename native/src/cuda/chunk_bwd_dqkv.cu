@@ -16,6 +16,7 @@
  * blocks of a cluster (BwdParams.key_slice; H200, B8 T2048 H4 K256 V512: gated backward 2.15 ms in all, was 3.18;
  * ungated 1.39, was 1.98). fp32, and bf16 K = 256 where clusters do not run (chunk_bwd_dqkv_kernel), load
  * synchronously and read the raw q, k of the diagonal blocks and the outputs again from global memory (L2).
+ * Ungated bf16 heads of 128 keys and values on sm_90a take the warpgroup kernel of chunk_bwd_dqkv_wg.cu.
  * Validated by the kernel lab (native/bench/cuda) against a float64 reference.
  */
 #include "chunk_common.cuh"

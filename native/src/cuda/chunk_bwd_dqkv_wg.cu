@@ -8,7 +8,8 @@
  * warpgroups, where the mma.sync kernel (chunk_bwd_dqkv.cu) has each warp load its own copy of h, dh, v and do
  * through ldmatrix in a walk over value tiles: warpgroup 0 makes dA and warpgroup 1 A, as bf16 tiles that serve as
  * the products' operands both ways (A^T and dA^T as transposed operands), then warpgroup w owns columns
- * 64 w .. 64 w + 63 of dq, dk (keys) and dv (values).
+ * 64 w .. 64 w + 63 of dq, dk (keys) and dv (values). H200, B16 T2048 H16: 385 us at 79% of DRAM, where the mma.sync
+ * kernel took 788 at 39% (ungated backward 1.09 -> 0.69 ms).
  * Validated by the kernel lab (native/bench/cuda) against a float64 reference.
  */
 #include "chunk_stages.h"
