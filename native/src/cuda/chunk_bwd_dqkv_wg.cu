@@ -125,10 +125,7 @@ __global__ void __launch_bounds__(256, 1) chunk_bwd_dqkv_wg_kernel(BwdParams p) 
     wg_hold(dq);
     wg_hold(dk);
     wg_hold(dv);
-#pragma unroll
-    for (int j = 0; j < 8; j++)
-#pragma unroll
-        for (int e = 0; e < 4; e++) dk.t[j].x[e] *= p.scale;
+    wg_scale(dk, p.scale);
     wg_fence();
 #pragma unroll
     for (int kk = 0; kk < 4; kk++) // dq += dA k
@@ -144,10 +141,7 @@ __global__ void __launch_bounds__(256, 1) chunk_bwd_dqkv_wg_kernel(BwdParams p) 
     wg_wait<0>();
     wg_hold(dq);
     wg_hold(dk);
-#pragma unroll
-    for (int j = 0; j < 8; j++)
-#pragma unroll
-        for (int e = 0; e < 4; e++) dq.t[j].x[e] *= p.scale;
+    wg_scale(dq, p.scale);
     store_tiles16_staged<8>(static_cast<bf16*>(p.dq) + row0 + c0, rs, dq.t, 16 * w, 0, nrows, stage);
     store_tiles16_staged<8>(static_cast<bf16*>(p.dk) + row0 + c0, rs, dk.t, 16 * w, 0, nrows, stage);
 #endif

@@ -334,10 +334,7 @@ __global__ void __launch_bounds__(kThreads, 1) chunk_fwd_o_nm_linear_wg_kernel(F
             wg_commit();
             wg_wait<0>();
             wg_hold(acc);
-#pragma unroll
-            for (int j = 0; j < 8; j++)
-#pragma unroll
-                for (int e = 0; e < 4; e++) acc.t[j].x[e] *= p.scale;
+            wg_scale(acc, p.scale);
             store_tiles16_staged<8>(o + (start * H + h) * V + v0, rv, acc.t, 16 * w, 0, nrows,
                                     reinterpret_cast<bf16*>(smem + L::off_out + w * L::warp_stage));
         }

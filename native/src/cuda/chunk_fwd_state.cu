@@ -24,10 +24,10 @@
 namespace gla {
 
 // The gate work of one chunk and 64 key channels, done once for every block of the state pass that reads them
-// (one per value tile and key slice): x rescaled as the update takes it (transform_rows; forward k e^{L - G},
-// reverse scale q e^{G}) into xt, and the chunk's decay e^{L} into decay[chunk][h][K]. One block per (chunk, head,
-// 64 channels). BOTH (the backward, launch_bwd_state_gates): the forward rows from p.x into p.xt and the reverse
-// rows from r.x into r.xt from one read of the gates, which are the largest input (fp32), for the two state passes.
+// (one per value tile and key slice): the forward rows k e^{L - G} as the update takes them (transform_rows) from
+// p.x into p.xt, and the chunk's decay e^{L} into decay[chunk][h][K]. One block per (chunk, head, 64 channels).
+// BOTH (the backward, launch_bwd_state_gates): also the reverse rows scale q e^{G} from r.x into r.xt, from the
+// same read of the gates (the largest input, fp32); the reverse pass takes only these.
 constexpr int kGateBK = 64;
 
 struct RevRows { // BOTH: the reverse pass's x (q), xt and scale
@@ -45,7 +45,7 @@ template <class T, bool BOTH> struct GateSmem {
     static constexpr size_t bytes = off_misc + C::bytes_misc;
 };
 
-template <class T, bool REV, bool BOTH>
+template <class T, bool BOTH>
 __global__ void __launch_bounds__(kThreads) chunk_state_gates_kernel(StateParams p, RevRows r) {
     using L = GateSmem<T, BOTH>;
     using C = ChunkTiles<T, kGateBK>;
@@ -74,8 +74,8 @@ __global__ void __launch_bounds__(kThreads) chunk_state_gates_kernel(StateParams
     __syncthreads();
     mi.gate_sums(G_s);
     __syncthreads();
-    chunk_prepare<T, kGateBK, true>(mi, vec, BOTH ? r.xscale : p.xscale); // the scale enters U (q side) only
-    transform_rows<T, kGateBK, REV && !BOTH>(x_s, mi.gate(G_s), vec);
+    chunk_prepare<T, kGateBK, true>(mi, vec, BOTH ? r.xscale : 1.f); // the scale enters U (q side) only
+    transform_rows<T, kGateBK, false>(x_s, mi.gate(G_s), vec);
     if constexpr (BOTH) transform_rows<T, kGateBK, true>(x2_s, mi.gate(G_s), vec);
     __syncthreads();
     auto store_rows = [&](const T* rows, void* dst) {
@@ -99,16 +99,16 @@ __global__ void __launch_bounds__(kThreads) chunk_state_gates_kernel(StateParams
     for (int col = threadIdx.x; col < Kb; col += kThreads) out[col] = vec.D()[col];
 }
 
-template <class T, bool REV, bool BOTH>
+template <class T, bool BOTH>
 static cudaError_t launch_gates(const StateParams& p, const RevRows& r, cudaStream_t stream) {
     if (p.seqs.NC == 0) return cudaSuccess;
-    return launch_smem(chunk_state_gates_kernel<T, REV, BOTH>, dim3(p.seqs.NC, p.H, (p.K + kGateBK - 1) / kGateBK),
+    return launch_smem(chunk_state_gates_kernel<T, BOTH>, dim3(p.seqs.NC, p.H, (p.K + kGateBK - 1) / kGateBK),
                        GateSmem<T, BOTH>::bytes, stream, p, r);
 }
 
 cudaError_t launch_bwd_state_gates(const StateParams& fwd, const StateParams& rev, int dtype, cudaStream_t stream) {
     const RevRows r{rev.x, rev.xt, rev.xscale};
-    return dtype == 1 ? launch_gates<bf16, false, true>(fwd, r, stream) : launch_gates<float, false, true>(fwd, r, stream);
+    return dtype == 1 ? launch_gates<bf16, true>(fwd, r, stream) : launch_gates<float, true>(fwd, r, stream);
 }
 
 // x and y double-buffered (the next chunk's rows arrive by cp.async while this chunk's update runs), and, gated,
@@ -295,11 +295,8 @@ __global__ void __launch_bounds__(StateWgSmem<false>::THREADS, 3) chunk_state_wg
         // the state entering this chunk (forward) or the gradient leaving it (reverse)
         bf16* out = states + ((int64_t)(c0 + chunk_of(idx)) * H + h) * KV + off;
         if constexpr (SCALED) {
-            WgAcc o;
-#pragma unroll
-            for (int j = 0; j < 8; j++)
-#pragma unroll
-                for (int e = 0; e < 4; e++) o.t[j].x[e] = hs.t[j].x[e] * u;
+            WgAcc o = hs;
+            wg_scale(o, u);
             store_tiles16_staged<8>(out, V, o.t, 16 * w, 0, B, stage);
         } else {
             store_tiles16_staged<8>(out, V, hs.t, 16 * w, 0, B, stage);
@@ -372,9 +369,12 @@ static cudaError_t launch_state(const StateParams& p, cudaStream_t stream) {
     using L = StateSmem<T, BK, BV>;
     static_assert(L::bytes <= 227 * 1024, "shared memory");
     const int key_slices = (p.K + p.key_slice - 1) / p.key_slice;
+    // gated: the forward pass makes its rows here unless launch_bwd_state_gates made them; the reverse pass only
+    // ever takes rows made there
     if constexpr (GATED) {
+        if (REV && !p.gates_done) return cudaErrorInvalidValue;
         if (!p.gates_done) {
-            const cudaError_t err = launch_gates<T, REV, false>(p, RevRows{}, stream);
+            const cudaError_t err = launch_gates<T, false>(p, RevRows{}, stream);
             if (err != cudaSuccess) return err;
         }
     }

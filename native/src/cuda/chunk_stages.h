@@ -57,7 +57,7 @@ struct StateParams {
     int head_gate;
     void* xt;           // gated: scratch [.., H, K] (op dtype), x rescaled by the gate pass
     float* decay;       // gated: scratch [NC, H, K], each chunk's decay e^{L} (the gate pass's)
-    int gates_done;     // gated: xt and decay are written already (launch_bwd_state_gates), no gate pass
+    int gates_done;     // gated: xt and decay are written already (launch_bwd_state_gates; the reverse pass needs it)
     // gated reverse on warpgroup MMAs (chunk_states_anchor): dg's anchors in parts, or both nullptr
     const void* entering; // [NC, H, K, V] the forward pass's states, entering each chunk
     float* anchor_parts;  // [NC, H, V / 64, K] sum over each 64-column value tile of S ⊙ dS (chunk_bwd_dg.cu)

@@ -113,6 +113,14 @@ __device__ __forceinline__ void wg_mma_rs(WgAcc& d, const uint32_t (&a)[4], uint
 #undef GLA_WG_D32
 #undef GLA_WG_REGS32
 
+// d *= f, every element (between a wait and the next wgmma.fence).
+__device__ __forceinline__ void wg_scale(WgAcc& d, float f) {
+#pragma unroll
+    for (int j = 0; j < 8; j++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) d.t[j].x[e] *= f;
+}
+
 // Columns 16 kk .. 16 kk + 15 of an accumulator as the A fragment of a following product (bf16).
 __device__ __forceinline__ void wg_acc_as_a(const WgAcc& d, int kk, uint32_t (&a)[4]) {
     const FragC& l = d.t[2 * kk];
